@@ -1,0 +1,143 @@
+import type { Duration } from '../model/duration.ts';
+
+/**
+ * The project's environment names. A project declares them once by augmenting this interface
+ * (see `environments/index.ts`), which makes `env.pick({ qa: …, prod: … })` exhaustive: adding an
+ * environment fails type-checking until every job says what it gets there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface EnvironmentNames {}
+
+/** A declared environment name, or any string before a project declares its names. */
+export type EnvironmentName = [keyof EnvironmentNames] extends [never] ? string : Extract<keyof EnvironmentNames, string>;
+
+/** How canary deployments in this environment are promoted. */
+export type CanaryPromotion = 'auto' | 'manual';
+
+/** Where drover finds Nomad. Tokens are never configured here; they come from `NOMAD_TOKEN`. */
+export interface NomadTarget {
+  /** Base URL of a Nomad agent, e.g. `https://nomad.qa.internal:4646`. */
+  readonly address: string;
+  /** @default "global" @see https://developer.hashicorp.com/nomad/docs/configuration#region */
+  readonly region: string;
+  /** @default "default" @see https://developer.hashicorp.com/nomad/docs/other-specifications/namespace */
+  readonly namespace: string;
+}
+
+export interface ConsulTarget {
+  /** Base URL of a Consul agent, e.g. `https://consul.qa.internal:8501`. */
+  readonly address: string;
+}
+
+export interface VaultTarget {
+  /** Base URL of Vault, e.g. `https://vault.qa.internal:8200`. */
+  readonly address: string;
+  /**
+   * Mount path of the JWT auth method that trusts Nomad's workload identities.
+   * @default "jwt-nomad" @see https://developer.hashicorp.com/nomad/docs/integrations/vault/acl
+   */
+  readonly jwtAuthPath: string;
+  /** Audience of the workload identity JWT (`aud`). @default "vault.io" */
+  readonly audience: string;
+  /** KV v2 mount that job secrets live in unless a reference names another. @default "secret" */
+  readonly kvMount: string;
+}
+
+/** Fabio as deployed in this environment: what `fabio/fabio.<env>.properties` is rendered from. */
+export interface FabioSettings {
+  /** DNS suffix that host-based routes hang off, e.g. `qa.example.internal`. */
+  readonly domain: string;
+  /** HTTP proxy listener port. @default 9999 @see https://fabiolb.net/ref/proxy.addr/ */
+  readonly proxyPort: number;
+  /** UI and admin API listener port. @default 9998 */
+  readonly uiPort: number;
+  /** Port of the `proto=prometheus` listener Prometheus scrapes (9100 is node-exporter's). @default 9101 */
+  readonly metricsPort: number;
+  /**
+   * Literal metric prefix. Fabio's default embeds the host name, which breaks on hosts with `-`.
+   * @default "fabio"
+   */
+  readonly metricsPrefix: string;
+  /**
+   * Consul agent Fabio reads routes from; each Fabio talks to its node-local agent.
+   * @default "127.0.0.1:8500" @see https://fabiolb.net/ref/registry.consul.addr/
+   */
+  readonly consulAddress: string;
+}
+
+/** Release and rollout policy of an environment. */
+export interface PromotionPolicy {
+  /** Canary promotion when a job does not say. */
+  readonly canary: CanaryPromotion;
+  /** Ask for confirmation before deploying (prompt on a TTY, `--yes` otherwise). */
+  readonly confirm: boolean;
+  /** Environment whose verified releases this one deploys (prod takes what qa verified). */
+  readonly releasesFrom?: EnvironmentName;
+  /** Oldest verified release this environment accepts. */
+  readonly maxReleaseAge?: Duration;
+  /** Time after a successful deploy during which no allocation may fail or restart. */
+  readonly soak?: Duration;
+  /** Stop jobs this project owns that no longer exist in `jobs/`. @default false */
+  readonly prune: boolean;
+}
+
+/** Everything drover knows about one environment: addresses and policy, never credentials. */
+export interface EnvironmentDefinition {
+  readonly name: EnvironmentName;
+  readonly description?: string;
+  readonly nomad: NomadTarget;
+  readonly consul: ConsulTarget;
+  readonly vault: VaultTarget;
+  /** Prometheus used for canary analysis and dashboards. */
+  readonly prometheus?: { readonly address: string };
+  /** Nomad datacenters jobs may run in. @default ["*"] */
+  readonly datacenters: readonly string[];
+  /** @default "default" @see https://developer.hashicorp.com/nomad/docs/concepts/node-pools */
+  readonly nodePool: string;
+  readonly fabio: FabioSettings;
+  readonly promotion: PromotionPolicy;
+}
+
+/** What a job definition receives: the environment plus helpers to vary values by environment. */
+export interface Environment extends EnvironmentDefinition {
+  /** Picks the value for this environment, e.g. `env.pick({ qa: 1, prod: 3 })`. */
+  pick<T>(values: Readonly<Record<EnvironmentName, T>>): T;
+  /** True in the named environment. */
+  is(name: EnvironmentName): boolean;
+}
+
+export type EnvironmentInput = Omit<EnvironmentDefinition, 'vault' | 'fabio' | 'promotion' | 'nodePool' | 'datacenters' | 'nomad'> & {
+  readonly nomad: Pick<NomadTarget, 'address'> & Partial<NomadTarget>;
+  readonly vault: Pick<VaultTarget, 'address'> & Partial<VaultTarget>;
+  readonly fabio: Pick<FabioSettings, 'domain'> & Partial<FabioSettings>;
+  readonly promotion?: Partial<PromotionPolicy>;
+  readonly nodePool?: string;
+  readonly datacenters?: readonly string[];
+};
+
+/** Declares an environment, filling Nomad's and Fabio's defaults for anything left out. */
+export function defineEnvironment(input: EnvironmentInput): Environment {
+  const definition: EnvironmentDefinition = {
+    ...input,
+    nomad: { region: 'global', namespace: 'default', ...input.nomad },
+    vault: { jwtAuthPath: 'jwt-nomad', audience: 'vault.io', kvMount: 'secret', ...input.vault },
+    fabio: { proxyPort: 9999, uiPort: 9998, metricsPort: 9101, metricsPrefix: 'fabio', consulAddress: '127.0.0.1:8500', ...input.fabio },
+    promotion: { canary: 'manual', confirm: false, prune: false, ...input.promotion },
+    nodePool: input.nodePool ?? 'default',
+    datacenters: input.datacenters ?? ['*'],
+  };
+  return withHelpers(definition);
+}
+
+function withHelpers(definition: EnvironmentDefinition): Environment {
+  return {
+    ...definition,
+    pick<T>(values: Readonly<Record<EnvironmentName, T>>): T {
+      if (!Object.hasOwn(values, definition.name)) {
+        throw new Error(`env.pick() has no value for environment "${definition.name}"`);
+      }
+      return values[definition.name] as T;
+    },
+    is: (name) => name === definition.name,
+  };
+}

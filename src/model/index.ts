@@ -1,0 +1,12 @@
+export type * from './duration.ts';
+export type * from './job.ts';
+export type * from './placement.ts';
+export type * from './policies.ts';
+export type * from './route.ts';
+export type * from './scaling.ts';
+export type * from './secret.ts';
+export type * from './service.ts';
+export type * from './task.ts';
+export type * from './volume.ts';
+export { isDuration, toNanoseconds, formatNanoseconds } from './duration.ts';
+export { defineJob, type JobDefinition } from './define-job.ts';

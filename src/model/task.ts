@@ -1,0 +1,87 @@
+import type { Duration } from './duration.ts';
+import type { ConsulKeyRef, FileTemplate, SecretRef } from './secret.ts';
+import type { VolumeMount } from './volume.ts';
+
+/** @see https://developer.hashicorp.com/nomad/docs/drivers/docker */
+export interface DockerDriver {
+  readonly driver?: 'docker';
+  /** Image reference, e.g. `ghcr.io/acme/api:1.4.2`; a release may pin it to a digest. */
+  readonly image: string;
+  readonly command?: string;
+  readonly args?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  /** Port labels the container publishes. @default every port label of the group */
+  readonly ports?: readonly string[];
+  /** Extra docker driver options passed through verbatim (snake_case, as in Nomad's docs). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** @see https://developer.hashicorp.com/nomad/docs/drivers/exec */
+export interface ExecDriver {
+  readonly driver: 'exec' | 'raw_exec';
+  readonly command: string;
+  readonly args?: readonly string[];
+}
+
+/** @see https://developer.hashicorp.com/nomad/docs/drivers/java */
+export interface JavaDriver {
+  readonly driver: 'java';
+  readonly jarPath: string;
+  readonly jvmOptions?: readonly string[];
+  readonly args?: readonly string[];
+}
+
+export type TaskDriver = DockerDriver | ExecDriver | JavaDriver;
+
+/** @see https://developer.hashicorp.com/nomad/docs/job-specification/resources */
+export interface Resources {
+  /** MHz. */
+  readonly cpu: number;
+  readonly memoryMb: number;
+  /** Memory oversubscription limit; must be ≥ `memoryMb`. */
+  readonly memoryMaxMb?: number;
+}
+
+/** @see https://developer.hashicorp.com/nomad/docs/job-specification/artifact */
+export interface Artifact {
+  readonly source: string;
+  /** @default "local/" */
+  readonly destination?: string;
+  readonly mode?: 'any' | 'file' | 'dir';
+  /** go-getter options, e.g. `{ checksum: "sha256:…" }`. */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Init containers and sidecars, the Nomad way.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/lifecycle
+ */
+export interface Lifecycle {
+  readonly hook: 'prestart' | 'poststart' | 'poststop';
+  /** Keep running alongside the main task. @default false */
+  readonly sidecar?: boolean;
+}
+
+export type TaskSpec = TaskDriver & {
+  readonly name: string;
+  /** Plain configuration only; credentials belong in `secrets`. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly resources: Resources;
+  /** Vault KV v2 values exposed as environment variables. */
+  readonly secrets?: readonly SecretRef[];
+  /** Consul KV values exposed as environment variables. */
+  readonly config?: readonly ConsulKeyRef[];
+  readonly templates?: readonly FileTemplate[];
+  readonly artifacts?: readonly Artifact[];
+  readonly lifecycle?: Lifecycle;
+  readonly volumeMounts?: readonly VolumeMount[];
+  /** @default "5s" */
+  readonly killTimeout?: Duration;
+  readonly killSignal?: string;
+  /** @see https://developer.hashicorp.com/nomad/docs/job-specification/logs */
+  readonly logs?: { readonly maxFiles: number; readonly maxFileSizeMb: number };
+  /** Other tasks are killed when the leader exits. */
+  readonly leader?: boolean;
+  readonly user?: string;
+  readonly meta?: Readonly<Record<string, string>>;
+};
