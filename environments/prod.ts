@@ -1,0 +1,15 @@
+import { defineEnvironment } from '../src/index.ts';
+
+/** Production: takes only releases QA verified, canaries promoted by drover's analysis. */
+export default defineEnvironment({
+  name: 'prod',
+  description: 'Production, two datacenters.',
+  nomad: { address: 'https://nomad.prod.example.internal:4646', region: 'global', namespace: 'shop' },
+  consul: { address: 'https://consul.prod.example.internal:8501' },
+  vault: { address: 'https://vault.prod.example.internal:8200' },
+  prometheus: { address: 'http://prometheus.prod.example.internal:9090' },
+  datacenters: ['prod1', 'prod2'],
+  nodePool: 'default',
+  fabio: { domain: 'example.com' },
+  promotion: { canary: 'manual', confirm: true, releasesFrom: 'qa', maxReleaseAge: '168h', prune: false },
+});

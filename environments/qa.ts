@@ -1,0 +1,15 @@
+import { defineEnvironment } from '../src/index.ts';
+
+/** QA: every release is deployed and verified here first. Addresses only — tokens come from the shell. */
+export default defineEnvironment({
+  name: 'qa',
+  description: 'Shared QA cluster; releases are verified here before prod takes them.',
+  nomad: { address: 'https://nomad.qa.example.internal:4646', region: 'global', namespace: 'shop' },
+  consul: { address: 'https://consul.qa.example.internal:8501' },
+  vault: { address: 'https://vault.qa.example.internal:8200' },
+  prometheus: { address: 'http://prometheus.qa.example.internal:9090' },
+  datacenters: ['qa1'],
+  nodePool: 'default',
+  fabio: { domain: 'qa.example.internal' },
+  promotion: { canary: 'auto', confirm: false, soak: '2m', prune: true },
+});

@@ -1,0 +1,48 @@
+import { defineJob } from '../src/index.ts';
+import { renderFabioProperties } from '../src/render/fabio-properties.ts';
+
+/** Fabio, the Consul-driven load balancer, on every client; configured by fabio/fabio.<env>.properties (embedded). */
+export default defineJob((env) => ({
+  id: 'fabio',
+  kind: 'system',
+  description: 'Fabio HTTP router (reads urlprefix- tags from Consul).',
+  owner: 'team-platform',
+  priority: 90,
+  update: { strategy: 'rolling', maxParallel: 1, minHealthyTime: '10s', healthyDeadline: '2m', progressDeadline: '5m', autoRevert: true },
+  groups: [
+    {
+      name: 'fabio',
+      ports: {
+        proxy: { static: env.fabio.proxyPort },
+        ui: { static: env.fabio.uiPort },
+        metrics: { static: env.fabio.metricsPort },
+      },
+      services: [
+        {
+          name: 'fabio-metrics',
+          port: 'metrics',
+          tags: ['metrics', 'prometheus'],
+          checks: [{ type: 'tcp', interval: '10s', timeout: '2s' }],
+        },
+      ],
+      tasks: [
+        {
+          name: 'fabio',
+          driver: 'exec',
+          command: 'local/fabio',
+          args: ['-cfg', 'local/fabio.properties'],
+          artifacts: [
+            {
+              source: 'https://github.com/fabiolb/fabio/releases/download/v1.7.3/fabio-1.7.3-linux_amd64',
+              destination: 'local/fabio',
+              mode: 'file',
+            },
+          ],
+          // The same text as the committed fabio/fabio.<env>.properties, so admins and the job agree.
+          templates: [{ destination: 'local/fabio.properties', data: renderFabioProperties(env), onChange: { mode: 'restart' } }],
+          resources: { cpu: 200, memoryMb: 128 },
+        },
+      ],
+    },
+  ],
+}));

@@ -1,0 +1,50 @@
+import { defineJob } from '../src/index.ts';
+
+/** The storefront: static frontend at / on the environment's domain. */
+export default defineJob((env) => ({
+  id: 'www',
+  kind: 'service',
+  description: 'Storefront web frontend.',
+  owner: 'team-web',
+  dependsOn: ['api'],
+  update: { strategy: 'rolling', maxParallel: 2, minHealthyTime: '10s', healthyDeadline: '2m', progressDeadline: '5m', autoRevert: true },
+  groups: [
+    {
+      name: 'web',
+      count: env.pick({ qa: 1, prod: 4 }),
+      ports: { http: { to: 80 } },
+      services: [
+        {
+          name: 'www',
+          port: 'http',
+          tags: ['http', env.name],
+          routes: [{ host: `www.${env.fabio.domain}`, path: '/' }, { path: '/' }],
+          checks: [{ type: 'http', path: '/healthz', interval: '10s', timeout: '2s' }],
+        },
+      ],
+      tasks: [
+        {
+          name: 'nginx',
+          image: 'ghcr.io/example-shop/www:3.2.0',
+          env: { API_BASE_URL: '/api' },
+          templates: [
+            {
+              destination: 'local/nginx/default.conf',
+              onChange: { mode: 'signal', signal: 'SIGHUP' },
+              data: [
+                'server {',
+                '  listen 80;',
+                '  location /healthz { return 200 "ok"; }',
+                '  location / { root /usr/share/nginx/html; try_files $uri /index.html; }',
+                '}',
+                '',
+              ].join('\n'),
+            },
+          ],
+          extra: { volumes: ['local/nginx:/etc/nginx/conf.d'] },
+          resources: { cpu: 100, memoryMb: 64, memoryMaxMb: 128 },
+        },
+      ],
+    },
+  ],
+}));

@@ -1,0 +1,31 @@
+import type { Environment } from '../config/environment.ts';
+
+/** Everything rendering needs besides the job itself. Rendering reads nothing else. */
+export interface RenderContext {
+  readonly env: Environment;
+  /** Project name, written to job meta `drover.project` so ownership can be checked later. */
+  readonly project: string;
+  /** Commit the jobs were rendered from (`drover.git_sha`). */
+  readonly gitSha: string;
+  /** Release identifier (`drover.release`). */
+  readonly release: string;
+  /**
+   * Image pins by repository (`ghcr.io/acme/api` → `ghcr.io/acme/api:1.4.2@sha256:…`). A job's
+   * image whose repository appears here is replaced, so prod runs exactly what QA verified.
+   */
+  readonly images?: Readonly<Record<string, string>>;
+}
+
+/** Job meta keys drover owns. */
+export const META = {
+  project: 'drover.project',
+  env: 'drover.env',
+  gitSha: 'drover.git_sha',
+  release: 'drover.release',
+  owner: 'drover.owner',
+  dependsOn: 'drover.depends_on',
+  specHash: 'drover.spec_hash',
+} as const;
+
+/** Meta that changes with every release without changing what runs; excluded from the spec hash. */
+export const VOLATILE_META: readonly string[] = [META.gitSha, META.release];

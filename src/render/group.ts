@@ -1,0 +1,81 @@
+import type { GroupSpec, JobSpec, PortSpec } from '../model/job.ts';
+import type { NomadNetwork, NomadPort, NomadTaskGroup, NomadVolumeRequest } from '../wire/nomad-job.ts';
+import { compact, sortedMap } from './canonical-json.ts';
+import type { RenderContext } from './context.ts';
+import { renderAffinities, renderConstraints, renderSpreads } from './placement.ts';
+import { renderMigrate, renderReschedule, renderRestart, renderScaling, renderUpdate } from './policies.ts';
+import { renderService } from './service.ts';
+import { renderTask } from './task.ts';
+import { optionalNanos } from './nanos.ts';
+import { renderWaitForTask } from './wait-for.ts';
+
+export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext): NomadTaskGroup {
+  const portLabels = Object.keys(group.ports ?? {}).sort();
+  const deploys = job.kind !== 'batch';
+  const update = deploys ? renderUpdate(group.update ?? job.update, ctx.env) : undefined;
+  const serviceMeta = { drover_job: job.id, drover_env: ctx.env.name, drover_project: ctx.project };
+  const taskOptions = { jobId: job.id, env: ctx.env, portLabels, images: ctx.images };
+  return compact({
+    Name: group.name,
+    Count: job.kind === 'system' ? 1 : (group.count ?? group.scaling?.min ?? 1),
+    Constraints: renderConstraints(group.constraints),
+    Affinities: renderAffinities(group.affinities),
+    Spreads: renderSpreads(group.spreads),
+    Networks: renderNetworks(group),
+    Services: group.services?.length
+      ? group.services.map((s) => renderService(s, { canaries: (update?.Canary ?? 0) > 0, meta: serviceMeta }))
+      : undefined,
+    Tasks: [
+      ...(group.waitFor ?? []).map((dependency) => renderWaitForTask(dependency, ctx.images)),
+      ...group.tasks.map((task) => renderTask(task, taskOptions)),
+    ],
+    Volumes: renderVolumes(group),
+    Update: update,
+    RestartPolicy: renderRestart(group.restart),
+    ReschedulePolicy: renderReschedule(group.reschedule),
+    Migrate: job.kind === 'service' ? renderMigrate(group.migrate) : undefined,
+    Scaling: renderScaling(group.scaling),
+    EphemeralDisk: group.ephemeralDiskMb === undefined ? undefined : { SizeMB: group.ephemeralDiskMb },
+    ShutdownDelay: optionalNanos(group.shutdownDelay),
+    Meta: sortedMap(group.meta),
+  });
+}
+
+function renderNetworks(group: GroupSpec): NomadNetwork[] | undefined {
+  const ports = Object.entries(group.ports ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (ports.length === 0 && !group.networkMode) return undefined;
+  const reserved = ports.filter(([, p]) => p.static !== undefined).map(([label, p]) => renderPort(label, p));
+  const dynamic = ports.filter(([, p]) => p.static === undefined).map(([label, p]) => renderPort(label, p));
+  return [
+    compact({
+      Mode: group.networkMode === 'bridge' ? 'bridge' : undefined,
+      ReservedPorts: reserved.length ? reserved : undefined,
+      DynamicPorts: dynamic.length ? dynamic : undefined,
+    }),
+  ];
+}
+
+function renderPort(label: string, port: PortSpec): NomadPort {
+  return compact({ Label: label, Value: port.static ?? 0, To: port.to, HostNetwork: port.hostNetwork });
+}
+
+function renderVolumes(group: GroupSpec): Record<string, NomadVolumeRequest> | undefined {
+  const entries = Object.entries(group.volumes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(
+    entries.map(([name, v]) => [
+      name,
+      v.type === 'host'
+        ? { Name: name, Type: 'host' as const, Source: v.source, ReadOnly: v.readOnly ?? false }
+        : compact({
+            Name: name,
+            Type: 'csi' as const,
+            Source: v.source,
+            ReadOnly: v.readOnly ?? false,
+            AccessMode: v.accessMode,
+            AttachmentMode: v.attachmentMode,
+            PerAlloc: v.perAlloc,
+          }),
+    ]),
+  );
+}
