@@ -43,7 +43,7 @@ export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext):
 
 function renderNetworks(group: GroupSpec): NomadNetwork[] | undefined {
   const ports = Object.entries(group.ports ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (ports.length === 0 && !group.networkMode) return undefined;
+  if (ports.length === 0 && group.networkMode !== 'bridge') return undefined;
   const reserved = ports.filter(([, p]) => p.static !== undefined).map(([label, p]) => renderPort(label, p));
   const dynamic = ports.filter(([, p]) => p.static === undefined).map(([label, p]) => renderPort(label, p));
   return [

@@ -20,6 +20,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Characters a heredoc cannot carry verbatim (HCL has no escapes inside heredocs besides `$${`/`%%{`). */
 const NOT_HEREDOC_SAFE = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
+/** True when `name` can be written bare, as an argument name or block type. */
 export function isHclIdentifier(name: string): boolean {
   return IDENTIFIER.test(name);
 }

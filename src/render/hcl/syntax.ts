@@ -22,6 +22,7 @@ export interface HclBlock {
   readonly body: readonly HclItem[];
 }
 
+/** One entry of a body; bodies keep their items in order. */
 export type HclItem = HclAttribute | HclBlock;
 
 /**
@@ -32,6 +33,7 @@ export function attr(name: string, value: HclValue | undefined): HclItem[] {
   return value === undefined ? [] : [{ kind: 'attribute', name: checkedName(name), value }];
 }
 
+/** A block; labels are written as quoted strings, escaped like any other string. */
 export function block(type: string, labels: readonly string[], body: readonly HclItem[]): HclItem[] {
   return [{ kind: 'block', type: checkedName(type), labels, body }];
 }
@@ -43,9 +45,13 @@ export function optionalBlock<T>(type: string, value: T | undefined, body: (valu
 
 /** Nomad's HCL decoder parses durations with Go's time.ParseDuration, so write them as Go strings. */
 export function durationAttr(name: string, nanoseconds: number | undefined): HclItem[] {
-  return attr(name, nanoseconds === undefined ? undefined : formatNanoseconds(nanoseconds));
+  if (nanoseconds === undefined) return [];
+  // formatNanoseconds drops fractions and signs; wire durations are whole, non-negative nanoseconds.
+  if (!Number.isSafeInteger(nanoseconds) || nanoseconds < 0) throw new Error(`internal: ${name} is ${nanoseconds}ns, not a duration`);
+  return attr(name, formatNanoseconds(nanoseconds));
 }
 
+/** A list-of-strings argument (`tags`, `datacenters`, `crons`). */
 export function listAttr(name: string, values: readonly string[] | undefined): HclItem[] {
   return attr(name, values === undefined ? undefined : [...values]);
 }
