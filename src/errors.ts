@@ -1,3 +1,5 @@
+import type { Diagnostic } from './validate/diagnostic.ts';
+
 /**
  * drover's error classes. Every error a user sees names what failed, on what, why, and what to
  * run next. Exit codes are decided here and turned into `process.exitCode` only by `cli/main.ts`.
@@ -57,5 +59,15 @@ export class DefinitionLoadError extends DroverError {
 export class InternalError extends DroverError {
   constructor(message: string, details: DroverErrorDetails = {}) {
     super(message, ExitCode.internal, details);
+  }
+}
+
+/** Definitions failed validation; `diagnostics` holds every problem found (see validate/). */
+export class ValidationError extends DroverError {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(message: string, diagnostics: ValidationError['diagnostics'], details: DroverErrorDetails = {}) {
+    super(message, ExitCode.validation, details);
+    this.diagnostics = diagnostics;
   }
 }

@@ -1,4 +1,5 @@
 import type { GroupSpec, JobSpec, PortSpec } from '../model/job.ts';
+import type { UpdatePolicy } from '../model/policies.ts';
 import type { NomadNetwork, NomadPort, NomadTaskGroup, NomadVolumeRequest } from '../wire/nomad-job.ts';
 import { compact, sortedMap } from './canonical-json.ts';
 import type { RenderContext } from './context.ts';
@@ -12,7 +13,7 @@ import { renderWaitForTask } from './wait-for.ts';
 export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext): NomadTaskGroup {
   const portLabels = Object.keys(group.ports ?? {}).sort();
   const deploys = job.kind !== 'batch';
-  const update = deploys ? renderUpdate(group.update ?? job.update, ctx.env) : undefined;
+  const update = deploys ? renderUpdate(mergeUpdate(job.update, group.update), ctx.env) : undefined;
   const serviceMeta = { drover_job: job.id, drover_env: ctx.env.name, drover_project: ctx.project };
   const taskOptions = { jobId: job.id, env: ctx.env, portLabels, images: ctx.images };
   return compact({
@@ -39,6 +40,12 @@ export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext):
     ShutdownDelay: optionalNanos(group.shutdownDelay),
     Meta: sortedMap(group.meta),
   });
+}
+
+/** A group's update block overrides the job's field by field, as Nomad merges them. */
+function mergeUpdate(jobLevel: UpdatePolicy | undefined, groupLevel: UpdatePolicy | undefined): UpdatePolicy | undefined {
+  if (!jobLevel || !groupLevel) return groupLevel ?? jobLevel;
+  return { ...jobLevel, ...groupLevel } as UpdatePolicy;
 }
 
 function renderNetworks(group: GroupSpec): NomadNetwork[] | undefined {

@@ -26,7 +26,8 @@ export function renderService(spec: ServiceSpec, options: ServiceRenderOptions):
     Provider: 'consul' as const,
     Tags: tags.length ? tags : undefined,
     CanaryTags: options.canaries ? [...canaryBase, CANARY_TAG] : undefined,
-    Meta: sortedMap({ ...options.meta, ...spec.meta }),
+    // drover's ownership keys win over user meta of the same name.
+    Meta: sortedMap({ ...spec.meta, ...options.meta }),
     Checks: spec.checks?.length ? spec.checks.map((check, i) => renderCheck(spec, check, i)) : undefined,
   });
 }

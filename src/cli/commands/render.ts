@@ -1,0 +1,84 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { renderOutputs, type GeneratedFile } from '../../render/outputs.ts';
+import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { currentGitSha } from '../git.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare, projectName } from '../pipeline.ts';
+
+export const RENDER_HELP = `drover render <env> [--job ID] [--out DIR] [--check] [--git-sha SHA] [--release ID]
+
+Validates every job for <env>, then writes, per job, the Nomad API JSON (<out>/<env>/<id>.json)
+and an HCL jobspec (<out>/<env>/<id>.nomad.hcl), and refreshes the committed generated files
+(fabio/fabio.<env>.properties). Nothing is written when validation fails (exit 65).
+
+  --job ID        render only this job (validation still covers all jobs)
+  --out DIR       build folder (default: build)
+  --check         write nothing; exit 65 when committed generated files are stale
+  --git-sha SHA   commit recorded in job meta (default: git rev-parse HEAD, "-dirty" if modified)
+  --release ID    release recorded in job meta (default: first 12 characters of the SHA)
+  --project DIR   project root holding jobs/ and environments/ (default: current directory)
+  --environments DIR  environment definitions (default: <project>/environments)
+`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  job: { type: 'string' },
+  out: { type: 'string' },
+  check: { type: 'boolean' },
+  'git-sha': { type: 'string' },
+  release: { type: 'string' },
+} as const;
+
+export async function renderCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('render', argv, OPTIONS);
+  if (values.help) return io.stdout.write(RENDER_HELP), ExitCode.ok;
+  if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover render <env> [--job ID]' });
+  const project = await openProject(io, values);
+  const prepared = prepare(project, positionals[0], io);
+  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
+  if (!prepared.ok) {
+    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was written.\n`);
+    return ExitCode.validation;
+  }
+  const selected = values.job ? prepared.jobs.filter((j) => j.spec.id === values.job) : prepared.jobs;
+  if (values.job && selected.length === 0) {
+    throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });
+  }
+  const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
+  const release = values.release ?? gitSha.slice(0, 12);
+  const { files } = renderOutputs(selected, { env: prepared.env, project: await projectName(project.root), gitSha, release });
+  const outDir = resolve(io.cwd, values.out ?? 'build');
+  if (values.check) return checkCommitted(files, project.root, io, style);
+  await writeFiles(files, outDir, project.root);
+  for (const file of files) io.stdout.write(`${file.committed ? file.path : join(values.out ?? 'build', file.path)}\n`);
+  io.stderr.write(`${style.green('✔')} Rendered ${selected.length} job${selected.length === 1 ? '' : 's'} for ${prepared.env.name} (${gitSha.slice(0, 12)}).\n`);
+  return ExitCode.ok;
+}
+
+async function writeFiles(files: readonly GeneratedFile[], outDir: string, root: string): Promise<void> {
+  for (const file of files) {
+    const target = file.committed ? join(root, file.path) : join(outDir, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+  }
+}
+
+async function checkCommitted(files: readonly GeneratedFile[], root: string, io: CliIo, style: Style): Promise<number> {
+  const stale: string[] = [];
+  for (const file of files.filter((f) => f.committed)) {
+    const current = await readFile(join(root, file.path), 'utf8').catch(() => undefined);
+    if (current !== file.content) stale.push(`${file.path}${current === undefined ? ' (missing)' : ''}`);
+  }
+  if (stale.length === 0) {
+    io.stderr.write(`${style.green('✔')} Committed generated files are up to date.\n`);
+    return ExitCode.ok;
+  }
+  throw new DroverError(`Generated files are stale: ${stale.join(', ')}`, ExitCode.validation, {
+    hint: 'Run `npm run render -- <env>` for each environment and commit the result.',
+  });
+}
+

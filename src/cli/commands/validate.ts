@@ -1,0 +1,34 @@
+import { ExitCode, UsageError } from '../../errors.ts';
+import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare } from '../pipeline.ts';
+
+export const VALIDATE_HELP = `drover validate [<env>]
+
+Builds every job for <env> (every environment when omitted) and runs all checks: Nomad job rules,
+Fabio routes, health checks, update policies, dependencies, secrets hygiene, environment files.
+Prints every problem with its file, location and a hint. Exit 0 when valid, 65 otherwise.
+
+  --project DIR       project root holding jobs/ and environments/ (default: current directory)
+  --environments DIR  environment definitions (default: <project>/environments)
+`;
+
+export async function validateCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('validate', argv, COMMON_OPTIONS);
+  if (values.help) return io.stdout.write(VALIDATE_HELP), ExitCode.ok;
+  if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover validate [<env>]' });
+  const project = await openProject(io, values);
+  const envNames = positionals[0] ? [positionals[0]] : project.environments.map((m) => m.value.name);
+  if (envNames.length === 0) throw new UsageError('No environments found', { hint: 'Create environments/<name>.ts with defineEnvironment(), or pass --environments.' });
+  let failed = false;
+  for (const name of envNames) {
+    const prepared = prepare(project, name, io);
+    io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
+    const mark = prepared.ok ? style.green('✔') : style.red('✖');
+    io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs, ${summarizeDiagnostics(prepared.diagnostics)}\n`);
+    failed ||= !prepared.ok;
+  }
+  return failed ? ExitCode.validation : ExitCode.ok;
+}

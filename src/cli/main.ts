@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { DroverError, ExitCode, UsageError } from '../errors.ts';
+import { formatError } from '../report/error.ts';
+import { colorEnabled, createStyle, type Style } from '../report/style.ts';
+import { jobsCommand, JOBS_HELP } from './commands/jobs.ts';
+import { renderCommand, RENDER_HELP } from './commands/render.ts';
+import { validateCommand, VALIDATE_HELP } from './commands/validate.ts';
+import { processIo, type CliIo } from './io.ts';
+
+type Command = (argv: readonly string[], io: CliIo, style: Style) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
+  render: { run: renderCommand, help: RENDER_HELP },
+  validate: { run: validateCommand, help: VALIDATE_HELP },
+  jobs: { run: jobsCommand, help: JOBS_HELP },
+};
+
+export const HELP = `drover — typed Nomad jobs, honest rollouts.
+
+Usage: drover <command> [options]
+
+Commands:
+  render <env>     validate, then write Nomad JSON + HCL for every job (build/<env>/)
+  validate [<env>] check every job and environment file; report all problems at once
+  jobs [<env>]     list jobs in deploy order
+
+Run \`drover <command> --help\` for a command's options.
+
+Exit codes:
+  0   success
+  1   deployment failed (Nomad rolled back or not, and to which version, is reported)
+  2   placement failure
+  3   canaries healthy and waiting for promotion (only with --stop-at-canary)
+  4   refused: lock held, check-index conflict, job owned by someone else, release not verified
+  64  usage error
+  65  validation error (nothing was written or deployed)
+  69  cluster unreachable
+  70  internal error (a drover bug)
+`;
+
+/** The composition root: the only place that turns errors into exit codes. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const style = createStyle(colorEnabled(io.stderr.isTTY, io.env));
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+      io.stdout.write(topic ? topic.help : HELP);
+      return name === undefined ? ExitCode.usage : ExitCode.ok;
+    }
+    if (name === '--version' || name === 'version') return io.stdout.write(`${version()}\n`), ExitCode.ok;
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`Unknown command "${name}"`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`drover --help\`.` });
+    return await command.run(rest, io, style);
+  } catch (error) {
+    io.stderr.write(formatError(error, style));
+    return error instanceof DroverError ? error.exitCode : ExitCode.internal;
+  }
+}
+
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return `drover ${pkg.version}`;
+}

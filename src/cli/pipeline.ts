@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Environment } from '../config/environment.ts';
+import { UsageError, ValidationError } from '../errors.ts';
+import { buildJobs } from '../project/load.ts';
+import { loadProject, type Project } from '../project/project.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
+import { validateEnvironment } from '../validate/rules/environment.ts';
+import type { LoadedJob } from '../validate/rule.ts';
+import { validateJobs } from '../validate/validate.ts';
+import type { CliIo } from './io.ts';
+
+export interface ProjectFlags {
+  readonly project?: string | undefined;
+  readonly environments?: string | undefined;
+}
+
+/** One environment's validated view of the project: what render, validate and deploy start from. */
+export interface Prepared {
+  readonly project: Project;
+  readonly env: Environment;
+  readonly envFile: string;
+  readonly jobs: LoadedJob[];
+  readonly diagnostics: Diagnostic[];
+  readonly ok: boolean;
+}
+
+export async function openProject(io: CliIo, flags: ProjectFlags): Promise<Project> {
+  const root = flags.project ? resolve(io.cwd, flags.project) : io.cwd;
+  const environmentsDir = flags.environments ? absolute(io.cwd, flags.environments) : join(root, 'environments');
+  return loadProject({ root, environmentsDir });
+}
+
+/** Loads, builds and validates every job for `envName`; collects every problem, throws only on usage errors. */
+export function prepare(project: Project, envName: string | undefined, io: CliIo): Prepared {
+  const names = project.environments.map((m) => m.value.name);
+  if (!envName) throw new UsageError('No environment given', { hint: `Name one of: ${names.join(', ') || '(none found)'}.` });
+  const found = project.environments.find((m) => m.value.name === envName);
+  if (!found && hasErrors(project.diagnostics)) {
+    // The environment may be the file that failed to load: report that, not "unknown environment".
+    throw new ValidationError(`Cannot load the definitions for "${envName}"; nothing was written`, project.diagnostics, {
+      hint: 'Fix the files listed above, then run `drover validate`.',
+    });
+  }
+  if (!found) {
+    throw new UsageError(`Unknown environment "${envName}"`, {
+      hint: names.length ? `Use one of: ${names.join(', ')}.` : 'No environments/*.ts found; run drover from the project root or pass --project.',
+    });
+  }
+  const envDiagnostics = project.environments.flatMap((m) => validateEnvironment(m.value, m.file, names));
+  const built = buildJobs(project.jobs, found.value);
+  const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, processEnv: io.env });
+  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...built.diagnostics, ...ruleDiagnostics]);
+  return { project, env: found.value, envFile: found.file, jobs: built.jobs, diagnostics, ok: !hasErrors(diagnostics) };
+}
+
+function absolute(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/**
+ * The name recorded as job meta `drover.project`, which decides which jobs in a cluster this
+ * project owns: the `name` in the project's package.json. Never derived from the folder name,
+ * which differs between clones.
+ */
+export async function projectName(root: string): Promise<string> {
+  const text = await readFile(join(root, 'package.json'), 'utf8').catch(() => undefined);
+  const name = text === undefined ? undefined : (JSON.parse(text) as { name?: unknown }).name;
+  if (typeof name === 'string' && name) return name.replace(/^@[^/]+\//, '');
+  throw new UsageError(`No project name: ${join(root, 'package.json')} is missing or has no "name"`, {
+    hint: 'drover records the package name in job meta to recognise the jobs it owns; add a package.json with a "name".',
+  });
+}

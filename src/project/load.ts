@@ -1,0 +1,96 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Environment } from '../config/environment.ts';
+import type { JobDefinition } from '../model/define-job.ts';
+import type { Diagnostic } from '../validate/diagnostic.ts';
+import type { LoadedJob } from '../validate/rule.ts';
+
+/** Where a project's definitions live. */
+export interface ProjectLayout {
+  /** Project root; file names in diagnostics are relative to it. */
+  readonly root: string;
+  /** @default "<root>/jobs" */
+  readonly jobsDir?: string;
+  /** @default "<root>/environments" */
+  readonly environmentsDir?: string;
+}
+
+export interface LoadedModule<T> {
+  readonly file: string;
+  readonly value: T;
+}
+
+export interface LoadResult<T> {
+  readonly modules: LoadedModule<T>[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Lists `*.ts` modules of a directory (not `index.ts`, not `*.d.ts`), sorted. */
+export async function listModules(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && e.name !== 'index.ts')
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/** Imports each module's default export, turning import failures into located diagnostics. */
+export async function importDefaults<T>(
+  root: string,
+  files: readonly string[],
+  accept: (value: unknown) => value is T,
+  expected: string,
+): Promise<LoadResult<T>> {
+  const modules: LoadedModule<T>[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const path of files) {
+    const file = relative(root, path);
+    try {
+      const imported = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      if (accept(imported.default)) modules.push({ file, value: imported.default });
+      else diagnostics.push(loadProblem(file, `does not default-export ${expected}`, `End the file with \`export default ${expected}\`.`));
+    } catch (error) {
+      diagnostics.push(loadProblem(file, `could not be loaded: ${describe(error)}`, 'Fix the error above; run `npm run typecheck` for type errors.'));
+    }
+  }
+  return { modules, diagnostics };
+}
+
+/** Builds every job for `env`. A build function that throws becomes a diagnostic, not a crash. */
+export function buildJobs(definitions: readonly LoadedModule<JobDefinition>[], env: Environment): { jobs: LoadedJob[]; diagnostics: Diagnostic[] } {
+  const jobs: LoadedJob[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const { file, value } of definitions) {
+    try {
+      const spec = value.build(env);
+      if (spec === null || typeof spec !== 'object') {
+        diagnostics.push(loadProblem(file, `returned ${spec === null ? 'null' : typeof spec} instead of a job`, 'Return the job object from defineJob((env) => ({ … })).'));
+      } else {
+        jobs.push({ file, spec });
+      }
+    } catch (error) {
+      diagnostics.push(loadProblem(file, `threw while building for environment "${env.name}": ${describe(error)}`, 'Fix the job function; it must build for every environment.'));
+    }
+  }
+  return { jobs, diagnostics };
+}
+
+export function isJobDefinition(value: unknown): value is JobDefinition {
+  return typeof value === 'object' && value !== null && (value as JobDefinition).kind === 'drover.job' && typeof (value as JobDefinition).build === 'function';
+}
+
+export function isEnvironment(value: unknown): value is Environment {
+  return typeof value === 'object' && value !== null && typeof (value as Environment).name === 'string' && typeof (value as Environment).pick === 'function';
+}
+
+function loadProblem(file: string, message: string, hint: string): Diagnostic {
+  return { rule: 'load/module', severity: 'error', message: `${file} ${message}`, location: { file, path: '' }, hint };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n', 1)[0] ?? error.name : String(error);
+}
