@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: renders and validates 500 generated jobs (all rules, Nomad JSON and HCL for
+ * each), and reports jobs per second and peak RSS. A script, not a timed test: machines are noisy,
+ * so read the numbers as one measurement, not a guarantee.
+ */
+import { performance } from 'node:perf_hooks';
+import qa from '../environments/qa.ts';
+import { renderOutputs } from '../src/render/outputs.ts';
+import { hasErrors } from '../src/validate/diagnostic.ts';
+import { validateJobs } from '../src/validate/validate.ts';
+import { generateJobs } from './generate-jobs.ts';
+
+const JOB_COUNT = 500;
+const BUDGET_MS = 1000;
+const RSS_BUDGET_MB = 200;
+
+function renderAndValidate(): { ms: number; bytes: number } {
+  const start = performance.now();
+  const jobs = generateJobs(JOB_COUNT, qa);
+  const diagnostics = validateJobs({ env: qa, jobs });
+  if (hasErrors(diagnostics)) throw new Error(`generated jobs are invalid: ${JSON.stringify(diagnostics.slice(0, 3))}`);
+  const { files } = renderOutputs(jobs, { env: qa, project: 'bench', gitSha: 'f'.repeat(40), release: 'bench' });
+  const bytes = files.reduce((sum, f) => sum + f.content.length, 0);
+  return { ms: performance.now() - start, bytes };
+}
+
+const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
+const cold = renderAndValidate();
+const warm = renderAndValidate();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+console.log(`render + validate ${JOB_COUNT} jobs (JSON + HCL, ${(warm.bytes / 1e6).toFixed(1)} MB of output)`);
+console.log(`  first run   ${cold.ms.toFixed(0)} ms  ${(JOB_COUNT / (cold.ms / 1000)).toFixed(0)} jobs/s  (includes module warm-up)`);
+console.log(`  second run  ${warm.ms.toFixed(0)} ms  ${(JOB_COUNT / (warm.ms / 1000)).toFixed(0)} jobs/s`);
+console.log(`  peak RSS    ${peakRssMb.toFixed(0)} MB  (${baselineRssMb.toFixed(0)} MB before rendering: Node, tsx and the loaded modules)`);
+const ok = cold.ms < BUDGET_MS && peakRssMb < RSS_BUDGET_MB;
+console.log(`  budget      < ${BUDGET_MS} ms and < ${RSS_BUDGET_MB} MB: ${ok ? 'met' : 'MISSED'}`);
+process.exitCode = ok ? 0 : 1;
