@@ -5,6 +5,7 @@ import { fabioPropertiesPath, renderFabioProperties } from './fabio-properties.t
 import { renderJobHcl } from './hcl/index.ts';
 import { renderJob } from './job.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
+import { vaultPolicyFiles } from '../secrets/derive.ts';
 
 /** A file drover writes: build output (git-ignored) or a committed generated file. */
 export interface GeneratedFile {
@@ -20,8 +21,12 @@ export interface RenderedJob {
   readonly job: NomadJob;
 }
 
-/** Renders every job plus the environment's generated configs. Pure: same input, same bytes. */
-export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext): { jobs: RenderedJob[]; files: GeneratedFile[] } {
+/**
+ * Renders `jobs` plus the environment's generated configs: Fabio properties, and Vault policies
+ * and roles derived from `allJobs` (always every job, so a `--job` render never drops the others'
+ * policies). Pure: same input, same bytes.
+ */
+export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, allJobs: readonly LoadedJob[] = jobs): { jobs: RenderedJob[]; files: GeneratedFile[] } {
   const rendered = jobs.map(({ file, spec }) => ({ id: spec.id, file, job: renderJob(spec, ctx) }));
   const files: GeneratedFile[] = rendered.flatMap(({ id, file, job }) => [
     // The body `POST /v1/jobs` and `nomad job run -json` accept.
@@ -29,5 +34,6 @@ export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext): {
     { path: `${ctx.env.name}/${id}.nomad.hcl`, content: renderJobHcl(job, file), committed: false },
   ]);
   files.push({ path: fabioPropertiesPath(ctx.env.name), content: renderFabioProperties(ctx.env), committed: true });
+  files.push(...vaultPolicyFiles(allJobs, ctx.env));
   return { jobs: rendered, files };
 }

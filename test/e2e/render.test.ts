@@ -54,6 +54,21 @@ describe('drover render', () => {
     expect(await readFile(join(project.dir, 'fabio/fabio.qa.properties'), 'utf8')).toBe('proxy.addr = :1\n');
   });
 
+  it('fails --check and validate when a Vault policy grants more than the job references', async () => {
+    const policy = join(project.dir, 'vault-policies/qa/api.hcl');
+    const original = await readFile(policy, 'utf8');
+    await writeFile(policy, original.replace('path "secret/data/shop/api/database"', 'path "secret/data/shop/*"'));
+    try {
+      for (const argv of [['render', 'qa', '--check'], ['validate', 'qa']]) {
+        const result = await runCli(argv, { cwd: project.dir });
+        expect(result.code).toBe(65);
+        expect(result.stderr).toContain('[vault/policy-minimal]');
+      }
+    } finally {
+      await writeFile(policy, original);
+    }
+  });
+
   it('runs as a real process through bin/drover.mjs', async () => {
     const out = await mkdtemp(join(tmpdir(), 'drover-out-'));
     try {

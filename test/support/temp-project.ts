@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { repoRoot } from './run-cli.ts';
 
 /**
- * A throwaway copy of this project (jobs/, environments/, fabio/, package.json) whose src/ and
+ * A throwaway copy of this project (jobs/, environments/, fabio/, vault-policies/, package.json) whose src/ and
  * node_modules/ link back to the repository, so a test can render into it without touching the
  * working tree. Returns the directory and a cleanup function.
  */
 export async function tempProject(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'drover-project-'));
-  for (const name of ['jobs', 'environments', 'fabio', 'package.json']) await cp(join(repoRoot, name), join(dir, name), { recursive: true });
+  for (const name of ['jobs', 'environments', 'fabio', 'vault-policies', 'package.json']) await cp(join(repoRoot, name), join(dir, name), { recursive: true });
   await symlink(join(repoRoot, 'src'), join(dir, 'src'));
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };

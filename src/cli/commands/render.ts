@@ -1,23 +1,27 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
 import { renderOutputs, type GeneratedFile } from '../../render/outputs.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare, projectName } from '../pipeline.ts';
+import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
+import { checkPolicyFiles } from '../../secrets/check-policies.ts';
+import { hasErrors } from '../../validate/diagnostic.ts';
 
 export const RENDER_HELP = `drover render <env> [--job ID] [--out DIR] [--check] [--git-sha SHA] [--release ID]
 
 Validates every job for <env>, then writes, per job, the Nomad API JSON (<out>/<env>/<id>.json)
 and an HCL jobspec (<out>/<env>/<id>.nomad.hcl), and refreshes the committed generated files
-(fabio/fabio.<env>.properties). Nothing is written when validation fails (exit 65).
+(fabio/fabio.<env>.properties, vault-policies/<env>/). Nothing is written when validation
+fails (exit 65).
 
   --job ID        render only this job (validation still covers all jobs)
   --out DIR       build folder (default: build)
-  --check         write nothing; exit 65 when committed generated files are stale
+  --check         write nothing; exit 65 when committed generated files (Fabio properties, Vault
+                  policies and roles) are stale or the policies are not least-privilege
   --git-sha SHA   commit recorded in job meta (default: git rev-parse HEAD, "-dirty" if modified)
   --release ID    release recorded in job meta (default: first 12 characters of the SHA)
   --project DIR   project root holding jobs/ and environments/ (default: current directory)
@@ -50,9 +54,9 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   }
   const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
   const release = values.release ?? gitSha.slice(0, 12);
-  const { files } = renderOutputs(selected, { env: prepared.env, project: await projectName(project.root), gitSha, release });
+  const { files } = renderOutputs(selected, { env: prepared.env, project: await projectName(project.root), gitSha, release }, prepared.jobs);
   const outDir = resolve(io.cwd, values.out ?? 'build');
-  if (values.check) return checkCommitted(files, project.root, io, style);
+  if (values.check) return checkCommitted(files, prepared, io, style);
   await writeFiles(files, outDir, project.root);
   for (const file of files) io.stdout.write(`${file.committed ? file.path : join(values.out ?? 'build', file.path)}\n`);
   io.stderr.write(`${style.green('✔')} Rendered ${selected.length} job${selected.length === 1 ? '' : 's'} for ${prepared.env.name} (${gitSha.slice(0, 12)}).\n`);
@@ -67,7 +71,15 @@ async function writeFiles(files: readonly GeneratedFile[], outDir: string, root:
   }
 }
 
-async function checkCommitted(files: readonly GeneratedFile[], root: string, io: CliIo, style: Style): Promise<number> {
+async function checkCommitted(files: readonly GeneratedFile[], prepared: Prepared, io: CliIo, style: Style): Promise<number> {
+  const root = prepared.project.root;
+  // Stale or hand-edited policies fail here too: coverage, minimality, orphans, role bindings.
+  const policyProblems = await checkPolicyFiles({ root, jobs: prepared.jobs, env: prepared.env });
+  if (hasErrors(policyProblems)) {
+    throw new ValidationError(`Vault policy files in vault-policies/ are not right for ${prepared.env.name}`, policyProblems, {
+      hint: `Run \`npm run render -- ${prepared.env.name}\` and commit vault-policies/.`,
+    });
+  }
   const stale: string[] = [];
   for (const file of files.filter((f) => f.committed)) {
     const current = await readFile(join(root, file.path), 'utf8').catch(() => undefined);

@@ -2,13 +2,17 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { checkPolicyFiles } from '../../secrets/check-policies.ts';
+import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 
 export const VALIDATE_HELP = `drover validate [<env>]
 
 Builds every job for <env> (every environment when omitted) and runs all checks: Nomad job rules,
-Fabio routes, health checks, update policies, dependencies, secrets hygiene, environment files.
+Fabio routes, health checks, update policies, dependencies, secrets hygiene, environment files,
+and the Vault policies and roles in vault-policies/ (parsed with HashiCorp's HCL parser:
+coverage of every secret reference, least privilege, role bindings).
 Prints every problem with its file, location and a hint. Exit 0 when valid, 65 otherwise.
 
   --project DIR       project root holding jobs/ and environments/ (default: current directory)
@@ -25,10 +29,13 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   let failed = false;
   for (const name of envNames) {
     const prepared = prepare(project, name, io);
-    io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-    const mark = prepared.ok ? style.green('✔') : style.red('✖');
-    io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs, ${summarizeDiagnostics(prepared.diagnostics)}\n`);
-    failed ||= !prepared.ok;
+    const policyProblems = await checkPolicyFiles({ root: project.root, jobs: prepared.jobs, env: prepared.env });
+    const diagnostics = sortDiagnostics([...prepared.diagnostics, ...policyProblems]);
+    io.stderr.write(formatDiagnostics(diagnostics, style));
+    const ok = !hasErrors(diagnostics);
+    const mark = ok ? style.green('✔') : style.red('✖');
+    io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs, ${summarizeDiagnostics(diagnostics)}\n`);
+    failed ||= !ok;
   }
   return failed ? ExitCode.validation : ExitCode.ok;
 }
