@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../cli/io.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { type RunningSandbox, startSandbox } from './server.ts';
+
+/** `drover sandbox --help`. */
+export const SANDBOX_HELP = `drover sandbox [options]
+
+Starts the drover sandbox: a SIMULATOR of the subset of the Nomad, Consul and Vault HTTP APIs
+drover uses, for tests and demos. It is NOT a scheduler — nothing is run; allocations, health
+checks, failures and Consul registrations are simulated. Prints the variables to export, then
+runs until Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --nomad-port <n>     Nomad port (default 4646 if free, else random)
+  --consul-port <n>    Consul port (default 8500 if free, else random)
+  --vault-port <n>     Vault port (default 8200 if free, else random)
+  --speed <x>          sandbox seconds per real second (default 1; 0 = frozen, advance via admin API)
+  --seed <n>           seed for IDs, ports and injected faults (default 1)
+  --namespace <ns>     extra Nomad namespace (repeatable; "default" always exists)
+  --datacenter <dc>    datacenter of the simulated nodes (repeatable; default dc1)
+  --acl-token <t>      require this Nomad management token (X-Nomad-Token or Bearer)
+  --event-buffer <n>   event batches kept for stream resumes (default 100, as Nomad)
+  -h, --help           show this help
+
+Admin API (same port as Nomad): GET /_sandbox, POST /_sandbox/scenarios, /_sandbox/faults,
+/_sandbox/clock/advance, /_sandbox/clock/speed, /_sandbox/event-stream/disconnect, /_sandbox/reset.
+`;
+
+const OPTIONS = {
+  'nomad-port': { type: 'string' },
+  'consul-port': { type: 'string' },
+  'vault-port': { type: 'string' },
+  speed: { type: 'string' },
+  seed: { type: 'string' },
+  namespace: { type: 'string', multiple: true },
+  datacenter: { type: 'string', multiple: true },
+  'acl-token': { type: 'string' },
+  'event-buffer': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Test hooks: stop without a signal, see the running sandbox. */
+export interface SandboxCommandControl {
+  readonly stop?: AbortSignal;
+  readonly onReady?: (sandbox: RunningSandbox) => void;
+}
+
+/** `drover sandbox`: starts the simulator and runs until SIGINT/SIGTERM (or `control.stop`). */
+export async function runSandboxCommand(argv: readonly string[], io: CliIo, _style?: unknown, control: SandboxCommandControl = {}): Promise<number> {
+  const values = parse(argv);
+  if (values.help) return io.stdout.write(SANDBOX_HELP), ExitCode.ok;
+  const speed = number(values.speed, 'speed', 1);
+  const sandbox = await startSandbox({
+    ports: {
+      nomad: await port(values['nomad-port'], 4646, 'nomad-port'),
+      consul: await port(values['consul-port'], 8500, 'consul-port'),
+      vault: await port(values['vault-port'], 8200, 'vault-port'),
+    },
+    clockSpeed: speed,
+    seed: number(values.seed, 'seed', 1),
+    nomad: {
+      namespaces: values.namespace ?? [],
+      datacenters: values.datacenter ?? ['dc1'],
+      ...(values['acl-token'] ? { aclToken: values['acl-token'] } : {}),
+      eventBufferSize: number(values['event-buffer'], 'event-buffer', 100),
+    },
+  });
+  io.stderr.write(banner(sandbox, speed));
+  io.stdout.write(exports(sandbox, values['acl-token']));
+  control.onReady?.(sandbox);
+  await untilStopped(control.stop);
+  await sandbox.close();
+  io.stderr.write('drover sandbox stopped.\n');
+  return ExitCode.ok;
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { hint: 'Run `drover sandbox --help` for the flags it accepts.' });
+  }
+}
+
+function number(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} must be a number ≥ 0, got "${raw}"`);
+  return value;
+}
+
+/** An explicit port is used as is; the conventional default only when it is free. */
+async function port(raw: string | undefined, preferred: number, flag: string): Promise<number> {
+  if (raw !== undefined) return number(raw, flag, 0);
+  return (await isFree(preferred)) ? preferred : 0;
+}
+
+function isFree(candidate: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+function banner(sandbox: RunningSandbox, speed: number): string {
+  const clock = speed === 0 ? 'frozen (advance with POST /_sandbox/clock/advance)' : speed === 1 ? 'real time' : `${speed}× real time`;
+  return [
+    'drover sandbox — a SIMULATOR of the Nomad, Consul and Vault HTTP APIs drover uses, for tests and demos.',
+    'It is not a scheduler: nothing runs; allocations, health checks and failures are simulated.',
+    `  nomad   ${sandbox.addresses.nomad}   (admin: ${sandbox.addresses.nomad}/_sandbox)`,
+    `  consul  ${sandbox.addresses.consul}`,
+    `  vault   ${sandbox.addresses.vault}`,
+    `  clock   ${clock}`,
+    'Export the variables below, then run drover. Stop with Ctrl-C.',
+    '',
+  ].join('\n');
+}
+
+function exports(sandbox: RunningSandbox, aclToken: string | undefined): string {
+  const lines = [
+    `export NOMAD_ADDR=${sandbox.addresses.nomad}`,
+    `export CONSUL_HTTP_ADDR=${sandbox.addresses.consul}`,
+    `export VAULT_ADDR=${sandbox.addresses.vault}`,
+    `export VAULT_TOKEN=${sandbox.vaultToken}`,
+  ];
+  if (aclToken) lines.push(`export NOMAD_TOKEN=${aclToken}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function untilStopped(stop: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    if (stop?.aborted) return done();
+    stop?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { ConsulServiceRegistration } from '../consul/index.ts';
+import type { Allocation, Json, SimNode } from './model.ts';
+import type { ConsulSink } from './runtime.ts';
+
+/** Consul check status of a simulated service. */
+export type CheckStatus = 'passing' | 'critical';
+
+/**
+ * Registers the Consul-provider services of an allocation the way the Nomad client does: IDs
+ * `_nomad-task-<alloc>-<task|group-<group>>-<service>-<port label>`, `CanaryTags` instead of
+ * `Tags` (and `CanaryMeta`) while the allocation is an unpromoted canary, meta
+ * `external-source=nomad`, checks registered `critical` until they pass.
+ */
+export function registrations(alloc: Allocation, node: SimNode, options: { canary: boolean; checks: CheckStatus; output?: string }): ConsulServiceRegistration[] {
+  const group = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+  if (!group) return [];
+  const owned: { owner: string; service: Json }[] = [
+    ...services(group.Services).map((service) => ({ owner: `group-${alloc.TaskGroup}`, service })),
+    ...((group.Tasks as Json[] | null) ?? []).flatMap((task) => services(task.Services).map((service) => ({ owner: String(task.Name), service }))),
+  ];
+  return owned.filter(({ service }) => service.Provider !== 'nomad').map(({ owner, service }) => toRegistration(alloc, node, { owner, service, ...options }));
+}
+
+function services(value: unknown): Json[] {
+  return Array.isArray(value) ? (value as Json[]) : [];
+}
+
+function toRegistration(
+  alloc: Allocation,
+  node: SimNode,
+  ctx: { owner: string; service: Json; canary: boolean; checks: CheckStatus; output?: string },
+): ConsulServiceRegistration {
+  const { service } = ctx;
+  const portLabel = String(service.PortLabel ?? '');
+  const id = `_nomad-task-${alloc.ID}-${ctx.owner}-${String(service.Name)}-${portLabel}`;
+  const canaryTags = ctx.canary && Array.isArray(service.CanaryTags) && service.CanaryTags.length > 0;
+  const tags = (canaryTags ? service.CanaryTags : service.Tags) as string[] | null;
+  const meta = (ctx.canary && service.CanaryMeta ? service.CanaryMeta : service.Meta) as Record<string, string> | null;
+  return {
+    id,
+    name: String(service.Name),
+    tags: tags ?? [],
+    address: node.Address,
+    port: portOf(alloc, portLabel),
+    meta: { ...(meta ?? {}), 'external-source': 'nomad' },
+    checks: ((service.Checks as Json[] | null) ?? []).map((check) => ({
+      id: `_nomad-check-${createHash('sha1').update(`${id}${String(check.Name)}`).digest('hex')}`,
+      name: String(check.Name ?? `service: "${String(service.Name)}" check`),
+      status: ctx.checks,
+      output: ctx.output ?? (ctx.checks === 'passing' ? 'HTTP GET: 200 OK' : ''),
+      type: String(check.Type ?? ''),
+    })),
+    node: { name: node.Name, address: node.Address, id: node.ID },
+  };
+}
+
+function portOf(alloc: Allocation, label: string): number {
+  if (/^\d+$/.test(label)) return Number(label);
+  const shared = alloc.AllocatedResources.Shared as Json | undefined;
+  const ports = (shared?.Ports as { Label: string; Value: number }[] | null) ?? [];
+  return ports.find((p) => p.Label === label)?.Value ?? 0;
+}
+
+/** Pushes registrations to Consul, remembering IDs so they can be removed when the alloc stops. */
+export class ConsulRegistry {
+  private readonly byAlloc = new Map<string, string[]>();
+
+  constructor(private readonly sink: ConsulSink | undefined) {}
+
+  /** Registers (or re-registers) the services of `alloc`. */
+  register(alloc: Allocation, node: SimNode, options: { canary: boolean; checks: CheckStatus; output?: string }): void {
+    if (!this.sink) return;
+    const regs = registrations(alloc, node, options);
+    for (const reg of regs) this.sink.registerService(reg);
+    this.byAlloc.set(alloc.ID, regs.map((r) => r.id));
+  }
+
+  /** Removes every service of `allocId`. */
+  deregister(allocId: string): void {
+    for (const id of this.byAlloc.get(allocId) ?? []) this.sink?.deregisterService(id);
+    this.byAlloc.delete(allocId);
+  }
+
+  /** Is anything registered for `allocId`? */
+  has(allocId: string): boolean {
+    return this.byAlloc.has(allocId);
+  }
+
+  /** Removes everything (sandbox reset). */
+  clear(): void {
+    for (const allocId of [...this.byAlloc.keys()]) this.deregister(allocId);
+  }
+}

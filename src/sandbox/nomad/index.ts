@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from '../faults.ts';
+import { Router, sendText } from '../http.ts';
+import { createRandom } from '../random.ts';
+import type { SandboxClock, SandboxService } from '../types.ts';
+import { ClientSim } from './client-sim.ts';
+import type { NomadContext } from './context.ts';
+import { EventBroker } from './events.ts';
+import type { SimNode } from './model.ts';
+import { createNodes } from './placement.ts';
+import { addPlanRoute } from './plan.ts';
+import { addAllocRoutes } from './routes-allocs.ts';
+import { addDeploymentRoutes } from './routes-deployments.ts';
+import { addJobWriteRoutes } from './routes-job-writes.ts';
+import { addJobReadRoutes } from './routes-jobs.ts';
+import { addStatusRoutes } from './routes-status.ts';
+import type { ConsulSink, Runtime } from './runtime.ts';
+import { ScenarioBook } from './scenarios.ts';
+import { Scheduler } from './scheduler.ts';
+import { NomadStore } from './store.ts';
+import { EventStreams } from './stream.ts';
+import { DeploymentWatcher } from './watcher.ts';
+
+export type { Scenario } from './scenarios.ts';
+
+/** Options of {@link createNomadService}. */
+export interface NomadServiceOptions {
+  readonly clock: SandboxClock;
+  /** Seed of IDs, ports and restart jitter. @default 1 */
+  readonly seed?: number;
+  /** Where running allocations' services are registered (the Consul sandbox). */
+  readonly consul?: ConsulSink;
+  /** Fault rules (event-stream disconnects are applied by the stream itself). */
+  readonly faults?: FaultInjector;
+  /** When set, every API call needs this management token (`X-Nomad-Token` or Bearer). */
+  readonly aclToken?: string;
+  /** Namespaces that exist. @default ["default"] */
+  readonly namespaces?: readonly string[];
+  /** Datacenters of the three simulated nodes (round-robin). @default ["dc1"] */
+  readonly datacenters?: readonly string[];
+  /** Event batches kept for `index` resumes; Nomad's `event_buffer_size` default is 100. @default 100 */
+  readonly eventBufferSize?: number;
+}
+
+/** The simulated Nomad agent plus the controls the admin API needs. */
+export interface NomadSandbox extends SandboxService {
+  readonly name: 'nomad';
+  readonly scenarios: ScenarioBook;
+  readonly namespaces: Set<string>;
+  readonly nodes: readonly SimNode[];
+  /** Cuts every open event stream (as if the connection dropped). */
+  disconnectEventStreams(): void;
+  /** Forgets all jobs, evaluations, allocations and deployments. */
+  reset(): void;
+}
+
+/** Paths readable without a token even with ACLs on. */
+const OPEN_PATHS = new Set(['/v1/status/leader', '/v1/status/peers', '/v1/metrics', '/v1/regions']);
+/** Handler trees whose unknown sub-paths answer `resource not found` rather than the mux 404. */
+const HANDLER_TREES = ['/v1/job/', '/v1/deployment/', '/v1/allocation/', '/v1/evaluation/', '/v1/client/'];
+
+/**
+ * Creates the simulated Nomad HTTP API: jobs, plan, versions, deployments, allocations,
+ * evaluations, blocking queries, the event stream and a deployment simulator — not a scheduler.
+ */
+export function createNomadService(options: NomadServiceOptions): NomadSandbox {
+  const random = createRandom(options.seed ?? 1);
+  const broker = new EventBroker(options.eventBufferSize ?? 100);
+  const store = new NomadStore(options.clock, broker);
+  // The three actors reference each other through the runtime; they are bound right below.
+  const rt: Runtime = {
+    store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1']),
+    scenarios: new ScenarioBook(), consul: options.consul, failedAt: new Map<string, number>(),
+    scheduler: undefined as unknown as Scheduler, client: undefined as unknown as ClientSim, watcher: undefined as unknown as DeploymentWatcher,
+  };
+  rt.scheduler = new Scheduler(rt);
+  rt.client = new ClientSim(rt);
+  rt.watcher = new DeploymentWatcher(rt);
+  const ctx: NomadContext = { rt, namespaces: new Set(options.namespaces ?? ['default']), faults: options.faults };
+  ctx.namespaces.add('default');
+  const streams = new EventStreams(broker, options.clock, options.faults);
+  const router = buildRouter(ctx, streams);
+  const stopSimulation = (): void => {
+    rt.scheduler.close();
+    rt.client.close();
+    rt.watcher.close();
+    streams.disconnectAll();
+  };
+  return {
+    name: 'nomad',
+    scenarios: rt.scenarios,
+    namespaces: ctx.namespaces,
+    nodes: rt.nodes,
+    handle: (req, res, url, body) => dispatch({ router, streams, aclToken: options.aclToken }, { req, res, url, body }),
+    close: stopSimulation,
+    disconnectEventStreams: () => streams.disconnectAll(),
+    reset: () => {
+      stopSimulation();
+      rt.failedAt.clear();
+      store.reset();
+    },
+  };
+}
+
+function buildRouter(ctx: NomadContext, streams: EventStreams): Router {
+  const router = new Router();
+  addJobReadRoutes(router, ctx);
+  addJobWriteRoutes(router, ctx);
+  addPlanRoute(router, ctx);
+  addDeploymentRoutes(router, ctx);
+  addAllocRoutes(router, ctx);
+  addStatusRoutes(router, ctx);
+  streams.addRoute(router);
+  return router;
+}
+
+async function dispatch(
+  service: { router: Router; streams: EventStreams; aclToken: string | undefined },
+  request: { req: IncomingMessage; res: ServerResponse; url: URL; body: Buffer },
+): Promise<void> {
+  const { req, res, url } = request;
+  const denied = service.aclToken !== undefined && !OPEN_PATHS.has(url.pathname) ? checkToken(req, service.aclToken) : undefined;
+  if (denied && url.pathname === '/v1/event/stream' && req.method === 'GET') return service.streams.serve({ ...request, params: {} }, true);
+  if (denied) return sendText(res, 403, denied);
+  const match = service.router.match(req.method ?? 'GET', url.pathname);
+  if (match.kind === 'method-not-allowed') return sendText(res, 405, 'Invalid method');
+  if (match.kind === 'not-found') {
+    return HANDLER_TREES.some((p) => url.pathname.startsWith(p)) ? sendText(res, 404, 'resource not found') : sendText(res, 404, '404 page not found\n');
+  }
+  await match.handler({ ...request, params: match.params });
+}
+
+/** `X-Nomad-Token` wins over `Authorization: Bearer` (scheme case-insensitive). */
+function checkToken(req: IncomingMessage, expected: string): string | undefined {
+  const header = req.headers['x-nomad-token'];
+  const bearer = /^bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+  const token = (Array.isArray(header) ? header[0] : header) ?? bearer;
+  if (!token) return 'Permission denied';
+  return token === expected ? undefined : 'ACL token not found';
+}

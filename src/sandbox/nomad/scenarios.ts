@@ -1,0 +1,78 @@
+/**
+ * What the simulated client does with the allocations of a job (or of one job version).
+ * Times are sandbox milliseconds.
+ */
+export type Scenario =
+  /** Tasks start; checks pass `healthyAfterMs` after the start. Batch tasks exit 0 after `runMs`. */
+  | { readonly kind: 'healthy'; readonly healthyAfterMs?: number; readonly runMs?: number }
+  /** Like healthy, with a long default delay before checks pass (e.g. to hit a healthy_deadline). */
+  | { readonly kind: 'slow-healthy'; readonly healthyAfterMs?: number }
+  /** The docker driver cannot pull the image: `Driver Failure`, restarts, then the alloc fails. */
+  | { readonly kind: 'image-pull-fails'; readonly message?: string; readonly recoverable?: boolean }
+  /** The task starts, then exits with `exitCode` after `crashAfterMs`, every time. */
+  | { readonly kind: 'crash-loop'; readonly crashAfterMs?: number; readonly exitCode?: number }
+  /** Tasks run but service checks stay critical. */
+  | { readonly kind: 'health-check-fails'; readonly output?: string }
+  /** A template reads a Vault secret that does not exist: the task never starts. */
+  | { readonly kind: 'template-missing-secret'; readonly path?: string }
+  /** No node has room: placements fail on `dimension`, a blocked evaluation waits. */
+  | { readonly kind: 'unplaceable'; readonly dimension?: 'cpu' | 'memory' };
+
+/** Default timings of the simulated client (sandbox ms). */
+export const TIMING = {
+  /** Scheduler picks up a pending evaluation. */
+  schedule: 10,
+  /** Client receives a placed allocation. */
+  receive: 100,
+  /** Image pull and task start after receipt. */
+  start: 1000,
+  /** Checks pass after the task started. */
+  healthyAfter: 1000,
+  slowHealthyAfter: 120_000,
+  /** Batch task run time. */
+  batchRun: 2000,
+  /** Crash after start in crash-loop. */
+  crashAfter: 3000,
+  /** Kill after a stop is requested. */
+  kill: 200,
+  /** Template missing-dependency event after receipt. */
+  templateEvent: 5000,
+} as const;
+
+/** Scenarios by job (and optionally version), with a fallback to `healthy`. */
+export class ScenarioBook {
+  private readonly byJob = new Map<string, Scenario>();
+
+  /** Sets the scenario for a job, or for one version of it. */
+  set(target: { readonly jobId: string; readonly namespace?: string; readonly version?: number }, scenario: Scenario): void {
+    this.byJob.set(key(target.namespace ?? 'default', target.jobId, target.version), scenario);
+  }
+
+  /** Removes every scenario. */
+  clear(): void {
+    this.byJob.clear();
+  }
+
+  /** The scenario for a job version: version-specific first, then job-wide, then healthy. */
+  resolve(namespace: string, jobId: string, version: number): Scenario {
+    return this.byJob.get(key(namespace, jobId, version)) ?? this.byJob.get(key(namespace, jobId, undefined)) ?? { kind: 'healthy' };
+  }
+
+  /** Every scenario, for the admin API. */
+  list(): { target: string; scenario: Scenario }[] {
+    return [...this.byJob].map(([target, scenario]) => ({ target, scenario }));
+  }
+}
+
+function key(namespace: string, jobId: string, version: number | undefined): string {
+  return `${namespace}/${jobId}${version === undefined ? '' : `@${version}`}`;
+}
+
+/** Validates a scenario received over the admin API. */
+export function parseScenario(value: unknown): Scenario | string {
+  const kinds = ['healthy', 'slow-healthy', 'image-pull-fails', 'crash-loop', 'health-check-fails', 'template-missing-secret', 'unplaceable'];
+  if (value === null || typeof value !== 'object' || !kinds.includes(String((value as { kind?: unknown }).kind))) {
+    return `scenario.kind must be one of: ${kinds.join(', ')}`;
+  }
+  return value as Scenario;
+}

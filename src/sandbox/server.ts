@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type SandboxAdmin, createAdmin } from './admin.ts';
+import { type ControlledClock, createSandboxClock } from './clock.ts';
+import { FaultInjector, type FaultService } from './faults.ts';
+import { readBody, sendText } from './http.ts';
+import { createNomadService } from './nomad/index.ts';
+import type { ConsulSink } from './nomad/runtime.ts';
+import type { SandboxService, SandboxServiceFactory } from './types.ts';
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** Ports on 127.0.0.1; 0 or absent = a random free port. */
+  readonly ports?: { readonly nomad?: number; readonly consul?: number; readonly vault?: number };
+  /** Sandbox ms per real ms; 0 = manual clock (tests call `admin.advance`). @default 1 */
+  readonly clockSpeed?: number;
+  /** Seed of IDs, ports, jitter and fault decisions. @default 1 */
+  readonly seed?: number;
+  /** Nomad settings. */
+  readonly nomad?: {
+    /** Management token required on every call when set. */
+    readonly aclToken?: string;
+    /** Namespaces besides `default`. */
+    readonly namespaces?: readonly string[];
+    /** Datacenters of the three simulated nodes. @default ["dc1"] */
+    readonly datacenters?: readonly string[];
+    /** Event batches kept for resumes. @default 100 (Nomad's default) */
+    readonly eventBufferSize?: number;
+  };
+  /** Vault's dev root token. @default "root" */
+  readonly vaultToken?: string;
+  /** Service factories; by default the modules in src/sandbox/consul and src/sandbox/vault when present. */
+  readonly services?: { readonly consul?: SandboxServiceFactory; readonly vault?: SandboxServiceFactory };
+}
+
+/** A running sandbox. */
+export interface RunningSandbox {
+  /** Base URLs, e.g. `http://127.0.0.1:4646`. */
+  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string };
+  readonly admin: SandboxAdmin;
+  readonly clock: ControlledClock;
+  /** The Vault dev root token (export as VAULT_TOKEN). */
+  readonly vaultToken: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * Starts the three simulated services on their own listeners. It is a simulator of the HTTP APIs
+ * drover uses, for tests and demos — never a scheduler.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const clock = createSandboxClock({ speed: options.clockSpeed ?? 1 });
+  const seed = options.seed ?? 1;
+  const faults = new FaultInjector(seed);
+  const rootToken = options.vaultToken ?? 'root';
+  // Consul sessions and their TTLs stay on wall-clock time when the Nomad clock is sped up: their
+  // clients (drover's lock renewal, Fabio) renew on wall-clock time too. A manual clock is shared.
+  const consulClock = (options.clockSpeed ?? 1) > 0 ? createSandboxClock({ speed: 1 }) : clock;
+  const consul = (options.services?.consul ?? (await loadFactory('consul')) ?? missing('consul'))({ clock: consulClock, rootToken });
+  const vault = (options.services?.vault ?? (await loadFactory('vault')) ?? missing('vault'))({ clock, rootToken });
+  const nomad = createNomadService({ clock, seed, faults, consul: asConsulSink(consul), ...options.nomad });
+  const admin = createAdmin({ clock, faults, nomad, others: [consul, vault] });
+  const services: [FaultService, SandboxService, number | undefined][] = [
+    ['nomad', nomad, options.ports?.nomad],
+    ['consul', consul, options.ports?.consul],
+    ['vault', vault, options.ports?.vault],
+  ];
+  const servers: Server[] = [];
+  try {
+    for (const [name, service, port] of services) servers.push(await listen(createServer(handler(name, service, { faults, admin })), port ?? 0));
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+  const [n, c, v] = servers.map((s) => `http://${HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string];
+  return {
+    addresses: { nomad: n, consul: c, vault: v },
+    admin,
+    clock,
+    vaultToken: rootToken,
+    close: async () => {
+      for (const [, service] of services) service.close();
+      clock.close();
+      await Promise.all(servers.map(closeServer));
+    },
+  };
+}
+
+function handler(name: FaultService, service: SandboxService, ctx: { faults: FaultInjector; admin: SandboxAdmin }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? HOST}`);
+      if (name === 'nomad' && (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))) return await ctx.admin.handle(req, res, url, body);
+      if (await ctx.faults.apply(name, req, res, url)) return;
+      await service.handle(req, res, url, body);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      sendText(res, 500, `sandbox internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  };
+}
+
+async function listen(server: Server, port: number): Promise<Server> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => (server.off('error', reject), resolve()));
+  });
+  return server;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Loads `createConsulService` / `createVaultService` from the sibling module when it exists. */
+async function loadFactory(name: 'consul' | 'vault'): Promise<SandboxServiceFactory | undefined> {
+  const url = new URL(`./${name}/index.ts`, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return undefined;
+  const module = (await import(url.href)) as Record<string, unknown>;
+  const factory = module[name === 'consul' ? 'createConsulService' : 'createVaultService'];
+  return typeof factory === 'function' ? (factory as SandboxServiceFactory) : undefined;
+}
+
+/** A stand-in that answers every call with 501 until the real module exists. */
+function missing(name: 'consul' | 'vault'): SandboxServiceFactory {
+  return () => ({
+    name,
+    handle: (_req, res) => sendText(res, 501, `drover sandbox: the ${name} simulator (src/sandbox/${name}/index.ts) is not available`),
+    close: () => {},
+  });
+}
+
+function asConsulSink(service: SandboxService): ConsulSink | undefined {
+  const candidate = service as Partial<ConsulSink>;
+  return typeof candidate.registerService === 'function' && typeof candidate.deregisterService === 'function' ? (candidate as ConsulSink) : undefined;
+}
