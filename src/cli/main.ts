@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { DroverError, ExitCode, UsageError } from '../errors.ts';
 import { formatError } from '../report/error.ts';
 import { colorEnabled, createStyle, type Style } from '../report/style.ts';
+import { deployCommand, DEPLOY_HELP } from './commands/deploy.ts';
+import { runSandboxCommand, SANDBOX_HELP } from '../sandbox/cli.ts';
 import { jobsCommand, JOBS_HELP } from './commands/jobs.ts';
 import { renderCommand, RENDER_HELP } from './commands/render.ts';
 import { validateCommand, VALIDATE_HELP } from './commands/validate.ts';
@@ -13,6 +15,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   render: { run: renderCommand, help: RENDER_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },
   jobs: { run: jobsCommand, help: JOBS_HELP },
+  deploy: { run: deployCommand, help: DEPLOY_HELP },
+  sandbox: { run: runSandboxCommand, help: SANDBOX_HELP },
 };
 
 export const HELP = `drover — typed Nomad jobs, honest rollouts.
@@ -23,6 +27,8 @@ Commands:
   render <env>     validate, then write Nomad JSON + HCL for every job (build/<env>/)
   validate [<env>] check every job and environment file; report all problems at once
   jobs [<env>]     list jobs in deploy order
+  deploy <env>     lock, plan, register in dependency order, watch to the real outcome
+  sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
 
 Run \`drover <command> --help\` for a command's options.
 

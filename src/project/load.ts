@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Environment } from '../config/environment.ts';
@@ -50,7 +50,9 @@ export async function importDefaults<T>(
   for (const path of files) {
     const file = relative(root, path);
     try {
-      const imported = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      // The modification time in the URL makes a long-lived process (tests, watch mode) see edits.
+      const version = Math.round((await stat(path)).mtimeMs * 1000);
+      const imported = (await import(`${pathToFileURL(path).href}?mtime=${version}`)) as { default?: unknown };
       if (accept(imported.default)) modules.push({ file, value: imported.default });
       else diagnostics.push(loadProblem(file, `does not default-export ${expected}`, `End the file with \`export default ${expected}\`.`));
     } catch (error) {

@@ -1,0 +1,132 @@
+import { deploy, type DeployJob } from '../../deploy/deploy.ts';
+import { deployExitCode } from '../../deploy/exit-code.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { deployWaves } from '../../plan/order.ts';
+import { renderOutputs } from '../../render/outputs.ts';
+import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import type { DeployEvent, Report } from '../../report/events.ts';
+import { ndjsonReporter } from '../../report/reporters/ndjson.ts';
+import { plainReporter } from '../../report/reporters/plain.ts';
+import { summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { createClusterClients, resolveTargets, type Targets } from '../clients.ts';
+import { currentGitSha } from '../git.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare, projectName } from '../pipeline.ts';
+
+export const DEPLOY_HELP = `drover deploy <env> [options]
+
+Validates and renders every job, takes the environment lock (Consul session on drover/locks/<env>),
+plans, registers jobs in dependsOn order (independent ones in parallel; unchanged jobs are not
+registered), and watches each to its real outcome through Nomad's event stream. Fails a deployment
+as soon as an allocation fails unambiguously (image pull, missing secret, restarts exhausted), so
+auto_revert rolls back at once, and reports the version now running.
+
+  --job ID            deploy only this job (and nothing that depends on it)
+  --adopt             take over jobs with the same ID that this project does not own
+  --wait-lock         wait for the environment lock instead of refusing (exit 4)
+  --stop-at-canary    exit 3 as soon as canaries are healthy and need a manual promotion
+  --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
+  --watch MODE        stream (default: event stream, blocking queries as fallback) or poll
+  --parallelism N     jobs deployed at once (default 8)
+  --git-sha SHA, --release ID   recorded in job meta (defaults: git HEAD, its first 12 characters)
+
+Addresses come from environments/<env>.ts, overridden by NOMAD_ADDR and CONSUL_HTTP_ADDR; tokens
+only from NOMAD_TOKEN and CONSUL_HTTP_TOKEN.
+Exit: 0 deployed, 1 failed (rolled back or not, as reported), 2 placement failure, 3 canaries
+awaiting promotion, 4 refused (lock held, changed since plan, foreign job), 65 invalid, 69 unreachable.
+`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  job: { type: 'string' },
+  adopt: { type: 'boolean' },
+  'wait-lock': { type: 'boolean' },
+  'stop-at-canary': { type: 'boolean' },
+  output: { type: 'string' },
+  watch: { type: 'string' },
+  parallelism: { type: 'string' },
+  'git-sha': { type: 'string' },
+  release: { type: 'string' },
+} as const;
+
+/** Lets tests (and the embedded sandbox) point the command at given addresses and abort it. */
+export interface DeployControl {
+  readonly targets?: Targets;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: DeployEvent) => void;
+}
+
+export async function deployCommand(argv: readonly string[], io: CliIo, style: Style, control: DeployControl = {}): Promise<number> {
+  const { values, positionals } = parseCommandArgs('deploy', argv, OPTIONS);
+  if (values.help) return io.stdout.write(DEPLOY_HELP), ExitCode.ok;
+  const output = values.output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
+  if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
+  if (values.watch && !['stream', 'poll'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream or poll.' });
+  const project = await openProject(io, values);
+  const prepared = prepare(project, positionals[0], io);
+  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
+  if (!prepared.ok) {
+    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was deployed.\n`);
+    return ExitCode.validation;
+  }
+  const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
+  const release = values.release ?? gitSha.slice(0, 12);
+  const { jobs: rendered } = renderOutputs(prepared.jobs, { env: prepared.env, project: await projectName(project.root), gitSha, release });
+  const specs = new Map(prepared.jobs.map((j) => [j.spec.id, j.spec]));
+  let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
+  if (values.job) {
+    jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
+    if (jobs.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
+  }
+  const reporter = pickReporter(output, io, style);
+  const report: Report = (event) => {
+    control.onEvent?.(event);
+    reporter(event);
+  };
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new UsageError('Interrupted', { hint: 'The deployment continues in Nomad; run `drover status` or deploy again to resume watching.' }));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const targets = resolveTargets(prepared.env, io.env, control.targets);
+  const { nomad, consul } = createClusterClients(prepared.env, targets, io.env, report);
+  try {
+    report({ type: 'deploy-started', env: prepared.env.name, release, waves: deployWaves(jobs).waves });
+    const results = await deploy(
+      {
+        env: prepared.env.name,
+        project: await projectName(project.root),
+        release,
+        jobs,
+        adopt: values.adopt ?? false,
+        waitLock: values['wait-lock'] ?? false,
+        stopAtCanary: values['stop-at-canary'] ?? false,
+        promote: prepared.env.promotion.canary === 'auto',
+        parallelism: values.parallelism ? Number(values.parallelism) : 8,
+        watch: (values.watch as 'stream' | 'poll' | undefined) ?? 'stream',
+      },
+      { nomad, consul, report, signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal },
+    );
+    const exitCode = deployExitCode(results);
+    report({ type: 'deploy-finished', env: prepared.env.name, exitCode, results });
+    io.stdout.write(summaryTable(results));
+    for (const r of results) {
+      if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${prepared.env.name} --job ${r.job}\n`);
+    }
+    return exitCode;
+  } finally {
+    if ('stop' in reporter) (reporter as { stop(): void }).stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    nomad.close();
+    consul.close();
+  }
+}
+
+function pickReporter(output: string, io: CliIo, style: Style): Report {
+  const write = (text: string) => io.stderr.write(text);
+  if (output === 'ndjson') return ndjsonReporter((text) => io.stdout.write(text));
+  if (output === 'tty') return ttyReporter(write, style);
+  return plainReporter(write, style);
+}

@@ -1,0 +1,194 @@
+import type { ConsulClient } from '../clients/consul/index.ts';
+import { ApiError } from '../clients/api-error.ts';
+import { NomadCheckIndexConflict, type NomadClient } from '../clients/nomad/index.ts';
+import { DroverError, ExitCode } from '../errors.ts';
+import { canonicalJson } from '../render/canonical-json.ts';
+import { META } from '../render/context.ts';
+import type { JobOutcome, JobResult, Report } from '../report/events.ts';
+import { startFactFeed, type FactFeed } from '../watch/feed.ts';
+import type { NomadDeployment, NomadJobRead } from '../wire/nomad-api.ts';
+import type { NomadJob } from '../wire/nomad-job.ts';
+import { acquireEnvironmentLock } from './lock.ts';
+import { summarizePlan } from './plan-summary.ts';
+import { decideRegistration, hasAutoscaledGroups, type RegistrationDecision } from './registration.ts';
+import { watchJob } from './watch-job.ts';
+
+/** A rendered job ready to deploy, with its place in the dependency graph. */
+export interface DeployJob {
+  readonly id: string;
+  readonly job: NomadJob;
+  readonly dependsOn: readonly string[];
+}
+
+export interface DeployOptions {
+  readonly env: string;
+  readonly project: string;
+  readonly release: string;
+  readonly jobs: readonly DeployJob[];
+  readonly adopt?: boolean;
+  readonly waitLock?: boolean;
+  readonly stopAtCanary?: boolean;
+  /** Promote healthy canaries (environment policy `auto`). */
+  readonly promote?: boolean;
+  /** Jobs registered and watched at the same time. @default 8 */
+  readonly parallelism?: number;
+  /** `stream` (default) or `poll` (blocking queries only). */
+  readonly watch?: 'stream' | 'poll';
+}
+
+export interface DeployDeps {
+  readonly nomad: NomadClient;
+  readonly consul: ConsulClient;
+  readonly report: Report;
+  readonly signal: AbortSignal;
+}
+
+interface Preflight {
+  readonly decision: RegistrationDecision;
+  readonly enforceIndex: number;
+}
+
+/**
+ * The deploy: take the environment lock, decide per job (refusing foreign jobs before touching
+ * anything), plan, then register each job once its dependencies succeeded and watch it to its
+ * outcome. The lock is released on every exit path.
+ */
+export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<JobResult[]> {
+  const lock = await acquireEnvironmentLock(deps.consul, { env: options.env, release: options.release, wait: options.waitLock ?? false, report: deps.report, signal: deps.signal });
+  deps.report({ type: 'lock-acquired', env: options.env, key: lock.key });
+  const finished = new AbortController();
+  const signal = AbortSignal.any([deps.signal, lock.lost, finished.signal]);
+  try {
+    const preflight = await preflightJobs(options, { ...deps, signal });
+    // Start the stream at the cluster's current index: older buffered batches are not news.
+    const index = (await deps.nomad.jobs.list({ prefix: '', signal })).index;
+    const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index });
+    return await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
+  } finally {
+    finished.abort(); // ends the event stream and any polling
+    await lock.release();
+  }
+}
+
+async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<Map<string, Preflight>> {
+  const results = new Map<string, Preflight>();
+  const foreign: string[] = [];
+  for (const item of options.jobs) {
+    const [current, latest] = await Promise.all([readJob(deps.nomad, item.id, deps.signal), latestDeployment(deps.nomad, item.id, deps.signal)]);
+    const decision = decideRegistration({ current, latest, rendered: item.job, project: options.project, env: options.env, adopt: options.adopt ?? false });
+    if (decision.action === 'refuse-foreign') foreign.push(`${item.id} (owned by ${decision.owner})`);
+    let enforceIndex = current?.JobModifyIndex ?? 0;
+    if (decision.action === 'register') {
+      const plan = await deps.nomad.jobs.plan(item.job, { diff: true, signal: deps.signal });
+      enforceIndex = plan.JobModifyIndex;
+      deps.report({ type: 'job-planned', job: item.id, summary: summarizePlan(plan) });
+    }
+    results.set(item.id, { decision, enforceIndex });
+  }
+  if (foreign.length) {
+    throw new DroverError(`Refusing to deploy over jobs this project does not own in ${options.env}`, ExitCode.refused, {
+      context: { jobs: foreign.join(', ') },
+      hint: 'Rename the job in jobs/, or run with --adopt to take it over deliberately.',
+    });
+  }
+  return results;
+}
+
+async function rollout(item: DeployJob, preflight: Preflight, options: DeployOptions, deps: DeployDeps, feed: FactFeed): Promise<JobOutcome> {
+  const { decision } = preflight;
+  const watchOptions = { nomad: deps.nomad, feed, report: deps.report, signal: deps.signal, stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false };
+  switch (decision.action) {
+    case 'unchanged':
+      return { status: 'unchanged', version: decision.version };
+    case 'last-deployment-failed':
+      return { status: 'failed', version: decision.version, reason: `this spec is already registered and its deployment failed: ${decision.description}` };
+    case 'resume': {
+      deps.report({ type: 'job-resumed', job: item.id, version: decision.version, deploymentId: decision.deploymentId });
+      return watchJob({ jobId: item.id, jobType: item.job.Type, version: decision.version, evalId: '', sinceIndex: 0 }, watchOptions);
+    }
+    case 'refuse-foreign':
+      throw new Error('internal: foreign jobs are refused in preflight');
+    case 'register': {
+      const response = await register(item, preflight.enforceIndex, options, deps);
+      const version = (await deps.nomad.jobs.read(item.id, { signal: deps.signal })).value.Version;
+      deps.report({ type: 'job-registered', job: item.id, version, evalId: response.EvalID });
+      const launchesNothing = Boolean(item.job.Periodic || item.job.ParameterizedJob);
+      return watchJob({ jobId: item.id, jobType: item.job.Type, version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex, launchesNothing }, watchOptions);
+    }
+  }
+}
+
+async function register(item: DeployJob, enforceIndex: number, options: DeployOptions, deps: DeployDeps) {
+  try {
+    return await deps.nomad.jobs.register(item.job, {
+      enforceIndex,
+      preserveCounts: hasAutoscaledGroups(item.job),
+      submission: { source: canonicalJson({ Job: item.job }), format: 'json' },
+      signal: deps.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof NomadCheckIndexConflict)) throw error;
+    const now = await readJob(deps.nomad, item.id, deps.signal);
+    throw new DroverError(`Job "${item.id}" changed in ${options.env} since drover planned it`, ExitCode.refused, {
+      context: {
+        planned: `job modify index ${enforceIndex}`,
+        now: now ? `version ${now.Version}, job modify index ${now.JobModifyIndex}, release ${now.Meta?.[META.release] ?? 'not drover'}` : 'the job was removed',
+      },
+      hint: `Someone deployed since the plan. Run \`drover plan ${options.env} --job ${item.id}\` and retry.`,
+      cause: error,
+    });
+  }
+}
+
+/** Runs every job once its dependencies finished well, at most `parallelism` at a time. */
+async function runGraph(options: DeployOptions, run: (job: DeployJob) => Promise<JobOutcome>, report: Report): Promise<JobResult[]> {
+  const limit = createLimit(options.parallelism ?? 8);
+  const outcomes = new Map<string, Promise<JobOutcome>>();
+  const ok = (o: JobOutcome) => o.status === 'succeeded' || o.status === 'unchanged';
+  const start = (job: DeployJob): Promise<JobOutcome> => {
+    const existing = outcomes.get(job.id);
+    if (existing) return existing;
+    const promise = (async (): Promise<JobOutcome> => {
+      const deps = options.jobs.filter((j) => job.dependsOn.includes(j.id));
+      if (deps.length) report({ type: 'job-waiting', job: job.id, on: deps.map((d) => d.id) });
+      const depOutcomes = await Promise.all(deps.map(start));
+      const failed = deps.filter((_, i) => !ok(depOutcomes[i]!)).map((d) => d.id);
+      const outcome: JobOutcome = failed.length ? { status: 'skipped', reason: `dependency ${failed.join(', ')} did not deploy` } : await limit(() => run(job));
+      report({ type: 'job-finished', job: job.id, outcome });
+      return outcome;
+    })();
+    outcomes.set(job.id, promise);
+    return promise;
+  };
+  const results: JobResult[] = [];
+  for (const job of options.jobs) results.push({ job: job.id, outcome: await start(job) });
+  return results;
+}
+
+function createLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+async function readJob(nomad: NomadClient, id: string, signal: AbortSignal): Promise<NomadJobRead | null> {
+  try {
+    return (await nomad.jobs.read(id, { signal })).value;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+async function latestDeployment(nomad: NomadClient, id: string, signal: AbortSignal): Promise<NomadDeployment | null> {
+  return (await nomad.jobs.latestDeployment(id, { signal })).value;
+}

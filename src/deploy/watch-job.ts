@@ -1,0 +1,137 @@
+import type { NomadClient } from '../clients/nomad/index.ts';
+import type { JobOutcome, Report } from '../report/events.ts';
+import { decideRollout, type RolloutDecision } from '../watch/decide.ts';
+import type { FactFeed } from '../watch/feed.ts';
+import { initialRollout, reduceRollout, rolloutDeployment, type Fact, type RolloutState } from '../watch/state.ts';
+import type { NomadJobType } from '../wire/nomad-api.ts';
+
+export interface WatchJobOptions {
+  readonly nomad: NomadClient;
+  readonly feed: FactFeed;
+  readonly report: Report;
+  readonly signal: AbortSignal;
+  /** Exit at healthy canaries (3) instead of waiting for someone to promote. */
+  readonly stopAtCanary: boolean;
+  /** drover promotes healthy canaries itself (environment policy `auto`). */
+  readonly promote: boolean;
+}
+
+export interface WatchTarget {
+  readonly launchesNothing?: boolean;
+  readonly jobId: string;
+  readonly jobType: NomadJobType;
+  readonly version: number;
+  readonly evalId: string;
+  readonly sinceIndex: number;
+}
+
+/**
+ * Follows one job to its real outcome: evaluation → deployment → allocations. Fails the
+ * deployment in Nomad as soon as an allocation fails unambiguously (so auto_revert rolls back now,
+ * not at the deadline), then follows the rollback and reports the version now running.
+ */
+export async function watchJob(target: WatchTarget, options: WatchJobOptions): Promise<JobOutcome> {
+  let state = initialRollout(target);
+  let wake: (() => void) | undefined;
+  const unsubscribe = options.feed.subscribe(target.jobId, (fact: Fact) => {
+    state = reduceRollout(state, fact);
+    wake?.();
+  });
+  try {
+    await options.feed.refresh(target.jobId);
+    let lastReason = '';
+    let announced = '';
+    for (;;) {
+      const decision = decideRollout(state);
+      if (decision.type === 'wait') {
+        if (decision.reason !== lastReason) options.report({ type: 'job-progress', job: target.jobId, message: decision.reason });
+        lastReason = decision.reason;
+        await nextFact(options.signal, (resolve) => (wake = resolve));
+        continue;
+      }
+      if (decision.type === 'canaries-healthy' && !options.stopAtCanary) {
+        // Promote per the environment's policy, or wait for someone to run `drover promote`.
+        if (announced !== decision.deploymentId) {
+          options.report({ type: 'canaries-healthy', job: target.jobId, deploymentId: decision.deploymentId, groups: decision.groups });
+          if (options.promote) await promote(decision.deploymentId, target.jobId, options);
+        }
+        announced = decision.deploymentId;
+        await nextFact(options.signal, (resolve) => (wake = resolve));
+        continue;
+      }
+      const next = await act(decision, state, target, options);
+      if (next.outcome) return next.outcome;
+      state = next.state ?? state;
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Turns a decision into an outcome, or performs the Nomad call it requires and continues. Canaries reach here only with --stop-at-canary. */
+async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: RolloutState, target: WatchTarget, options: WatchJobOptions): Promise<{ outcome?: JobOutcome; state?: RolloutState }> {
+  const job = target.jobId;
+  switch (decision.type) {
+    case 'succeeded':
+      return { outcome: { status: 'succeeded', version: target.version, ...(decision.deploymentId ? { deploymentId: decision.deploymentId } : {}) } };
+    case 'canaries-healthy':
+      options.report({ type: 'canaries-healthy', job, deploymentId: decision.deploymentId, groups: decision.groups });
+      return { outcome: { status: 'awaiting-promotion', version: target.version, deploymentId: decision.deploymentId, groups: decision.groups } };
+    case 'allocation-failed': {
+      options.report({ type: 'allocation-failed', job, failure: decision.failure });
+      if (!decision.deploymentId) return { outcome: { status: 'failed', version: target.version, reason: decision.failure.message, failure: decision.failure } };
+      return { state: await failDeployment(state, decision.deploymentId, `${decision.failure.eventType}: ${decision.failure.message}`, options, job) };
+    }
+    case 'placement-failed': {
+      const reason = `group "${decision.group}": ${decision.message}`;
+      const deploymentId = decision.deploymentId ?? rolloutDeployment(state)?.ID;
+      if (deploymentId && !state.failedByDrover) await failDeployment(state, deploymentId, `placement failed: ${reason}`, options, job);
+      const running = await runningVersion(options.nomad, job, options.signal);
+      return { outcome: { status: 'placement-failed', version: target.version, group: decision.group, reason, ...(running === undefined ? {} : { runningVersion: running }) } };
+    }
+    case 'deployment-failed': {
+      if (decision.revertingTo !== null) {
+        await nextFact(options.signal, () => undefined, 1000);
+        return {};
+      }
+      const running = await runningVersion(options.nomad, job, options.signal);
+      return { outcome: { status: 'failed', version: target.version, reason: `${decision.description} (not rolled back)`, ...(running === undefined ? {} : { runningVersion: running }) } };
+    }
+    case 'reverted':
+      return { outcome: { status: 'failed', version: target.version, reason: `${decision.failure}; rolled back, version ${decision.version} is ${decision.status === 'successful' ? 'running' : decision.status}`, runningVersion: decision.version } };
+  }
+}
+
+async function failDeployment(state: RolloutState, deploymentId: string, reason: string, options: WatchJobOptions, job: string): Promise<RolloutState> {
+  options.report({ type: 'deployment-failing', job, deploymentId, reason });
+  const response = await options.nomad.deployments.fail(deploymentId, { signal: options.signal });
+  return { ...state, failedByDrover: { deploymentId, revertedToVersion: response.RevertedJobVersion } };
+}
+
+async function promote(deploymentId: string, job: string, options: WatchJobOptions): Promise<void> {
+  await options.nomad.deployments.promote(deploymentId, { all: true }, { signal: options.signal });
+  options.report({ type: 'deployment-promoted', job, deploymentId });
+}
+
+async function runningVersion(nomad: NomadClient, jobId: string, signal: AbortSignal): Promise<number | undefined> {
+  return nomad.jobs.read(jobId, { signal }).then((r) => r.value.Version, () => undefined);
+}
+
+/** Resolves on the next fact (via `arm`), after `fallbackMs` at the latest, or rejects on abort. */
+function nextFact(signal: AbortSignal, arm: (resolve: () => void) => void, fallbackMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(done, fallbackMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    arm(done);
+  });
+}

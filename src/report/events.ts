@@ -1,0 +1,45 @@
+import type { AllocationFailure } from '../watch/classify.ts';
+
+/** How one job's rollout ended. */
+export type JobOutcome =
+  | { readonly status: 'succeeded'; readonly version: number; readonly deploymentId?: string }
+  | { readonly status: 'unchanged'; readonly version: number }
+  | { readonly status: 'awaiting-promotion'; readonly version: number; readonly deploymentId: string; readonly groups: readonly string[] }
+  | { readonly status: 'failed'; readonly version: number; readonly reason: string; readonly runningVersion?: number; readonly failure?: AllocationFailure }
+  | { readonly status: 'placement-failed'; readonly version: number; readonly group: string; readonly reason: string; readonly runningVersion?: number }
+  | { readonly status: 'skipped'; readonly reason: string };
+
+export interface JobResult {
+  readonly job: string;
+  readonly outcome: JobOutcome;
+}
+
+/**
+ * Everything the deploy engine reports. Reporters print these; the engine never prints. A new
+ * event does not compile until `formatters.ts` can format it.
+ */
+export type DeployEvent =
+  | { readonly type: 'deploy-started'; readonly env: string; readonly release: string; readonly waves: readonly (readonly string[])[] }
+  | { readonly type: 'lock-acquired'; readonly env: string; readonly key: string }
+  | { readonly type: 'lock-waiting'; readonly env: string; readonly holder: string }
+  | { readonly type: 'lock-released'; readonly env: string }
+  | { readonly type: 'lock-lost'; readonly env: string; readonly reason: string }
+  | { readonly type: 'job-waiting'; readonly job: string; readonly on: readonly string[] }
+  | { readonly type: 'job-planned'; readonly job: string; readonly summary: string }
+  | { readonly type: 'job-registered'; readonly job: string; readonly version: number; readonly evalId: string }
+  | { readonly type: 'job-resumed'; readonly job: string; readonly version: number; readonly deploymentId: string }
+  | { readonly type: 'job-progress'; readonly job: string; readonly message: string }
+  | { readonly type: 'allocation-failed'; readonly job: string; readonly failure: AllocationFailure }
+  | { readonly type: 'deployment-failing'; readonly job: string; readonly deploymentId: string; readonly reason: string }
+  | { readonly type: 'canaries-healthy'; readonly job: string; readonly deploymentId: string; readonly groups: readonly string[] }
+  | { readonly type: 'deployment-promoted'; readonly job: string; readonly deploymentId: string }
+  | { readonly type: 'job-finished'; readonly job: string; readonly outcome: JobOutcome }
+  | { readonly type: 'watch-reconnected'; readonly index: number; readonly attempt: number; readonly reason: string }
+  | { readonly type: 'watch-fallback'; readonly reason: string }
+  | { readonly type: 'retry'; readonly service: string; readonly request: string; readonly attempt: number; readonly delayMs: number }
+  | { readonly type: 'deploy-finished'; readonly env: string; readonly exitCode: number; readonly results: readonly JobResult[] };
+
+export type DeployEventType = DeployEvent['type'];
+
+/** Receives events; reporters implement it, tests collect into an array. */
+export type Report = (event: DeployEvent) => void;

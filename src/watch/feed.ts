@@ -1,0 +1,135 @@
+import { resumableEventStream, type NomadClient } from '../clients/nomad/index.ts';
+import type { Report } from '../report/events.ts';
+import type { NomadEvent } from '../wire/nomad-api.ts';
+import type { Fact } from './state.ts';
+
+type Listener = (fact: Fact) => void;
+
+/** Delivers facts about the jobs being watched, from Nomad's event stream or, failing that, blocking queries. */
+export interface FactFeed {
+  /** Starts delivering facts about `jobId`; returns an unsubscribe function. */
+  subscribe(jobId: string, listener: Listener): () => void;
+  /** Reads the job's evaluations, deployments and allocations once and delivers them. */
+  refresh(jobId: string): Promise<void>;
+  /** Requests made so far (stream connections and reads), for benchmarks. */
+  readonly requests: () => number;
+}
+
+export interface FactFeedOptions {
+  readonly signal: AbortSignal;
+  readonly report: Report;
+  /** `stream`: event stream first, polling when it is refused. `poll`: blocking queries only. */
+  readonly mode?: 'stream' | 'poll';
+  /** Raft index to start the stream from (take it before registering, so nothing is missed). @default the oldest batch Nomad still buffers */
+  readonly index?: number;
+}
+
+/**
+ * One event-stream subscription (Deployment, Allocation and Evaluation topics) shared by every job
+ * in flight, filtered here by job ID. After a reconnect every job is re-read, because Nomad may
+ * no longer buffer what happened in between. When the stream is refused (old Nomad, ACL without
+ * the topic), the feed falls back to blocking queries per job.
+ */
+export function startFactFeed(nomad: NomadClient, options: FactFeedOptions): FactFeed {
+  const listeners = new Map<string, Set<Listener>>();
+  let requests = 0;
+  let polling = options.mode === 'poll';
+  const pollers = new Map<string, AbortController>();
+
+  const deliver = (jobId: string, fact: Fact) => listeners.get(jobId)?.forEach((listener) => listener(fact));
+  const refresh = async (jobId: string) => {
+    requests += 3;
+    const [evaluations, deployments, allocations] = await Promise.all([
+      nomad.jobs.evaluations(jobId, { signal: options.signal }),
+      nomad.jobs.deployments(jobId, { signal: options.signal }),
+      nomad.jobs.allocations(jobId, { signal: options.signal }),
+    ]);
+    for (const evaluation of evaluations.value) deliver(jobId, { kind: 'evaluation', evaluation });
+    for (const deployment of deployments.value) deliver(jobId, { kind: 'deployment', deployment });
+    for (const allocation of allocations.value) deliver(jobId, { kind: 'allocation', allocation });
+  };
+  const startPolling = (jobId: string) => {
+    if (pollers.has(jobId)) return;
+    const controller = new AbortController();
+    options.signal.addEventListener('abort', () => controller.abort(options.signal.reason), { once: true });
+    pollers.set(jobId, controller);
+    void pollJob(nomad, jobId, controller.signal, (fact) => deliver(jobId, fact), () => requests++);
+  };
+
+  if (!polling) {
+    requests++;
+    void (async () => {
+      try {
+        const stream = resumableEventStream(nomad, {
+          topics: [{ topic: 'Deployment' }, { topic: 'Allocation' }, { topic: 'Evaluation' }],
+          ...(options.index ? { index: options.index } : {}),
+          signal: options.signal,
+          reconnect: { retries: 5, baseDelayMs: 100, maxDelayMs: 2000 },
+          onReconnect: (r) => {
+            requests++;
+            options.report({ type: 'watch-reconnected', index: r.index, attempt: r.attempt, reason: r.error?.message ?? 'stream closed' });
+            for (const jobId of listeners.keys()) void refresh(jobId).catch(() => undefined);
+          },
+        });
+        for await (const item of stream) {
+          if (item.type === 'events') for (const event of item.events) dispatch(event, deliver);
+        }
+      } catch (error) {
+        if (options.signal.aborted) return;
+        polling = true;
+        options.report({ type: 'watch-fallback', reason: error instanceof Error ? error.message : String(error) });
+        for (const jobId of listeners.keys()) startPolling(jobId);
+      }
+    })();
+  }
+
+  return {
+    subscribe(jobId, listener) {
+      const set = listeners.get(jobId) ?? new Set<Listener>();
+      set.add(listener);
+      listeners.set(jobId, set);
+      if (polling) startPolling(jobId);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) {
+          listeners.delete(jobId);
+          pollers.get(jobId)?.abort();
+          pollers.delete(jobId);
+        }
+      };
+    },
+    refresh,
+    requests: () => requests,
+  };
+}
+
+function dispatch(event: NomadEvent, deliver: (jobId: string, fact: Fact) => void): void {
+  const { Deployment, Allocation, Evaluation } = event.Payload;
+  if (event.Topic === 'Deployment' && Deployment) deliver(Deployment.JobID, { kind: 'deployment', deployment: Deployment });
+  else if (event.Topic === 'Allocation' && Allocation) deliver(Allocation.JobID, { kind: 'allocation', allocation: Allocation });
+  else if (event.Topic === 'Evaluation' && Evaluation) deliver(Evaluation.JobID, { kind: 'evaluation', evaluation: Evaluation });
+}
+
+/** Blocking queries on the job's evaluations, deployments and allocations, each index moving independently. */
+async function pollJob(nomad: NomadClient, jobId: string, signal: AbortSignal, deliver: (fact: Fact) => void, count: () => void): Promise<void> {
+  const loop = async <T>(read: (index: number) => Promise<{ value: T[]; index: number }>, toFact: (item: T) => Fact) => {
+    let index = 0;
+    while (!signal.aborted) {
+      try {
+        count();
+        const result = await read(index);
+        for (const item of result.value) deliver(toFact(item));
+        index = result.index > index ? result.index : index;
+      } catch {
+        if (signal.aborted) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+  const opts = (index: number) => ({ index, wait: '30s' as const, signal });
+  await Promise.all([
+    loop((i) => nomad.jobs.evaluations(jobId, opts(i)), (evaluation) => ({ kind: 'evaluation', evaluation })),
+    loop((i) => nomad.jobs.deployments(jobId, opts(i)), (deployment) => ({ kind: 'deployment', deployment })),
+    loop((i) => nomad.jobs.allocations(jobId, opts(i)), (allocation) => ({ kind: 'allocation', allocation })),
+  ]);
+}
