@@ -1,7 +1,8 @@
 /**
  * The Consul client against a real `consul agent -dev` (Consul 1.8.7 from `npm run consul:install`,
- * or whatever `consul` is on PATH), over real HTTP on 127.0.0.1. ACLs are enabled with a default
- * `allow` policy so anonymous calls work and an unknown token gets a real 403.
+ * or whatever `consul` is on PATH), and the same suite against the sandbox's Consul, over real
+ * HTTP on 127.0.0.1. ACLs are enabled with a default `allow` policy so anonymous calls work and
+ * an unknown token gets a 403.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
@@ -10,19 +11,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/clients/api-error.ts';
 import { createConsulClient, type ConsulClient } from '../../src/clients/consul/index.ts';
 import type { RetryEvent } from '../../src/clients/retry.ts';
-import { consulAvailability, startConsulAgent, warnConsulSkipped, type ConsulAgent } from '../support/consul-agent.ts';
+import { createSandboxClock } from '../../src/sandbox/clock.ts';
+import { createConsulService } from '../../src/sandbox/consul/index.ts';
+import { consulAvailability, startConsulAgent, warnConsulSkipped } from '../support/consul-agent.ts';
+import { serve } from '../support/serve-sandbox-service.ts';
 
 const availability = consulAvailability();
 warnConsulSkipped('test/integration/consul-client.test.ts', availability);
 
-describe.skipIf(!availability.available)('consul client against a real consul agent', () => {
-  let agent: ConsulAgent;
+interface ConsulUnderTest {
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+/** The sandbox's Consul on its own listener, on wall-clock time, with ACLs on and default allow. */
+async function startSandboxConsul(): Promise<ConsulUnderTest> {
+  const served = await serve(createConsulService({ clock: createSandboxClock({ speed: 1 }), acl: { defaultPolicy: 'allow', tokens: [] } }));
+  return { address: served.address, stop: () => served.close() };
+}
+
+const targets: [string, boolean, () => Promise<ConsulUnderTest>][] = [
+  ['a real consul agent', availability.available, () => startConsulAgent({ aclDefaultPolicy: 'allow' })],
+  ['the sandbox consul', true, startSandboxConsul],
+];
+
+describe.each(targets)('consul client against %s', (_name, available, start) => {
+  if (!available) return void it.skip('needs a consul binary (see the warning above)', () => undefined);
+  let agent: ConsulUnderTest;
   let consul: ConsulClient;
   /** A key no other test touches. */
   const ownKey = (name: string): string => `drover-test/${randomUUID()}/${name}`;
 
   beforeAll(async () => {
-    agent = await startConsulAgent({ aclDefaultPolicy: 'allow' });
+    agent = await start();
     consul = createConsulClient({ address: agent.address });
   }, 90_000);
 
