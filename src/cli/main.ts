@@ -3,6 +3,7 @@ import { DroverError, ExitCode, UsageError } from '../errors.ts';
 import { formatError } from '../report/error.ts';
 import { colorEnabled, createStyle, type Style } from '../report/style.ts';
 import { deployCommand, DEPLOY_HELP } from './commands/deploy.ts';
+import { demoCommand, DEMO_HELP } from './commands/demo.ts';
 import { runSandboxCommand, SANDBOX_HELP } from '../sandbox/cli.ts';
 import { jobsCommand, JOBS_HELP } from './commands/jobs.ts';
 import { renderCommand, RENDER_HELP } from './commands/render.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   jobs: { run: jobsCommand, help: JOBS_HELP },
   deploy: { run: deployCommand, help: DEPLOY_HELP },
   sandbox: { run: runSandboxCommand, help: SANDBOX_HELP },
+  demo: { run: demoCommand, help: DEMO_HELP },
 };
 
 export const HELP = `drover — typed Nomad jobs, honest rollouts.
@@ -29,6 +31,7 @@ Commands:
   jobs [<env>]     list jobs in deploy order
   deploy <env>     lock, plan, register in dependency order, watch to the real outcome
   sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
+  demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
 
 Run \`drover <command> --help\` for a command's options.
 
