@@ -8,7 +8,9 @@ import type { JobOutcome, JobResult, Report } from '../report/events.ts';
 import { startFactFeed, type FactFeed } from '../watch/feed.ts';
 import type { NomadDeployment, NomadJobRead } from '../wire/nomad-api.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
+import { deployExitCode } from './exit-code.ts';
 import { acquireEnvironmentLock } from './lock.ts';
+import { findStops, pruneJobs } from './prune.ts';
 import { summarizePlan } from './plan-summary.ts';
 import { decideRegistration, hasAutoscaledGroups, type RegistrationDecision } from './registration.ts';
 import { watchJob } from './watch-job.ts';
@@ -25,6 +27,8 @@ export interface DeployOptions {
   readonly project: string;
   readonly release: string;
   readonly jobs: readonly DeployJob[];
+  /** Every job ID in jobs/ (with `--job`, more than `jobs`): prune never stops these. */
+  readonly allJobIds?: readonly string[];
   readonly adopt?: boolean;
   readonly waitLock?: boolean;
   readonly stopAtCanary?: boolean;
@@ -32,6 +36,8 @@ export interface DeployOptions {
   readonly promote?: boolean;
   /** Jobs registered and watched at the same time. @default 8 */
   readonly parallelism?: number;
+  /** Stop jobs this project owns in this environment that are no longer in jobs/ (after everything else succeeded). */
+  readonly prune?: boolean;
   /** `stream` (default) or `poll` (blocking queries only). */
   readonly watch?: 'stream' | 'poll';
 }
@@ -41,6 +47,11 @@ export interface DeployDeps {
   readonly consul: ConsulClient;
   readonly report: Report;
   readonly signal: AbortSignal;
+  /**
+   * Checks that Vault is ready for the jobs (policies, roles, secret paths and keys) and throws
+   * with every problem otherwise. Runs under the lock, before any job is planned or registered.
+   */
+  readonly secretsPreflight?: (signal: AbortSignal) => Promise<void>;
 }
 
 interface Preflight {
@@ -59,15 +70,25 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
   const finished = new AbortController();
   const signal = AbortSignal.any([deps.signal, lock.lost, finished.signal]);
   try {
+    await deps.secretsPreflight?.(signal);
     const preflight = await preflightJobs(options, { ...deps, signal });
     // Start the stream at the cluster's current index: older buffered batches are not news.
     const index = (await deps.nomad.jobs.list({ prefix: '', signal })).index;
     const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index });
-    return await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
+    const results = await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
+    if (options.prune && deployExitCode(results) === ExitCode.ok) await prune(options, { ...deps, signal });
+    return results;
   } finally {
     finished.abort(); // ends the event stream and any polling
     await lock.release();
   }
+}
+
+/** Planned stops run only after the new jobs succeeded: a failed deploy never removes anything. */
+async function prune(options: DeployOptions, deps: DeployDeps): Promise<void> {
+  const listed = await deps.nomad.jobs.list({ meta: true, signal: deps.signal });
+  const stops = findStops(listed.value, options.project, options.env, options.allJobIds ?? options.jobs.map((j) => j.id));
+  await pruneJobs(deps.nomad, stops, deps.report, { signal: deps.signal });
 }
 
 async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<Map<string, Preflight>> {
@@ -104,13 +125,13 @@ async function rollout(item: DeployJob, preflight: Preflight, options: DeployOpt
       return { status: 'failed', version: decision.version, reason: `this spec is already registered and its deployment failed: ${decision.description}` };
     case 'resume': {
       deps.report({ type: 'job-resumed', job: item.id, version: decision.version, deploymentId: decision.deploymentId });
-      return watchJob({ jobId: item.id, jobType: item.job.Type, version: decision.version, evalId: '', sinceIndex: 0 }, watchOptions);
+      return watchJob({ jobId: item.id, jobType: item.job.Type, version: decision.version, evalId: '', sinceIndex: decision.sinceIndex }, watchOptions);
     }
     case 'refuse-foreign':
       throw new Error('internal: foreign jobs are refused in preflight');
     case 'register': {
       const response = await register(item, preflight.enforceIndex, options, deps);
-      const version = (await deps.nomad.jobs.read(item.id, { signal: deps.signal })).value.Version;
+      const version = await registeredVersion(deps.nomad, item.id, response.JobModifyIndex, deps.signal);
       deps.report({ type: 'job-registered', job: item.id, version, evalId: response.EvalID });
       const launchesNothing = Boolean(item.job.Periodic || item.job.ParameterizedJob);
       return watchJob({ jobId: item.id, jobType: item.job.Type, version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex, launchesNothing }, watchOptions);
@@ -191,4 +212,15 @@ async function readJob(nomad: NomadClient, id: string, signal: AbortSignal): Pro
 
 async function latestDeployment(nomad: NomadClient, id: string, signal: AbortSignal): Promise<NomadDeployment | null> {
   return (await nomad.jobs.latestDeployment(id, { signal })).value;
+}
+
+/** The version this registration created: the one with its JobModifyIndex (someone may have registered since). */
+async function registeredVersion(nomad: NomadClient, id: string, jobModifyIndex: number, signal: AbortSignal): Promise<number> {
+  const { value } = await nomad.jobs.versions(id, { signal });
+  const mine = value.Versions.find((v) => v.JobModifyIndex === jobModifyIndex);
+  if (mine) return mine.Version;
+  throw new DroverError(`Job "${id}" changed right after drover registered it`, ExitCode.refused, {
+    context: { registered: `job modify index ${jobModifyIndex}`, now: value.Versions.map((v) => `v${v.Version}@${v.JobModifyIndex}`).slice(0, 3).join(', ') },
+    hint: 'Someone else is deploying this job. Check `drover history` and deploy again.',
+  });
 }

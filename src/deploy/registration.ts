@@ -1,4 +1,5 @@
 import { META } from '../render/context.ts';
+import { describeOwner, isOwnedBy } from './ownership.ts';
 import type { NomadDeployment, NomadJobRead } from '../wire/nomad-api.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
 
@@ -7,7 +8,7 @@ export type RegistrationDecision =
   | { readonly action: 'register' }
   | { readonly action: 'refuse-foreign'; readonly owner: string }
   | { readonly action: 'unchanged'; readonly version: number }
-  | { readonly action: 'resume'; readonly version: number; readonly deploymentId: string }
+  | { readonly action: 'resume'; readonly version: number; readonly deploymentId: string; readonly sinceIndex: number }
   | { readonly action: 'last-deployment-failed'; readonly version: number; readonly description: string };
 
 const ACTIVE = new Set(['running', 'pending', 'paused', 'initializing', 'blocked', 'unblocking']);
@@ -30,22 +31,18 @@ export interface RegistrationInput {
  */
 export function decideRegistration(input: RegistrationInput): RegistrationDecision {
   const { current, latest, rendered } = input;
-  if (!current || current.Stop) return { action: 'register' };
+  if (!current) return { action: 'register' };
   const meta = current.Meta ?? {};
-  const owned = meta[META.project] === input.project && meta[META.env] === input.env;
+  // Ownership first: a stopped job of another project is still not ours to take over.
+  const owned = isOwnedBy(meta, { project: input.project, env: input.env });
   if (!owned && !input.adopt) return { action: 'refuse-foreign', owner: describeOwner(meta) };
-  if (!owned || meta[META.specHash] !== rendered.Meta?.[META.specHash]) return { action: 'register' };
+  if (current.Stop || !owned || meta[META.specHash] !== rendered.Meta?.[META.specHash]) return { action: 'register' };
   const deployment = latest && latest.JobVersion === current.Version ? latest : null;
-  if (deployment && ACTIVE.has(deployment.Status)) return { action: 'resume', version: current.Version, deploymentId: deployment.ID };
+  if (deployment && ACTIVE.has(deployment.Status)) return { action: 'resume', version: current.Version, deploymentId: deployment.ID, sinceIndex: deployment.CreateIndex };
   if (deployment && deployment.Status === 'failed') return { action: 'last-deployment-failed', version: current.Version, description: deployment.StatusDescription };
   return { action: 'unchanged', version: current.Version };
 }
 
-function describeOwner(meta: Readonly<Record<string, string>>): string {
-  const project = meta[META.project];
-  if (!project) return 'not deployed by drover (no drover.project meta)';
-  return `project "${project}", environment "${meta[META.env] ?? '?'}"`;
-}
 
 /** Groups whose counts the autoscaler owns: registering must keep their current counts. */
 export function hasAutoscaledGroups(job: NomadJob): boolean {

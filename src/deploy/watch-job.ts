@@ -1,3 +1,4 @@
+import { ApiError } from '../clients/api-error.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { JobOutcome, Report } from '../report/events.ts';
 import { decideRollout, type RolloutDecision } from '../watch/decide.ts';
@@ -109,8 +110,15 @@ async function failDeployment(state: RolloutState, deploymentId: string, reason:
 }
 
 async function promote(deploymentId: string, job: string, options: WatchJobOptions): Promise<void> {
-  await options.nomad.deployments.promote(deploymentId, { all: true }, { signal: options.signal });
-  options.report({ type: 'deployment-promoted', job, deploymentId });
+  try {
+    await options.nomad.deployments.promote(deploymentId, { all: true }, { signal: options.signal });
+    options.report({ type: 'deployment-promoted', job, deploymentId });
+  } catch (error) {
+    // A canary may turn unhealthy between the snapshot and the call: Nomad refuses (500), the
+    // deployment goes on, and the watch reports whatever it ends in.
+    if (!(error instanceof ApiError) || error.status === undefined) throw error;
+    options.report({ type: 'job-progress', job, message: `promotion refused by Nomad: ${error.body || error.message}` });
+  }
 }
 
 async function runningVersion(nomad: NomadClient, jobId: string, signal: AbortSignal): Promise<number | undefined> {

@@ -1,9 +1,17 @@
 import { resumableEventStream, type NomadClient } from '../clients/nomad/index.ts';
+import { sleep } from '../clients/retry.ts';
 import type { Report } from '../report/events.ts';
 import type { NomadEvent } from '../wire/nomad-api.ts';
 import type { Fact } from './state.ts';
 
 type Listener = (fact: Fact) => void;
+
+/**
+ * How facts arrive. `stream`: the event stream, blocking queries when it is refused. `poll`:
+ * blocking queries only. `interval`: plain reads of each job every second — the naive watcher
+ * other tools use, kept only so benchmarks can compare; never the default.
+ */
+export type FactFeedMode = 'stream' | 'poll' | 'interval';
 
 /** Delivers facts about the jobs being watched, from Nomad's event stream or, failing that, blocking queries. */
 export interface FactFeed {
@@ -18,8 +26,10 @@ export interface FactFeed {
 export interface FactFeedOptions {
   readonly signal: AbortSignal;
   readonly report: Report;
-  /** `stream`: event stream first, polling when it is refused. `poll`: blocking queries only. */
-  readonly mode?: 'stream' | 'poll';
+  /** @default "stream" */
+  readonly mode?: FactFeedMode;
+  /** Period of `interval` reads. @default 1000 */
+  readonly intervalMs?: number;
   /** Raft index to start the stream from (take it before registering, so nothing is missed). @default the oldest batch Nomad still buffers */
   readonly index?: number;
 }
@@ -33,7 +43,8 @@ export interface FactFeedOptions {
 export function startFactFeed(nomad: NomadClient, options: FactFeedOptions): FactFeed {
   const listeners = new Map<string, Set<Listener>>();
   let requests = 0;
-  let polling = options.mode === 'poll';
+  const mode = options.mode ?? 'stream';
+  let polling = mode !== 'stream';
   const pollers = new Map<string, AbortController>();
 
   const deliver = (jobId: string, fact: Fact) => listeners.get(jobId)?.forEach((listener) => listener(fact));
@@ -51,9 +62,12 @@ export function startFactFeed(nomad: NomadClient, options: FactFeedOptions): Fac
   const startPolling = (jobId: string) => {
     if (pollers.has(jobId)) return;
     const controller = new AbortController();
-    options.signal.addEventListener('abort', () => controller.abort(options.signal.reason), { once: true });
+    const stop = () => controller.abort(options.signal.reason);
+    options.signal.addEventListener('abort', stop, { once: true });
+    controller.signal.addEventListener('abort', () => options.signal.removeEventListener('abort', stop), { once: true });
     pollers.set(jobId, controller);
-    void pollJob(nomad, jobId, controller.signal, (fact) => deliver(jobId, fact), () => requests++);
+    if (mode === 'interval') void readEvery(options.intervalMs ?? 1000, controller.signal, () => refresh(jobId));
+    else void pollJob(nomad, jobId, controller.signal, (fact) => deliver(jobId, fact), () => requests++);
   };
 
   if (!polling) {
@@ -108,6 +122,14 @@ function dispatch(event: NomadEvent, deliver: (jobId: string, fact: Fact) => voi
   if (event.Topic === 'Deployment' && Deployment) deliver(Deployment.JobID, { kind: 'deployment', deployment: Deployment });
   else if (event.Topic === 'Allocation' && Allocation) deliver(Allocation.JobID, { kind: 'allocation', allocation: Allocation });
   else if (event.Topic === 'Evaluation' && Evaluation) deliver(Evaluation.JobID, { kind: 'evaluation', evaluation: Evaluation });
+}
+
+/** The naive watcher: wait, read everything, repeat; a failed read is simply tried again next time. */
+async function readEvery(periodMs: number, signal: AbortSignal, read: () => Promise<void>): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(periodMs, signal).catch(() => undefined);
+    if (!signal.aborted) await read().catch(() => undefined);
+  }
 }
 
 /** Blocking queries on the job's evaluations, deployments and allocations, each index moving independently. */

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatEvent } from '../../src/report/formatters.ts';
@@ -98,6 +98,21 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
       expect(result.stdout).toContain('drover promote prod --job api');
     } finally {
       await prod.close();
+    }
+  });
+
+  it('stops a job removed from jobs/ after the rest succeeded (qa prunes), and only then', async () => {
+    const own = await tempProject();
+    try {
+      const run = () => runAgainst(sandbox, ['deploy', 'qa', '--git-sha', SHA], { cwd: own.dir });
+      expect((await run()).code).toBe(0);
+      await rm(join(own.dir, 'jobs/worker.ts'));
+      const result = await run();
+      expect(result.code, result.stderr).toBe(0);
+      expect((await nomadGet<NomadJobRead>(sandbox, '/v1/job/worker')).Stop).toBe(true);
+      expect((await nomadGet<NomadJobRead>(sandbox, '/v1/job/api')).Stop).toBe(false);
+    } finally {
+      await own.cleanup();
     }
   });
 

@@ -1,0 +1,65 @@
+import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { formatTable } from '../../plan/status.ts';
+import { historyRows, type VersionRow } from '../../plan/versions.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare } from '../pipeline.ts';
+import { connectCluster, OUTPUT_OPTIONS, readJobOrNull } from './status.ts';
+
+/** `--help` text of `drover history`. */
+export const HISTORY_HELP = `drover history <env> --job ID
+
+Lists the versions Nomad keeps of a job in <env>, newest first: version, whether it is stable
+(a deployment of it succeeded), when it was submitted (UTC, to the nanosecond), drover's meta
+(release, git SHA, spec hash) and the status of that version's latest deployment. The current
+version is marked with *. Roll back to one with \`drover rollback <env> --job ID --to VERSION\`.
+
+  --job ID            the job (required)
+  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
+  --project DIR, --environments DIR   as for deploy
+
+Exit: 0 shown, 4 the job does not exist in <env>, 64 usage, 69 unreachable.
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } } as const;
+
+/** `drover history`: a job's versions as a table on stdout. */
+export async function historyCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('history', argv, OPTIONS);
+  if (values.help) return io.stdout.write(HISTORY_HELP), ExitCode.ok;
+  const jobId = values.job;
+  if (!jobId) throw new UsageError('No job given', { hint: `Usage: drover history ${positionals[0] ?? '<env>'} --job ID` });
+  const prepared = prepare(await openProject(io, values), positionals[0], io);
+  const session = await connectCluster(prepared, io, style, values.output);
+  try {
+    const { nomad, signal } = session;
+    const current = await readJobOrNull(nomad, jobId, signal);
+    if (!current) {
+      throw new DroverError(`Job "${jobId}" does not exist in ${session.env}`, ExitCode.refused, {
+        context: { namespace: prepared.env.nomad.namespace },
+        hint: `Run \`drover status ${session.env}\` for the jobs this project runs there.`,
+      });
+    }
+    const [versions, deployments] = await Promise.all([nomad.jobs.versions(jobId, { signal }), nomad.jobs.deployments(jobId, { signal })]);
+    const rows = historyRows(versions.value.Versions, deployments.value, current.Version);
+    io.stdout.write(`${jobId} in ${session.env}\n${historyTable(rows)}`);
+    return ExitCode.ok;
+  } finally {
+    session.close();
+  }
+}
+
+function historyTable(rows: readonly VersionRow[]): string {
+  const header = ['VERSION', 'STABLE', 'SUBMITTED', 'RELEASE', 'GIT SHA', 'SPEC HASH', 'DEPLOYMENT'];
+  const body = rows.map((r) => [
+    `${r.current ? '*' : ' '}${r.version}${r.stopped ? ' (stopped)' : ''}`,
+    r.stable ? 'yes' : 'no',
+    r.submitted,
+    r.release,
+    r.gitSha,
+    r.specHash,
+    r.deployment,
+  ]);
+  return formatTable([header, ...body]);
+}

@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { foreignJobsRefused } from '../../deploy/ownership.ts';
+import { findStops } from '../../deploy/prune.ts';
+import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { formatPlan, toPlanDocument, type PlanDocument } from '../../plan/document.ts';
+import { planJobs, type JobPlanEntry } from '../../plan/plan-jobs.ts';
+import { canonicalJson } from '../../render/canonical-json.ts';
+import { renderOutputs } from '../../render/outputs.ts';
+import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import { formatError } from '../../report/error.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { currentGitSha } from '../git.ts';
+import type { NomadJob } from '../../wire/nomad-job.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare, type Prepared } from '../pipeline.ts';
+import { connectCluster, OUTPUT_OPTIONS, type ClusterSession } from './status.ts';
+
+/** `--help` text of `drover plan`. */
+export const PLAN_HELP = `drover plan <env> [--job ID] [--adopt] [--out FILE]
+
+Validates and renders every job like deploy, then asks Nomad to plan each job deploy would
+register (a dry run; nothing is changed) and shows, per group: create / update / none, how many
+allocations would be placed, replaced destructively, updated in place or started as canaries,
+count changes, and placements that would fail (with the reason). Jobs whose spec is unchanged
+(only the release differs) are shown as unchanged, as deploy skips them. Also lists the jobs this
+project owns in <env> that are no longer in jobs/: deploy stops them when pruning.
+
+Writes the plan as JSON (default build/<env>/plan.json): per job the action, the job modify
+index to enforce when registering, the diff type and the summary, then the jobs to stop.
+
+  --job ID            plan only this job (no stops are listed)
+  --adopt             plan over jobs with the same ID that this project does not own
+  --out FILE          where to write the plan file (default: build/<env>/plan.json)
+  --git-sha SHA, --release ID   as for deploy (they are part of the rendered job meta)
+  --output MODE       progress/retry lines: tty, plain, ndjson (the plan always goes to stdout)
+  --project DIR, --environments DIR   as for deploy
+
+Exit (Nomad's convention for plan): 0 no changes, 1 changes, 255 error; also 4 a job with the
+same ID is owned by someone else (without --adopt), 64 usage, 65 invalid definitions.
+`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...OUTPUT_OPTIONS,
+  job: { type: 'string' },
+  adopt: { type: 'boolean' },
+  out: { type: 'string' },
+  'git-sha': { type: 'string' },
+  release: { type: 'string' },
+} as const;
+
+/** `plan` answers errors with 255 like `nomad job plan`, except the codes that say what to fix. */
+const PLAN_ERROR = 255;
+const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCode.refused]);
+
+/** `drover plan`: Nomad's convention for exit codes (0 no changes, 1 changes, 255 error) except 4, 64 and 65. */
+export async function planCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  try {
+    return await plan(argv, io, style);
+  } catch (error) {
+    if (!(error instanceof DroverError) || KEPT_CODES.has(error.exitCode)) throw error;
+    io.stderr.write(formatError(error, style));
+    return PLAN_ERROR;
+  }
+}
+
+async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('plan', argv, OPTIONS);
+  if (values.help) return io.stdout.write(PLAN_HELP), ExitCode.ok;
+  if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover plan <env> [--job ID]' });
+  const project = await openProject(io, values);
+  const prepared = prepare(project, positionals[0], io);
+  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
+  if (!prepared.ok) {
+    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was planned.\n`);
+    return ExitCode.validation;
+  }
+  const selected = values.job ? prepared.jobs.filter((j) => j.spec.id === values.job) : prepared.jobs;
+  if (values.job && selected.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });
+  const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
+  const release = values.release ?? gitSha.slice(0, 12);
+  const session = await connectCluster(prepared, io, style, values.output);
+  try {
+    const { jobs } = renderOutputs(selected, { env: prepared.env, project: session.owner.project, gitSha, release }, prepared.jobs);
+    const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
+    const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, canonicalJson(doc));
+    io.stdout.write(formatPlan(doc, style));
+    io.stdout.write(`Plan written to ${relative(io.cwd, out) || out}.\n`);
+    return doc.changes ? 1 : ExitCode.ok;
+  } finally {
+    session.close();
+  }
+}
+
+interface PlanInput {
+  readonly jobs: readonly { readonly id: string; readonly job: NomadJob }[];
+  readonly adopt: boolean;
+  readonly withStops: boolean;
+  readonly gitSha: string;
+  readonly release: string;
+}
+
+/** Plans every job, refuses foreign ones (exit 4) before anything is written, adds the stops. */
+async function planEnvironment(session: ClusterSession, prepared: Prepared, input: PlanInput): Promise<PlanDocument> {
+  const { nomad, signal, owner } = session;
+  // List first: the stops are computed against the same moment as the plans, give or take.
+  const listed = input.withStops ? (await nomad.jobs.list({ meta: true, signal })).value : [];
+  const entries = await planJobs(nomad, input.jobs, { owner, adopt: input.adopt, signal });
+  const refused = entries.filter((e): e is Extract<JobPlanEntry, { kind: 'refused' }> => e.kind === 'refused');
+  if (refused.length) throw foreignJobsRefused(refused.map((e) => ({ id: e.id, owner: e.owner })), session.env, 'plan', true);
+  const stops = input.withStops ? findStops(listed, owner.project, owner.env, prepared.jobs.map((j) => j.spec.id)) : [];
+  const header = { env: session.env, namespace: prepared.env.nomad.namespace, project: owner.project, release: input.release, gitSha: input.gitSha, prune: prepared.env.promotion.prune };
+  return toPlanDocument(header, entries, stops);
+}

@@ -1,0 +1,98 @@
+import { NomadCheckIndexConflict } from '../../clients/nomad/index.ts';
+import { deployExitCode } from '../../deploy/exit-code.ts';
+import { describeOwner, foreignJobsRefused, isOwnedBy } from '../../deploy/ownership.ts';
+import { watchJob } from '../../deploy/watch-job.ts';
+import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { chooseRollbackTarget } from '../../plan/versions.ts';
+import { META } from '../../render/context.ts';
+import { summaryTable } from '../../report/reporters/tty.ts';
+import type { Style } from '../../report/style.ts';
+import { startFactFeed } from '../../watch/feed.ts';
+import type { NomadJobRead } from '../../wire/nomad-api.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import type { CliIo } from '../io.ts';
+import { openProject, prepare } from '../pipeline.ts';
+import { connectCluster, OUTPUT_OPTIONS, readJobOrNull, type ClusterSession } from './status.ts';
+
+/** `--help` text of `drover rollback`. */
+export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION]
+
+Reverts a job to an earlier version with Nomad's revert (a new version with the old spec), only
+if the job is still at the version drover read (check-and-set), then watches the resulting
+deployment to its end as deploy does. Without --to, the target is the newest stable version
+older than the current one that runs a different spec (after an auto-revert the current version
+is a copy of the last stable one). Canaries of the rollback are promoted as soon as they are
+healthy: the target version already ran successfully.
+
+  --job ID            the job to roll back (required)
+  --to VERSION        the version to revert to (see \`drover history <env> --job ID\`)
+  --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
+  --project DIR, --environments DIR   as for deploy
+
+Exit: 0 rolled back, 1 the rollback's deployment failed, 2 placement failure, 4 refused (no
+stable earlier version, unknown version, job changed meanwhile, job not owned by this project),
+64 usage, 69 unreachable.
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, to: { type: 'string' } } as const;
+
+/** `drover rollback`: reverts a job with check-and-set on its version and watches the result; exit as deploy's, 4 when refused. */
+export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
+  if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
+  const jobId = values.job;
+  if (!jobId) throw new UsageError('No job given', { hint: `Usage: drover rollback ${positionals[0] ?? '<env>'} --job ID [--to VERSION]` });
+  if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${positionals[0] ?? '<env>'} --job ${jobId}\` for the versions.` });
+  const prepared = prepare(await openProject(io, values), positionals[0], io);
+  const session = await connectCluster(prepared, io, style, values.output);
+  try {
+    return await rollback(session, jobId, values.to === undefined ? undefined : Number(values.to), io);
+  } finally {
+    session.close();
+  }
+}
+
+async function rollback(session: ClusterSession, jobId: string, requested: number | undefined, io: CliIo): Promise<number> {
+  const { nomad, signal, report, env } = session;
+  const current = await readJobOrNull(nomad, jobId, signal);
+  if (!current) throw new DroverError(`Job "${jobId}" does not exist in ${env}; nothing to roll back`, ExitCode.refused, { hint: `Run \`drover status ${env}\` for the jobs this project runs there.` });
+  if (!isOwnedBy(current.Meta, session.owner)) throw foreignJobsRefused([{ id: jobId, owner: describeOwner(current.Meta) }], env, 'roll back', false);
+  const versions = await nomad.jobs.versions(jobId, { signal });
+  const choice = chooseRollbackTarget(versions.value.Versions, current, requested);
+  if (!choice.ok) {
+    throw new DroverError(`Cannot roll back job "${jobId}" in ${env}: ${choice.reason}`, ExitCode.refused, {
+      context: { current: describeVersion(current) },
+      hint: `Pick a version with --to VERSION; \`drover history ${env} --job ${jobId}\` lists them.`,
+    });
+  }
+  const { target } = choice;
+  report({ type: 'job-progress', job: jobId, message: `rolling back from ${describeVersion(current)} to ${describeVersion(target)}${choice.stable ? '' : ' (never deployed successfully)'}` });
+  // Stream from before the revert, so its evaluation and deployment are not missed.
+  const feed = startFactFeed(nomad, { signal, report, index: versions.index });
+  const response = await nomad.jobs.revert(jobId, target.Version, { enforcePriorVersion: current.Version, signal }).catch((error: unknown) => {
+    if (!(error instanceof NomadCheckIndexConflict)) throw error;
+    throw new DroverError(`Job "${jobId}" changed in ${env} while drover prepared the rollback`, ExitCode.refused, {
+      context: { expected: `version ${current.Version}`, now: error.actual === undefined ? 'unknown' : `version ${error.actual}` },
+      hint: `Someone deployed meanwhile. Check \`drover history ${env} --job ${jobId}\` and run the rollback again.`,
+      cause: error,
+    });
+  });
+  const after = (await nomad.jobs.read(jobId, { signal })).value;
+  if (after.Version === current.Version) {
+    io.stdout.write(`Version ${target.Version} runs the same spec as version ${current.Version}; Nomad registered nothing new.\n`);
+    return ExitCode.ok;
+  }
+  report({ type: 'job-registered', job: jobId, version: after.Version, evalId: response.EvalID });
+  const watchTarget = { jobId, jobType: current.Type, version: after.Version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex };
+  const outcome = await watchJob(watchTarget, { nomad, feed, report, signal, stopAtCanary: false, promote: true });
+  report({ type: 'job-finished', job: jobId, outcome });
+  const results = [{ job: jobId, outcome }];
+  io.stdout.write(summaryTable(results));
+  if (outcome.status === 'succeeded') io.stdout.write(`Rolled ${jobId} in ${env} back from version ${current.Version} to the spec of version ${target.Version} (now version ${after.Version}).\n`);
+  return deployExitCode(results);
+}
+
+function describeVersion(job: NomadJobRead): string {
+  const release = job.Meta?.[META.release];
+  return `version ${job.Version}${release ? ` (release ${release})` : ''}`;
+}

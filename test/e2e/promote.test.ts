@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import prod from '../../environments/prod.ts';
+import type { RunningSandbox } from '../../src/sandbox/server.ts';
+import type { NomadDeployment } from '../../src/wire/nomad-api.ts';
+import { setImageTag } from '../support/live-deploy.ts';
+import { runCli } from '../support/run-cli.ts';
+import { nomadGet, runAgainst, sandboxFor } from '../support/sandbox.ts';
+import { seedSandboxVault } from '../support/seed-vault.ts';
+import { tempProject } from '../support/temp-project.ts';
+
+const SHA = '5555555555555555555555555555555555555555';
+
+/** prod: canary updates for api, promoted manually. */
+describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
+  let project: { dir: string; cleanup: () => Promise<void> };
+  let sandbox: RunningSandbox;
+  let vaultEnv: Record<string, string>;
+  beforeEach(async () => {
+    project = await tempProject();
+    sandbox = await sandboxFor('prod', { clockSpeed: 40 });
+    const { deployerToken } = await seedSandboxVault(sandbox, prod, { root: project.dir });
+    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: deployerToken };
+  });
+  afterEach(async () => {
+    await sandbox.close();
+    await project.cleanup();
+  });
+
+  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const deployApi = (...argv: string[]) => run('deploy', 'prod', '--git-sha', SHA, '--job', 'api', ...argv);
+  const latest = () => nomadGet<NomadDeployment | null>(sandbox, '/v1/job/api/deployment');
+
+  it('promotes healthy canaries waiting for promotion and watches the deployment to success', async () => {
+    expect((await deployApi()).code).toBe(0);
+    await setImageTag(project.dir, 'api', '1.9.0');
+    expect((await deployApi('--stop-at-canary')).code).toBe(3);
+    const result = await run('promote', 'prod');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.events.find((e) => e.type === 'deployment-promoted')).toMatchObject({ job: 'api' });
+    expect(result.events.find((e) => e.type === 'job-finished')).toMatchObject({ job: 'api', outcome: { status: 'succeeded', version: 1 } });
+    expect(result.stdout).toMatch(/^api\s+succeeded\s+1/m);
+    expect(await latest()).toMatchObject({ JobVersion: 1, Status: 'successful' });
+
+    const again = await run('promote', 'prod', '--job', 'api');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing awaits promotion in prod.');
+    expect(again.stdout).toMatch(/api: latest deployment [0-9a-f]{8} \(version 1\) is successful/);
+  });
+
+  it("shows Nomad's refusal to promote unhealthy canaries clearly and exits 1", async () => {
+    expect((await deployApi()).code).toBe(0);
+    await setImageTag(project.dir, 'api', '1.9.0');
+    // Register the new version behind drover's back, so its canary is placed but never healthy in time.
+    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'slow-healthy', healthyAfterMs: 600_000 });
+    expect((await runCli(['render', 'prod', '--job', 'api', '--git-sha', SHA], { cwd: project.dir })).code).toBe(0);
+    const body = await readFile(join(project.dir, 'build/prod/api.json'), 'utf8');
+    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body })).ok).toBe(true);
+    for (let i = 0; i < 50 && (await latest())?.JobVersion !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const result = await run('promote', 'prod', '--job', 'api');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/✖ Nomad refused to promote deployment [0-9a-f]{8} of job "api" in prod/);
+    expect(result.stderr).toContain('cause       Nomad 500: Task group "api" has 0/1 healthy allocations');
+    expect(result.stderr).toContain('→ Wait until the canaries are healthy (`drover status prod`), then run `drover promote prod --job api` again');
+    expect(result.stdout).toMatch(/^api\s+failed\s+1\s+promotion refused by Nomad: Task group "api" has 0\/1 healthy allocations$/m);
+    expect(await latest()).toMatchObject({ JobVersion: 1, Status: 'running' });
+  });
+
+  it('says so and exits 0 when nothing awaits promotion; refuses jobs it does not run or own', async () => {
+    const nothing = await run('promote', 'prod');
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('Nothing awaits promotion in prod.');
+
+    const missing = await run('promote', 'prod', '--job', 'api');
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('✖ Job "api" does not exist in prod');
+
+    const foreign = { Job: { ID: 'api', Type: 'service', Datacenters: ['prod1'], Meta: { 'drover.project': 'other', 'drover.env': 'prod' }, TaskGroups: [{ Name: 'api', Count: 1, Tasks: [{ Name: 'api', Driver: 'docker', Config: { image: 'x:1' } }] }] } };
+    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
+    const refused = await run('promote', 'prod', '--job', 'api');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('api (owned by project "other", environment "prod")');
+  });
+});

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import qa from '../../environments/qa.ts';
+import type { RunningSandbox } from '../../src/sandbox/server.ts';
+import { setImageTag } from '../support/live-deploy.ts';
+import { runAgainst, sandboxFor } from '../support/sandbox.ts';
+import { seedSandboxVault } from '../support/seed-vault.ts';
+import { tempProject } from '../support/temp-project.ts';
+
+const SHA = '8888888888888888888888888888888888888888';
+
+describe('drover status against the sandbox', { timeout: 30_000 }, () => {
+  let project: { dir: string; cleanup: () => Promise<void> };
+  let sandbox: RunningSandbox;
+  let vaultEnv: Record<string, string>;
+  beforeEach(async () => {
+    project = await tempProject();
+    sandbox = await sandboxFor('qa', { clockSpeed: 80 });
+    const { deployerToken } = await seedSandboxVault(sandbox, qa, { root: project.dir });
+    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: deployerToken };
+  });
+  afterEach(async () => {
+    await sandbox.close();
+    await project.cleanup();
+  });
+
+  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const row = (stdout: string, job: string) => stdout.split('\n').find((line) => line.startsWith(`${job} `)) ?? '';
+
+  it('shows owned jobs with version, release, deployment and healthy allocations, and the jobs not deployed yet', async () => {
+    expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'postgres')).code).toBe(0);
+    const result = await run('status', 'qa');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('qa (namespace shop)');
+    expect(result.stdout).toMatch(/^JOB\s+VERSION\s+RELEASE\s+STATUS\s+DEPLOYMENT\s+ALLOCATIONS\s+CANARIES\s+LAST FAILURE$/m);
+    expect(row(result.stdout, 'postgres')).toMatch(/^postgres\s+0\s+888888888888\s+running\s+successful \(v0\)\s+db 1\/1\s+-\s+-$/);
+    for (const job of ['api', 'db-backup', 'fabio', 'node-exporter', 'worker', 'www']) expect(row(result.stdout, job)).toMatch(new RegExp(`^${job}\\s+-\\s+-\\s+not deployed\\s+-\\s+-\\s+-\\s+-$`));
+  });
+
+  it('names the last failure and marks an ID used by someone else', async () => {
+    expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api')).code).toBe(0);
+    await setImageTag(project.dir, 'api', '9.9.9-missing');
+    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'image-pull-fails', message: 'manifest for ghcr.io/example-shop/api:9.9.9-missing not found' });
+    expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api')).code).toBe(1);
+    const foreign = { Job: { ID: 'www', Type: 'service', Datacenters: ['qa1'], TaskGroups: [{ Name: 'web', Count: 1, Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'nginx:1' } }] }] } };
+    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
+
+    const result = await run('status', 'qa');
+    expect(result.code, result.stderr).toBe(0);
+    const api = row(result.stdout, 'api');
+    // Version 2 is Nomad's auto-revert to version 0; the failed version 1 and its allocation's failure are the last failure.
+    expect(api).toMatch(/^api\s+2\s+888888888888\s+running\s+successful \(v2\)\s+api 2\/2\s+-\s+deployment v1: Deployment marked as failed - rolling back to job version 0 — /);
+    expect(api).toMatch(/ — api\.api\[\d\] task api: Driver Failure: manifest for ghcr\.io\/example-shop\/api:9\.9\.9-missing not found$/);
+    expect(row(result.stdout, 'www')).toMatch(/^www\s+-\s+-\s+not deployed\s+/);
+    expect(result.stdout).toContain('www: the ID is taken by a job this project does not own here (not deployed by drover (no drover.project meta)); deploy refuses it without --adopt.');
+  });
+});
