@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createConsulClient, type ConsulClient } from '../clients/consul/index.ts';
 import type { RetryEvent } from '../clients/retry.ts';
 import { createNomadClient, type NomadClient } from '../clients/nomad/index.ts';
+import { createVaultClient, type VaultClient } from '../clients/vault/index.ts';
 import type { Environment } from '../config/environment.ts';
+import { UsageError } from '../errors.ts';
 import type { Report } from '../report/events.ts';
 
 /** Where this run talks to, after HashiCorp's environment variables were applied. No tokens here. */
@@ -40,4 +42,41 @@ export function createClusterClients(env: Environment, targets: Targets, process
     onRetry,
   });
   return { nomad, consul };
+}
+
+/** A Vault to use instead of `VAULT_ADDR`/`VAULT_TOKEN`, for callers that embed drover (the demo's sandbox). */
+export interface VaultTarget {
+  readonly address: string;
+  readonly token: string;
+}
+
+/**
+ * The Vault client for the secrets preflight: `VAULT_ADDR` overrides the environment file's
+ * address; the token (`VAULT_TOKEN`, required), `VAULT_NAMESPACE` and `VAULT_CACERT` come only from
+ * the process environment. A read-only token with the drover-deployer policy is enough.
+ */
+export function createVaultClientFromEnv(
+  env: Environment,
+  processEnv: Readonly<Record<string, string | undefined>>,
+  report?: Report,
+  override?: VaultTarget,
+): { vault: VaultClient; address: string } {
+  const address = override?.address ?? (processEnv.VAULT_ADDR || env.vault.address);
+  const token = override ? override.token : processEnv.VAULT_TOKEN;
+  if (!token) {
+    throw new UsageError(`VAULT_TOKEN is not set; drover checks Vault before deploying jobs that read secrets in ${env.name}`, {
+      context: { vault: address },
+      hint: 'Export a token with the drover-deployer policy (vault-policies/drover-deployer.hcl), e.g. `export VAULT_TOKEN=$(vault print token)`.',
+    });
+  }
+  // An override is a whole target (the demo's plain-HTTP sandbox): the shell's namespace and CA do not apply to it.
+  const shell = override ? {} : processEnv;
+  const vault = createVaultClient({
+    address,
+    token,
+    ...(shell.VAULT_NAMESPACE ? { namespace: shell.VAULT_NAMESPACE } : {}),
+    ...(shell.VAULT_CACERT ? { caCert: readFileSync(shell.VAULT_CACERT) } : {}),
+    ...(report ? { onRetry: (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs }) } : {}),
+  });
+  return { vault, address };
 }

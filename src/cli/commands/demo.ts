@@ -1,5 +1,8 @@
 import { ExitCode } from '../../errors.ts';
 import type { Style } from '../../report/style.ts';
+import { randomBytes } from 'node:crypto';
+import { buildJobs } from '../../project/load.ts';
+import { seedSandboxVault } from '../../sandbox/seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
@@ -12,8 +15,9 @@ export const DEMO_HELP = `drover demo [--speed X] [--output tty|plain|ndjson]
 
 The main job, on one machine: renders every environment, validates, then deploys to each
 environment in promotion order (qa, then prod) — each against its own embedded drover sandbox, a
-SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing really runs). Shows live
-progress. Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:prod).
+SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing really runs), whose Vault
+is first given the jobs' secrets (random placeholders) and the committed policies and roles, and
+which the deploy reaches with a read-only deployer token. Shows live progress. Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:prod).
 
   --speed X     sandbox seconds per real second (default 10, so Nomad's deadlines pass quickly)
 `;
@@ -41,9 +45,17 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
     for (const env of envs) {
       const sandbox = await startSandbox({ clockSpeed: Number(values.speed ?? 10), nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
       sandboxes.push(sandbox);
+      // As an operator would before the first deploy: write the secrets the jobs reference (random
+      // placeholders, never printed) and apply the committed Vault policies and roles.
+      const deployer = await seedSandboxVault(sandbox, env, {
+        jobs: buildJobs(project.jobs, env).jobs,
+        root: project.root,
+        valueFor: () => randomBytes(18).toString('base64url'),
+      });
       io.stderr.write(`\n${style.bold(`▶ deploy ${env.name}`)} ${style.dim(`(sandbox: Nomad ${sandbox.addresses.nomad}, Consul ${sandbox.addresses.consul}; a simulator, not a scheduler)`)}\n`);
       const code = await deployCommand([env.name, ...passthrough, ...(values.output ? ['--output', values.output] : [])], io, style, {
         targets: { nomad: sandbox.addresses.nomad, consul: sandbox.addresses.consul },
+        vault: { address: sandbox.addresses.vault, token: deployer.deployerToken },
       });
       if (code !== ExitCode.ok) return code;
     }
