@@ -10,6 +10,6 @@ export default defineEnvironment({
   prometheus: { address: 'http://prometheus.qa.example.internal:9090' },
   datacenters: ['qa1'],
   nodePool: 'default',
-  fabio: { domain: 'qa.example.internal' },
+  fabio: { domain: 'qa.example.internal', address: 'http://fabio.qa.example.internal:9999' },
   promotion: { canary: 'auto', confirm: false, soak: '2m', prune: true },
 });

@@ -9,6 +9,11 @@ export default defineJob((env) => ({
   dependsOn: ['postgres'],
   links: [{ label: 'Runbook', url: 'https://runbooks.example.internal/shop/api' }],
   update: { strategy: 'canary', canaries: 1, maxParallel: 1, minHealthyTime: '15s', healthyDeadline: '3m', progressDeadline: '8m', autoRevert: true },
+  // Through Fabio the public path (Fabio strips /api); via Consul the app's own path.
+  smoke: [
+    { name: 'product list', via: 'fabio', path: '/api/products?limit=1', bodyPattern: '^\\[', maxLatencyMs: 1000 },
+    { name: 'ready', via: 'consul', path: '/ready' },
+  ],
   groups: [
     {
       name: 'api',

@@ -8,6 +8,11 @@ export default defineJob((env) => ({
   owner: 'team-web',
   dependsOn: ['api'],
   update: { strategy: 'rolling', maxParallel: 2, minHealthyTime: '10s', healthyDeadline: '2m', progressDeadline: '5m', autoRevert: true },
+  // Run in QA before a release counts as verified: once through Fabio as shoppers arrive, once straight at an instance.
+  smoke: [
+    { name: 'home page', via: 'fabio', path: '/', host: `www.${env.fabio.domain}`, bodyPattern: '<html', maxLatencyMs: 2000 },
+    { name: 'health', via: 'consul', path: '/healthz', bodyPattern: '^ok$' },
+  ],
   groups: [
     {
       name: 'web',

@@ -63,6 +63,11 @@ export interface FabioSettings {
    * @default "127.0.0.1:8500" @see https://fabiolb.net/ref/registry.consul.addr/
    */
   readonly consulAddress: string;
+  /**
+   * Base URL of Fabio's HTTP listener as drover can reach it, e.g. `http://fabio.qa.internal:9999`:
+   * where smoke checks with `via: 'fabio'` send their requests. Not rendered into Fabio's config.
+   */
+  readonly address?: string;
 }
 
 /** Release and rollout policy of an environment. */

@@ -6,6 +6,7 @@ export type * from './route.ts';
 export type * from './scaling.ts';
 export type * from './secret.ts';
 export type * from './service.ts';
+export type * from './smoke.ts';
 export type * from './task.ts';
 export type * from './volume.ts';
 export { isDuration, toNanoseconds, formatNanoseconds } from './duration.ts';

@@ -3,6 +3,7 @@ import type { Affinity, Constraint, Spread } from './placement.ts';
 import type { MigratePolicy, ReschedulePolicy, RestartPolicy, UpdatePolicy } from './policies.ts';
 import type { ScalingSpec } from './scaling.ts';
 import type { ServiceDependency, ServiceSpec } from './service.ts';
+import type { SmokeCheck } from './smoke.ts';
 import type { TaskSpec } from './task.ts';
 import type { VolumeSpec } from './volume.ts';
 
@@ -81,6 +82,8 @@ interface JobBase {
   readonly links?: readonly { readonly label: string; readonly url: string }[];
   /** @default the environment's datacenters */
   readonly datacenters?: readonly string[];
+  /** Requests QA makes after deploying a release, before it counts as verified (never rendered into Nomad). */
+  readonly smoke?: readonly SmokeCheck[];
 }
 
 /**

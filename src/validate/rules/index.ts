@@ -44,6 +44,12 @@ import { secretPlainCredentialRule } from './secret-plain-credential.ts';
 import { secretProcessEnvRule } from './secret-process-env.ts';
 import { serviceMetaRule } from './service-meta.ts';
 import { serviceNameRule } from './service-name.ts';
+import { smokePathRule } from './smoke-path.ts';
+import { smokePatternRule } from './smoke-pattern.ts';
+import { smokeRequestRule } from './smoke-request.ts';
+import { smokeRouteRule } from './smoke-route.ts';
+import { smokeStatusRule } from './smoke-status.ts';
+import { smokeTimingRule } from './smoke-timing.ts';
 import { staticPortCollisionRule } from './static-port-collision.ts';
 import { taskDriverRule } from './task-driver.ts';
 import { envDuplicateRule } from './task-env-duplicate.ts';
@@ -110,6 +116,12 @@ export const rules: readonly Rule[] = [
   secretProcessEnvRule,
   serviceMetaRule,
   serviceNameRule,
+  smokePathRule,
+  smokePatternRule,
+  smokeRequestRule,
+  smokeRouteRule,
+  smokeStatusRule,
+  smokeTimingRule,
   staticPortCollisionRule,
   taskDriverRule,
   envDuplicateRule,

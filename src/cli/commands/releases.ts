@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { createConsulClient } from '../../clients/consul/index.ts';
+import type { Environment } from '../../config/environment.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { formatReleaseDetail, formatReleaseTable } from '../../release/format.ts';
+import { listLocalReleases, localReleaseDir, readLocalRelease } from '../../release/local.ts';
+import type { Release } from '../../release/record.ts';
+import { createReleaseStore, parseRelease, type ReleaseStore } from '../../release/store.ts';
+import type { Style } from '../../report/style.ts';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import type { CliIo } from '../io.ts';
+import { openProject } from '../pipeline.ts';
+
+/** `drover releases --help`. */
+export const RELEASES_HELP = `drover releases [<env>] [options]
+
+Lists release records, newest first: id, commit, status (deployed, verified, failed), when and by
+whom it was created, and how its deploys went in the source environment and wherever it was
+promoted. Records live in the Consul KV (drover/releases/) of the environment releases come from:
+<env> itself, or the environment its promotion.releasesFrom names (default: the environment other
+environments take releases from).
+
+  --limit N     show at most N releases (default 20)
+  --json        print the records as JSON
+  --local       read the local copies in .drover/releases/ instead of Consul
+
+Consul's address comes from the environment file, overridden by CONSUL_HTTP_ADDR; the token only
+from CONSUL_HTTP_TOKEN.
+`;
+
+/** `drover release --help`. */
+export const RELEASE_HELP = `drover release show <id> [<env>] [options]
+
+Shows one release: commit, status, per job the images, hashes and QA versions, every smoke check
+with its request and response, soak problems, and each promotion (forced ones with their reason).
+
+  --json        print the record as JSON
+  --local       read .drover/releases/<id>.json instead of Consul
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, local: { type: 'boolean' } } as const;
+
+/** `drover releases [<env>]`. */
+export async function releasesCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('releases', argv, OPTIONS);
+  if (values.help) return io.stdout.write(RELEASES_HELP), ExitCode.ok;
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit} is not a positive integer`);
+  const { source, targets, root } = await sourceEnvironment(io, values, positionals[0]);
+  const releases = values.local ? await readLocal(root) : await withStore(source, io, (store) => store.list());
+  const shown = releases.slice(0, limit);
+  if (values.json) return io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`), ExitCode.ok;
+  if (shown.length === 0) {
+    io.stderr.write(`No releases in ${source.name} yet. A deploy to ${source.name} records one.\n`);
+    return ExitCode.ok;
+  }
+  io.stdout.write(formatReleaseTable(shown, { source: source.name, targets }, style));
+  return ExitCode.ok;
+}
+
+/** `drover release show <id> [<env>]`. */
+export async function releaseCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
+  const { values, positionals } = parseCommandArgs('release', argv, OPTIONS);
+  if (values.help) return io.stdout.write(RELEASE_HELP), ExitCode.ok;
+  const [action, id, envName] = positionals;
+  if (action !== 'show' || !id) throw new UsageError('Usage: drover release show <id> [<env>]', { hint: 'Run `drover releases` for the ids.' });
+  const { source, root } = await sourceEnvironment(io, values, envName);
+  const release = values.local ? await readLocalOne(root, id) : await withStore(source, io, (store) => store.load(id));
+  if (!release) {
+    throw new UsageError(`Release ${id} does not exist in ${values.local ? localReleaseDir(root) : `${source.name}'s Consul`}`, { hint: `Run \`drover releases ${source.name}\` for the list.` });
+  }
+  io.stdout.write(values.json ? `${JSON.stringify(release, null, 2)}\n` : formatReleaseDetail(release, style));
+  return ExitCode.ok;
+}
+
+/**
+ * The environment whose Consul holds the records: the named one, or the one it takes releases
+ * from; without a name, the environment others take releases from (else the first by name).
+ */
+async function sourceEnvironment(io: CliIo, flags: { project?: string; environments?: string }, name: string | undefined): Promise<{ source: Environment; targets: string[]; root: string }> {
+  const project = await openProject(io, flags);
+  const envs = project.environments.map((m) => m.value);
+  const byName = (n: string) => envs.find((e) => e.name === n);
+  let source: Environment | undefined;
+  if (name !== undefined) {
+    const env = byName(name);
+    if (!env) throw new UsageError(`Unknown environment "${name}"`, { hint: `Use one of: ${envs.map((e) => e.name).join(', ') || '(none found)'}.` });
+    source = (env.promotion.releasesFrom && byName(env.promotion.releasesFrom)) || env;
+  } else {
+    const sources = envs.flatMap((e) => (e.promotion.releasesFrom ? [e.promotion.releasesFrom] : [])).sort();
+    source = (sources[0] && byName(sources[0])) || [...envs].sort((a, b) => (a.name < b.name ? -1 : 1))[0];
+  }
+  if (!source) throw new UsageError('No environments found', { hint: 'Run drover from the project root or pass --project.' });
+  const targets = envs.filter((e) => e.promotion.releasesFrom === source.name).map((e) => e.name).sort();
+  return { source, targets, root: project.root };
+}
+
+/** Opens the source's Consul (CONSUL_HTTP_ADDR overrides the file; token and CA only from the environment). */
+async function withStore<T>(env: Environment, io: CliIo, use: (store: ReleaseStore) => Promise<T>): Promise<T> {
+  const consul = createConsulClient({
+    address: io.env.CONSUL_HTTP_ADDR || env.consul.address,
+    ...(io.env.CONSUL_HTTP_TOKEN ? { token: io.env.CONSUL_HTTP_TOKEN } : {}),
+    ...(io.env.CONSUL_CACERT ? { caCert: readFileSync(io.env.CONSUL_CACERT) } : {}),
+  });
+  try {
+    return await use(createReleaseStore(consul, { env: env.name }));
+  } finally {
+    consul.close();
+  }
+}
+
+async function readLocal(root: string): Promise<Release[]> {
+  const ids = await listLocalReleases(localReleaseDir(root));
+  return (await Promise.all(ids.map((id) => readLocalOne(root, id)))).filter((r): r is Release => r !== null);
+}
+
+async function readLocalOne(root: string, id: string): Promise<Release | null> {
+  // Ids come from the command line: keep them inside .drover/releases/.
+  if (!/^[\w.-]+$/.test(id)) return null;
+  const text = await readLocalRelease(localReleaseDir(root), id);
+  return text === null ? null : parseRelease(`${localReleaseDir(root)}/${id}.json`, text);
+}

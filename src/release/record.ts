@@ -1,0 +1,172 @@
+import type { JobOutcome, JobResult } from '../report/events.ts';
+import type { SmokeResult } from '../smoke/result.ts';
+import type { JobFingerprint } from './fingerprint.ts';
+import type { SoakProblem } from './soak.ts';
+
+/**
+ * A release: what one commit deployed to the source environment (QA), whether QA verified it, and
+ * what later happened to it in the environments that take releases from there (prod). Plain JSON,
+ * stored in the source environment's Consul KV and mirrored to `.drover/releases/<id>.json`.
+ * Everything here is pure: clocks, users and hosts arrive as inputs.
+ */
+
+/** Bumped when the record's shape changes incompatibly; readers refuse newer schemas. */
+export const RELEASE_SCHEMA = 1;
+
+/** `deployed`: QA runs it, not verified yet. `verified`: smoke checks and soak passed. `failed`: they did not (or the QA deploy failed). */
+export type ReleaseStatus = 'deployed' | 'verified' | 'failed';
+
+/** An image a task of the release runs, as it was rendered (tag, plus digest when the reference pins one). */
+export interface ReleaseImage {
+  /** Full reference as rendered, e.g. `ghcr.io/acme/api:1.4.2@sha256:…`. */
+  readonly reference: string;
+  /** `ghcr.io/acme/api`: the key of `RenderContext.images`. */
+  readonly repository: string;
+  readonly tag?: string;
+  /** `sha256:…` when the reference carries a digest. */
+  readonly digest?: string;
+}
+
+/** How the job's rollout ended in one environment. */
+export interface JobDeployment {
+  readonly status: JobOutcome['status'];
+  /** Nomad job version running after the rollout, when there is one. */
+  readonly version?: number;
+  readonly deploymentId?: string;
+  /** Why it failed or was skipped. */
+  readonly reason?: string;
+}
+
+/** One job of the release. */
+export interface ReleaseJob extends JobFingerprint {
+  /** The job's `drover.spec_hash` as rendered for the source environment. */
+  readonly specHash: string;
+  /** Its rollout in the source environment. */
+  readonly source: JobDeployment;
+}
+
+/** The outcome of verifying a release in the source environment. */
+export interface Verification {
+  readonly ok: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly smoke: readonly SmokeResult[];
+  /** Soak time actually waited, and what went wrong during it. */
+  readonly soak: { readonly durationMs: number; readonly problems: readonly SoakProblem[] };
+}
+
+/** A deploy of the release to an environment that takes releases (prod). */
+export interface PromotionOutcome {
+  readonly status: 'succeeded' | 'failed';
+  readonly at: string;
+  /** `user@host` of whoever deployed it. */
+  readonly by: string;
+  readonly jobs: Readonly<Record<string, JobDeployment>>;
+  /** Set when the gate was overridden with `--force --reason`. */
+  readonly forced?: { readonly reason: string; readonly overrode: readonly string[] };
+}
+
+/** A release record, as stored in Consul KV and `.drover/releases/<id>.json`. */
+export interface Release {
+  readonly schema: typeof RELEASE_SCHEMA;
+  /** `r-<yyyymmdd-hhmmss>-<sha7>` (UTC): ids sort by creation time. */
+  readonly id: string;
+  readonly gitSha: string;
+  readonly project: string;
+  /** Environment that deployed and verified it (QA); its Consul stores the record. */
+  readonly sourceEnv: string;
+  readonly status: ReleaseStatus;
+  readonly createdAt: string;
+  /** `user@host` of whoever deployed it to the source environment. */
+  readonly createdBy: string;
+  /** By job ID, sorted. */
+  readonly jobs: Readonly<Record<string, ReleaseJob>>;
+  readonly verification?: Verification;
+  /** Why the release failed when it was not a verification (a failed QA rollout). */
+  readonly failure?: string;
+  /** By target environment name: the prod section (and any other environment taking releases). */
+  readonly promotions: Readonly<Record<string, PromotionOutcome>>;
+}
+
+/** `r-20240131-094500-3f2a9c1` from the creation time (UTC) and the commit. */
+export function releaseId(createdAt: Date, gitSha: string): string {
+  const stamp = createdAt.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  return `r-${stamp}-${gitSha.slice(0, 7)}`;
+}
+
+/** Splits an image reference into repository, tag and digest (`registry:5000/a/b:1.2@sha256:…`). */
+export function parseImageReference(reference: string): ReleaseImage {
+  const [name = reference, digest] = reference.split('@', 2);
+  const colon = name.lastIndexOf(':');
+  const hasTag = colon > name.lastIndexOf('/');
+  return {
+    reference,
+    repository: hasTag ? name.slice(0, colon) : name,
+    ...(hasTag ? { tag: name.slice(colon + 1) } : {}),
+    ...(digest ? { digest } : {}),
+  };
+}
+
+/** Inputs of `buildRelease`; the clock and the operator are values, read by the caller. */
+export interface BuildReleaseInput {
+  readonly id: string;
+  readonly gitSha: string;
+  readonly project: string;
+  readonly sourceEnv: string;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+  /** Fingerprint and rendered spec hash of each deployed job. */
+  readonly jobs: readonly (JobFingerprint & { readonly specHash: string })[];
+  /** `deploy()`'s results for those jobs. */
+  readonly results: readonly JobResult[];
+}
+
+/** The record of a finished QA deploy: `deployed` when every job succeeded or was unchanged, else `failed`. */
+export function buildRelease(input: BuildReleaseInput): Release {
+  const outcomes = new Map(input.results.map((r) => [r.job, r.outcome]));
+  const jobs = [...input.jobs].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const notOk = jobs.filter((j) => !isGoodOutcome(outcomes.get(j.id)));
+  return {
+    schema: RELEASE_SCHEMA,
+    id: input.id,
+    gitSha: input.gitSha,
+    project: input.project,
+    sourceEnv: input.sourceEnv,
+    status: notOk.length ? 'failed' : 'deployed',
+    createdAt: input.createdAt.toISOString(),
+    createdBy: input.createdBy,
+    jobs: Object.fromEntries(jobs.map((j) => [j.id, { ...j, source: toJobDeployment(outcomes.get(j.id)) }])),
+    ...(notOk.length ? { failure: `${input.sourceEnv} deploy did not succeed for ${notOk.map((j) => j.id).join(', ')}` } : {}),
+    promotions: {},
+  };
+}
+
+/** A rollout outcome as the record keeps it; a job without a result counts as skipped. */
+export function toJobDeployment(outcome: JobOutcome | undefined): JobDeployment {
+  if (!outcome) return { status: 'skipped', reason: 'no result was reported for this job' };
+  return {
+    status: outcome.status,
+    ...('version' in outcome ? { version: outcome.version } : {}),
+    ...('deploymentId' in outcome && outcome.deploymentId ? { deploymentId: outcome.deploymentId } : {}),
+    ...('reason' in outcome ? { reason: outcome.reason } : {}),
+  };
+}
+
+/** Succeeded or unchanged: the job runs what the release rendered. */
+export function isGoodOutcome(outcome: JobOutcome | undefined): boolean {
+  return outcome?.status === 'succeeded' || outcome?.status === 'unchanged';
+}
+
+/**
+ * The release after verification. Only a `deployed` release can be verified: a failed one stays
+ * failed (verify a new release instead), and verifying twice keeps the first answer.
+ */
+export function withVerification(release: Release, verification: Verification): Release {
+  if (release.status !== 'deployed') throw new Error(`release ${release.id} is ${release.status}; only a deployed release can be verified`);
+  return { ...release, status: verification.ok ? 'verified' : 'failed', verification };
+}
+
+/** The release with the outcome of deploying it to `env` (replacing an earlier attempt there). */
+export function withPromotion(release: Release, env: string, outcome: PromotionOutcome): Release {
+  return { ...release, promotions: { ...release.promotions, [env]: outcome } };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatReleaseEvent, type ReleaseEvent } from '../../../src/release/events.ts';
+import { createStyle } from '../../../src/report/style.ts';
+
+const plain = createStyle(false);
+const failedSmoke = { job: 'www', check: 'home', via: 'fabio' as const, ok: false, attempts: 3, problems: ['status 502, expected 200'] };
+
+describe('release event lines', () => {
+  it.each<[ReleaseEvent, string]>([
+    [{ type: 'release-created', release: 'r-1', env: 'qa', gitSha: '0123456789abcdef', status: 'deployed' }, 'Recorded release r-1 (0123456789ab) in qa: deployed'],
+    [{ type: 'smoke-retrying', job: 'www', check: 'home', attempt: 1, problem: 'status 404, expected 200', delayMs: 1000 }, '[www] smoke "home" attempt 1: status 404, expected 200; retrying in 1000 ms'],
+    [{ type: 'smoke-finished', result: { ...failedSmoke, ok: true, problems: [], response: { status: 200, body: '', latencyMs: 12 } } }, '✔ [www] smoke "home" 200 in 12 ms'],
+    [{ type: 'smoke-finished', result: failedSmoke }, '✖ [www] smoke "home": status 502, expected 200'],
+    [{ type: 'soak-started', release: 'r-1', env: 'qa', durationMs: 120_000, jobs: ['api', 'www'] }, 'Soaking release r-1 in qa for 2 min: no allocation of api, www may fail or restart'],
+    [{ type: 'soak-finished', release: 'r-1', problems: [{ job: 'api', allocId: 'a1', allocName: 'api.api[0]', kind: 'restarted', detail: 'task api restarted 1 time' }] }, '✖ soak failed for r-1: api.api[0] task api restarted 1 time'],
+    [{ type: 'release-verified', release: 'r-1', env: 'qa' }, '✔ Release r-1 verified in qa'],
+    [{ type: 'release-failed', release: 'r-1', env: 'qa', reason: 'smoke www/home' }, '✖ Release r-1 failed verification in qa: smoke www/home'],
+    [{ type: 'release-accepted', release: 'r-1', env: 'prod', forced: { reason: 'hotfix', overrode: ['not verified'] } }, 'Deploying release r-1 to prod by force (hotfix), overriding: not verified'],
+    [{ type: 'release-outcome-recorded', release: 'r-1', env: 'prod', status: 'succeeded' }, 'Recorded the prod outcome of r-1: succeeded'],
+  ])('prints %j', (event, line) => {
+    expect(formatReleaseEvent(event, plain)).toBe(line);
+  });
+});
