@@ -1,13 +1,14 @@
 /**
- * The only file that imports axios for Nomad. One request: `?namespace=`/`?region=` on every
+ * The only file that sends Nomad requests (axios, configured in ../http/axios-instance.ts). One request: `?namespace=`/`?region=` on every
  * call, `X-Nomad-Token` header, per-request timeout (plus the blocking `wait`), AbortSignal,
  * retries for GETs only, lossless JSON parsing, and every failure mapped to a redacted ApiError.
  * @see https://developer.hashicorp.com/nomad/api-docs
  */
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { ApiError } from '../api-error.ts';
-import { createAgents, type TlsOptions } from '../http/agents.ts';
+import type { TlsOptions } from '../http/agents.ts';
+import { createAxiosInstance } from '../http/axios-instance.ts';
 import { blockingWait } from '../http/go-duration.ts';
 import { parseLosslessJson } from '../http/lossless-json.ts';
 import { networkApiError } from '../http/network-error.ts';
@@ -66,23 +67,8 @@ const MAX_WAIT_MS = 5 * 60_000;
 
 /** Creates the transport; nothing is contacted until the first call. */
 export function createNomadTransport(options: NomadTransportOptions): NomadTransport {
-  const agents = createAgents(options);
   const secrets = options.token ? [options.token] : [];
-  const http: AxiosInstance = axios.create({
-    baseURL: options.address.replace(/\/+$/, ''),
-    httpAgent: agents.httpAgent,
-    httpsAgent: agents.httpsAgent,
-    headers: { 'User-Agent': 'drover', ...(options.token ? { 'X-Nomad-Token': options.token } : {}) },
-    // A redirect would carry X-Nomad-Token to wherever it points (follow-redirects strips only
-    // Authorization and Cookie), and Nomad never redirects API calls.
-    maxRedirects: 0,
-    // Proxies come from the environment, which only cli/ reads; an https.Agent can tunnel if needed.
-    proxy: false,
-    validateStatus: () => true,
-    // Bodies are parsed here (lossless-json), never by axios: its JSON.parse would round timestamps.
-    transformResponse: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true },
-  });
+  const { http, close } = createAxiosInstance({ ...options, headers: options.token ? { 'X-Nomad-Token': options.token } : {} });
 
   const describe = (call: NomadCall): string => {
     const query = queryString(call, options).toString();
@@ -147,7 +133,7 @@ export function createNomadTransport(options: NomadTransportOptions): NomadTrans
     throw failure(request, response.status, text);
   };
 
-  return { call, stream, describe, secrets, close: () => agents.destroy() };
+  return { call, stream, describe, secrets, close };
 }
 
 function queryString(call: NomadCall, options: NomadTransportOptions, wait?: string): URLSearchParams {

@@ -1,13 +1,13 @@
 /**
- * The only file that imports axios for Prometheus. One GET: `Authorization: Bearer` when a token
+ * The only file that sends Prometheus requests (axios, configured in ../http/axios-instance.ts). One GET: `Authorization: Bearer` when a token
  * is set, per-request timeout, AbortSignal, retries (every call is a read), JSON parsed here, and
  * every failure mapped to a redacted ApiError — Prometheus's `{status:"error", errorType, error}`
  * bodies become `body: "<errorType>: <error>"` with the HTTP status kept for branching.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#format-overview
  */
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { ApiError } from '../api-error.ts';
-import { createAgents } from '../http/agents.ts';
+import { createAxiosInstance } from '../http/axios-instance.ts';
 import { networkApiError } from '../http/network-error.ts';
 import { withRetries } from '../http/retrying.ts';
 import { redactText } from '../redact.ts';
@@ -40,20 +40,10 @@ export interface PromTransport {
 
 /** Creates the transport; nothing is contacted until the first call. */
 export function createPromTransport(options: PrometheusClientOptions & { readonly timeoutMs: number }): PromTransport {
-  const agents = createAgents(options);
   const secrets = options.token ? [options.token] : [];
-  const http: AxiosInstance = axios.create({
-    baseURL: options.address.replace(/\/+$/, ''),
-    httpAgent: agents.httpAgent,
-    httpsAgent: agents.httpsAgent,
-    headers: { 'User-Agent': 'drover', Accept: 'application/json', ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
-    // Prometheus's API never redirects; a redirect could only carry the token somewhere else.
-    maxRedirects: 0,
-    proxy: false,
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true },
+  const { http, close } = createAxiosInstance({
+    ...options,
+    headers: { Accept: 'application/json', ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
   });
 
   const describe = (call: PromCall): string => redactText(`${call.path}?${new URLSearchParams(call.query).toString()}`, secrets);
@@ -85,7 +75,7 @@ export function createPromTransport(options: PrometheusClientOptions & { readonl
     return new ApiError({ ...init, body: redactText(text, secrets), ...(hint ? { hint } : {}) });
   };
 
-  return { get, describe, secrets, close: () => agents.destroy() };
+  return { get, describe, secrets, close };
 }
 
 function parseJson(text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } {
