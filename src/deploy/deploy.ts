@@ -5,7 +5,8 @@ import { DroverError, ExitCode } from '../errors.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { META } from '../render/context.ts';
 import type { JobOutcome, JobResult, Report } from '../report/events.ts';
-import { startFactFeed, type FactFeed } from '../watch/feed.ts';
+import { setMaxListeners } from 'node:events';
+import { startFactFeed, type FactFeed, type FactFeedMode } from '../watch/feed.ts';
 import type { NomadDeployment, NomadJobRead } from '../wire/nomad-api.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
 import { deployExitCode } from './exit-code.ts';
@@ -38,8 +39,8 @@ export interface DeployOptions {
   readonly parallelism?: number;
   /** Stop jobs this project owns in this environment that are no longer in jobs/ (after everything else succeeded). */
   readonly prune?: boolean;
-  /** `stream` (default) or `poll` (blocking queries only). */
-  readonly watch?: 'stream' | 'poll';
+  /** `stream` (default), `poll` (blocking queries only) or `interval` (1 s polling, for comparison). */
+  readonly watch?: FactFeedMode;
 }
 
 export interface DeployDeps {
@@ -69,6 +70,8 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
   deps.report({ type: 'lock-acquired', env: options.env, key: lock.key });
   const finished = new AbortController();
   const signal = AbortSignal.any([deps.signal, lock.lost, finished.signal]);
+  // Every request in flight listens on this one signal; dozens at once is the design, not a leak.
+  setMaxListeners(0, signal);
   try {
     await deps.secretsPreflight?.(signal);
     const preflight = await preflightJobs(options, { ...deps, signal });
@@ -181,9 +184,10 @@ async function runGraph(options: DeployOptions, run: (job: DeployJob) => Promise
     outcomes.set(job.id, promise);
     return promise;
   };
-  const results: JobResult[] = [];
-  for (const job of options.jobs) results.push({ job: job.id, outcome: await start(job) });
-  return results;
+  // Start every job at once; each waits for its own dependencies (a loop of awaits would serialize
+  // independent jobs).
+  const finished = await Promise.all(options.jobs.map(start));
+  return options.jobs.map((job, i) => ({ job: job.id, outcome: finished[i]! }));
 }
 
 function createLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {

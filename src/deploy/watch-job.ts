@@ -39,7 +39,11 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
     wake?.();
   });
   try {
-    await options.feed.refresh(target.jobId);
+    // The stream delivers the same facts; a failed first read (after the client's retries) only
+    // means waiting for them.
+    await options.feed.refresh(target.jobId).catch((error: unknown) => {
+      if (options.signal.aborted) throw error;
+    });
     let lastReason = '';
     let announced = '';
     for (;;) {
@@ -106,7 +110,7 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
 async function failDeployment(state: RolloutState, deploymentId: string, reason: string, options: WatchJobOptions, job: string): Promise<RolloutState> {
   options.report({ type: 'deployment-failing', job, deploymentId, reason });
   const response = await options.nomad.deployments.fail(deploymentId, { signal: options.signal });
-  return { ...state, failedByDrover: { deploymentId, revertedToVersion: response.RevertedJobVersion } };
+  return { ...state, failedByDrover: { deploymentId, revertedToVersion: response.RevertedJobVersion, reason } };
 }
 
 async function promote(deploymentId: string, job: string, options: WatchJobOptions): Promise<void> {

@@ -17,7 +17,7 @@ const ROLLBACK = /rolling back to job version (\d+)/;
 
 /** Decides from a snapshot; pure. Order matters: unambiguous failures first, then completion. */
 export function decideRollout(state: RolloutState): RolloutDecision {
-  if (state.failedByDrover) return followRevert(state, state.failedByDrover.revertedToVersion);
+  if (state.failedByDrover) return followRevert(state, state.failedByDrover);
   const placement = placementFailure(state);
   if (placement) return placement;
   const deployment = rolloutDeployment(state);
@@ -73,10 +73,11 @@ function decideWithoutDeployment(state: RolloutState): RolloutDecision {
   return { type: 'wait', reason: `${allocs.filter((a) => a.ClientStatus === 'running').length}/${allocs.length} allocations running` };
 }
 
-function followRevert(state: RolloutState, revertedTo: number | null): RolloutDecision {
-  const own = rolloutDeployment(state);
-  const failure = own?.StatusDescription ?? 'Deployment marked as failed';
-  if (revertedTo === null) return { type: 'deployment-failed', deploymentId: own?.ID ?? '', description: failure, revertingTo: null };
+/** After drover failed the deployment: its own reason, then the rollback Nomad started (if any) to its end. */
+function followRevert(state: RolloutState, failed: NonNullable<RolloutState['failedByDrover']>): RolloutDecision {
+  const revertedTo = failed.revertedToVersion;
+  const failure = failed.reason;
+  if (revertedTo === null) return { type: 'deployment-failed', deploymentId: failed.deploymentId, description: `${failure}; no stable version to roll back to`, revertingTo: null };
   const revert = revertDeployment(state);
   if (revert && TERMINAL.has(revert.Status)) {
     return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure };

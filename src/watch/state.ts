@@ -23,7 +23,7 @@ export interface RolloutState {
   readonly deployments: Readonly<Record<string, NomadDeployment>>;
   readonly allocations: Readonly<Record<string, NomadAllocListStub>>;
   /** Set once drover asked Nomad to fail the deployment; facts keep flowing to follow the revert. */
-  readonly failedByDrover?: { readonly deploymentId: string; readonly revertedToVersion: number | null };
+  readonly failedByDrover?: { readonly deploymentId: string; readonly revertedToVersion: number | null; readonly reason: string };
 }
 
 export function initialRollout(init: Pick<RolloutState, 'jobId' | 'jobType' | 'version' | 'evalId' | 'sinceIndex' | 'launchesNothing'>): RolloutState {

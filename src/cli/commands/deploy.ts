@@ -1,4 +1,5 @@
 import { deploy, type DeployJob } from '../../deploy/deploy.ts';
+import type { FactFeedMode } from '../../watch/feed.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { deployWaves } from '../../plan/order.ts';
@@ -33,7 +34,8 @@ auto_revert rolls back at once, and reports the version now running.
   --prune             after every job succeeded, stop jobs this project owns here that are no
                       longer in jobs/ (default: the environment's promotion.prune; never with --job)
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
-  --watch MODE        stream (default: event stream, blocking queries as fallback) or poll
+  --watch MODE        stream (default: event stream, blocking queries as fallback), poll
+                      (blocking queries only) or interval (1 s polling, for comparison)
   --parallelism N     jobs deployed at once (default 8)
   --git-sha SHA, --release ID   recorded in job meta (defaults: git HEAD, its first 12 characters)
 
@@ -74,7 +76,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
   if (values.help) return io.stdout.write(DEPLOY_HELP), ExitCode.ok;
   const output = values.output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
   if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
-  if (values.watch && !['stream', 'poll'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream or poll.' });
+  if (values.watch && !['stream', 'poll', 'interval'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream, poll or interval.' });
   const project = await openProject(io, values);
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
@@ -125,7 +127,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
         stopAtCanary: values['stop-at-canary'] ?? false,
         promote: prepared.env.promotion.canary === 'auto',
         parallelism: values.parallelism ? Number(values.parallelism) : 8,
-        watch: (values.watch as 'stream' | 'poll' | undefined) ?? 'stream',
+        watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
         prune: (values.prune ?? prepared.env.promotion.prune) && !values.job,
         allJobIds: prepared.jobs.map((j) => j.spec.id),
       },
