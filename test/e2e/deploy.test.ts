@@ -65,6 +65,18 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
     const failed = deployments.find((d) => d.JobVersion === 1)!;
     expect(failed.Status).toBe('failed');
     expect(failed.StatusDescription).toMatch(/^Deployment marked as failed - rolling back to job version 0/);
+    // drover failed it within 2 s of sandbox time after the first Driver Failure event, far from
+    // Nomad's own healthy_deadline (3 m for api).
+    const allocs = await nomadGet<{ JobVersion: number; TaskStates: Record<string, { Events: { Type: string; Time: number | string }[] }> }[]>(sandbox, '/v1/job/api/allocations');
+    const firstFailure = allocs
+      .filter((a) => a.JobVersion === 1)
+      .flatMap((a) => Object.values(a.TaskStates ?? {}).flatMap((t) => t.Events))
+      .filter((e) => e.Type === 'Driver Failure')
+      .map((e) => BigInt(e.Time))
+      .sort((a, b) => (a < b ? -1 : 1))[0]!;
+    const failedAfterNs = BigInt(failed.ModifyTime) - firstFailure;
+    expect(failedAfterNs).toBeGreaterThanOrEqual(0n);
+    expect(failedAfterNs).toBeLessThan(2_000_000_000n);
     const job = await nomadGet<NomadJobRead>(sandbox, '/v1/job/api');
     expect(job.Version).toBe(2);
     expect(job.TaskGroups[0]!.Tasks.find((t) => t.Name === 'api')!.Config.image).toBe('ghcr.io/example-shop/api:1.8.2');
