@@ -77,7 +77,7 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
     const preflight = await preflightJobs(options, { ...deps, signal });
     // Start the stream at the cluster's current index: older buffered batches are not news.
     const index = (await deps.nomad.jobs.list({ prefix: '', signal })).index;
-    const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index });
+    const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index, jobIds: options.jobs.map((j) => j.id) });
     const results = await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
     if (options.prune && deployExitCode(results) === ExitCode.ok) await prune(options, { ...deps, signal });
     return results;

@@ -30,6 +30,12 @@ export interface FactFeedOptions {
   readonly mode?: FactFeedMode;
   /** Period of `interval` reads. @default 1000 */
   readonly intervalMs?: number;
+  /**
+   * The jobs of this deploy: the stream subscribes to `Topic:<job ID>` for each (Nomad matches the
+   * key against the events' FilterKeys, which carry the job ID), so only their events travel.
+   * @default every job of the namespace
+   */
+  readonly jobIds?: readonly string[];
   /** Raft index to start the stream from (take it before registering, so nothing is missed). @default the oldest batch Nomad still buffers */
   readonly index?: number;
 }
@@ -75,7 +81,7 @@ export function startFactFeed(nomad: NomadClient, options: FactFeedOptions): Fac
     void (async () => {
       try {
         const stream = resumableEventStream(nomad, {
-          topics: [{ topic: 'Deployment' }, { topic: 'Allocation' }, { topic: 'Evaluation' }],
+          topics: streamTopics(options.jobIds),
           ...(options.index ? { index: options.index } : {}),
           signal: options.signal,
           reconnect: { retries: 5, baseDelayMs: 100, maxDelayMs: 2000 },
@@ -115,6 +121,12 @@ export function startFactFeed(nomad: NomadClient, options: FactFeedOptions): Fac
     refresh,
     requests: () => requests,
   };
+}
+
+function streamTopics(jobIds: readonly string[] | undefined): { topic: string; key?: string }[] {
+  const topics = ['Deployment', 'Allocation', 'Evaluation'];
+  if (!jobIds?.length) return topics.map((topic) => ({ topic }));
+  return topics.flatMap((topic) => [...jobIds].sort().map((key) => ({ topic, key })));
 }
 
 function dispatch(event: NomadEvent, deliver: (jobId: string, fact: Fact) => void): void {
