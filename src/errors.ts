@@ -16,6 +16,8 @@ export const ExitCode = {
   validation: 65,
   unreachable: 69,
   internal: 70,
+  /** Stopped by SIGINT/SIGTERM (128 + SIGINT, the shell's convention). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -52,6 +54,13 @@ export class UsageError extends DroverError {
 export class DefinitionLoadError extends DroverError {
   constructor(message: string, details: DroverErrorDetails = {}) {
     super(message, ExitCode.validation, details);
+  }
+}
+
+/** The user stopped drover (Ctrl-C) or it was terminated; whatever Nomad was asked to do goes on. */
+export class InterruptedError extends DroverError {
+  constructor(hint: string) {
+    super('Interrupted', ExitCode.interrupted, { hint });
   }
 }
 

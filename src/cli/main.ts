@@ -70,6 +70,7 @@ Exit codes:
   65  validation error (nothing was written or deployed)
   69  cluster unreachable
   70  internal error (a drover bug)
+  130 interrupted (Ctrl-C); Nomad carries on with what it was asked, the lock is released
   plan keeps Nomad's convention: 0 no changes, 1 changes, 255 error (4, 64 and 65 as above)
 `;
 

@@ -1,7 +1,7 @@
 import { deploy, type DeployJob } from '../../deploy/deploy.ts';
 import type { FactFeedMode } from '../../watch/feed.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
+import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
 import { deployWaves } from '../../plan/order.ts';
 import { renderOutputs } from '../../render/outputs.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
@@ -109,7 +109,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
       }
     : undefined;
   const abort = new AbortController();
-  const onSignal = () => abort.abort(new UsageError('Interrupted', { hint: 'The deployment continues in Nomad; run `drover status` or deploy again to resume watching.' }));
+  const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const targets = resolveTargets(prepared.env, io.env, control.targets);

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { ApiError } from '../../clients/api-error.ts';
 import type { NomadClient } from '../../clients/nomad/index.ts';
 import { describeOwner, ownedJobs, type Owner } from '../../deploy/ownership.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
+import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
 import { formatTable, notDeployedRow, summarizeJobStatus, type JobStatusRow } from '../../plan/status.ts';
 import { summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Report } from '../../report/events.ts';
@@ -106,7 +106,7 @@ export async function connectCluster(prepared: Prepared, io: CliIo, style: Style
   const abort = new AbortController();
   // One signal is shared by every request in flight (a plan reads 3 things per job at once).
   setMaxListeners(0, abort.signal);
-  const onSignal = () => abort.abort(new UsageError('Interrupted', { hint: `Whatever Nomad was asked to do continues; run \`drover status ${prepared.env.name}\` to see where it stands.` }));
+  const onSignal = () => abort.abort(new InterruptedError(`Whatever Nomad was asked to do continues; run \`drover status ${prepared.env.name}\` to see where it stands.`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
