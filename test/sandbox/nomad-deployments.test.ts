@@ -98,6 +98,8 @@ describe('canaries', () => {
     expect(await promote({ DeploymentID: 'x', All: true })).toMatchObject({ status: 400, text: 'Deployment ID does not match' });
     const unknown = '00000000-0000-0000-0000-000000000000';
     expect(await promote({ DeploymentID: unknown, All: true }, unknown)).toMatchObject({ status: 500, text: 'deployment not found' });
+    // The body is checked before the lookup: an unknown deployment without DeploymentID is a 400.
+    expect(await promote({ All: true }, unknown)).toMatchObject({ status: 400, text: 'DeploymentID must be specified' });
 
     await h.advance(seconds(20));
     const waiting = await deployment(h, 'web');

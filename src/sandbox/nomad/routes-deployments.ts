@@ -30,9 +30,11 @@ export function addDeploymentRoutes(router: Router, ctx: NomadContext): void {
       return { value: allocs.map((a) => allocationStub(a)), index: maxIndex(allocs, 1) };
     }),
   );
-  const write = (path: string, fn: (r: RouteRequest, d: Deployment) => DeploymentUpdate): void => {
+  const write = (path: string, fn: (r: RouteRequest, d: Deployment) => DeploymentUpdate, options: { bodyId?: boolean } = {}): void => {
     router.add(['PUT', 'POST'], path, (r) => {
       try {
+        // The HTTP handler checks the body's DeploymentID (400) before the RPC looks the deployment up.
+        if (options.bodyId) checkDeploymentId(r);
         const deployment = store.deployments.get(r.params.id!);
         // Actions on unknown deployments are RPC errors: 500, not 404.
         if (!deployment) throw new NomadError(500, 'deployment not found');
@@ -42,13 +44,13 @@ export function addDeploymentRoutes(router: Router, ctx: NomadContext): void {
       }
     });
   };
-  write('/v1/deployment/promote/:id', (r, d) => promote(ctx, r, d));
+  write('/v1/deployment/promote/:id', (r, d) => promote(ctx, r, d), { bodyId: true });
   write('/v1/deployment/fail/:id', (_r, d) => {
     if (!ACTIVE_DEPLOYMENT.has(d.Status)) throw new NomadError(500, "can't fail terminal deployment");
     return ctx.rt.watcher.fail(d, DEPLOYMENT_TEXT.markedFailed);
   });
-  write('/v1/deployment/allocation-health/:id', (r, d) => allocHealth(ctx, r, d));
-  write('/v1/deployment/pause/:id', (r, d) => pause(ctx, r, d));
+  write('/v1/deployment/allocation-health/:id', (r, d) => allocHealth(ctx, r, d), { bodyId: true });
+  write('/v1/deployment/pause/:id', (r, d) => pause(ctx, r, d), { bodyId: true });
 }
 
 function checkDeploymentId(r: RouteRequest): Record<string, unknown> {
