@@ -6,11 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import qa from '../../environments/qa.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { deployLive, registrationsOf, setImageTag } from '../support/live-deploy.ts';
-import { nomadGet, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { nomadGet, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '6666666666666666666666666666666666666666';
@@ -18,12 +16,12 @@ const HOTFIX = 'ghcr.io/example-shop/www:3.2.1-hotfix';
 
 describe('drover deploy when a job changes between plan and register', { timeout: 60_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: RunningSandbox;
+  let sandbox: SeededSandbox;
   let vaultToken: string;
   beforeEach(async () => {
     project = await tempProject();
     sandbox = await sandboxFor('qa');
-    vaultToken = (await seedSandboxVault(sandbox, qa, { root: project.dir })).deployerToken;
+    vaultToken = sandbox.deployerToken;
   });
   afterEach(async () => {
     await sandbox.close();

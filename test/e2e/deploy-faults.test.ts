@@ -5,8 +5,7 @@ import type { DeployEvent } from '../../src/report/events.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { deployLive, registeredCounts, registrationsOf, setImageTag } from '../support/live-deploy.ts';
-import { nomadGet, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { nomadGet, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '3333333333333333333333333333333333333333';
@@ -35,7 +34,7 @@ describe('drover deploy through injected faults', { timeout: 60_000 }, () => {
   const start = async (env: 'qa' | 'prod') => {
     const sandbox = await sandboxFor(env, { seed: 7 });
     sandboxes.push(sandbox);
-    vaultToken = (await seedSandboxVault(sandbox, env === 'qa' ? qa : prod, { root: project.dir })).deployerToken;
+    vaultToken = sandbox.deployerToken;
     return sandbox;
   };
   /**

@@ -12,12 +12,10 @@ import qa from '../../environments/qa.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
 import { createSandboxClock, type ControlledClock } from '../../src/sandbox/clock.ts';
 import { createConsulService } from '../../src/sandbox/consul/index.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadDeployment } from '../../src/wire/nomad-api.ts';
 import { spawnDrover } from '../support/drover-process.ts';
 import { deployLive, registeredCounts, registrationsOf } from '../support/live-deploy.ts';
-import { nomadGet, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { nomadGet, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '5555555555555555555555555555555555555555';
@@ -28,13 +26,13 @@ const LOCK_DELAY_MS = 1_000;
 describe('a deploy killed mid-rollout, then run again', { timeout: 60_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
   let consulClock: ControlledClock;
-  let sandbox: RunningSandbox;
+  let sandbox: SeededSandbox;
   let vaultToken: string;
   beforeEach(async () => {
     project = await tempProject();
     consulClock = createSandboxClock({ speed: 0 });
     sandbox = await sandboxFor('qa', { services: { consul: () => createConsulService({ clock: consulClock }) } });
-    vaultToken = (await seedSandboxVault(sandbox, qa, { root: project.dir })).deployerToken;
+    vaultToken = sandbox.deployerToken;
     // api (after postgres, before www) becomes healthy about 3.8 s of wall time after it is
     // placed (clock ×20), well inside its 3 min healthy_deadline.
     sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop' }, { kind: 'slow-healthy', healthyAfterMs: 60_000 });

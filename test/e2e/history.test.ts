@@ -1,22 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import qa from '../../environments/qa.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import { setImageTag } from '../support/live-deploy.ts';
-import { runAgainst, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '7777777777777777777777777777777777777777';
 
 describe('drover history against the sandbox', { timeout: 30_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: RunningSandbox;
+  let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
     project = await tempProject();
     sandbox = await sandboxFor('qa', { clockSpeed: 80 });
-    const { deployerToken } = await seedSandboxVault(sandbox, qa, { root: project.dir });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: deployerToken };
+    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
   });
   afterEach(async () => {
     await sandbox.close();

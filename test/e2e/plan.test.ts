@@ -6,11 +6,9 @@ import { createNomadClient } from '../../src/clients/nomad/index.ts';
 import { findStops, pruneJobs } from '../../src/deploy/prune.ts';
 import type { PlanDocument } from '../../src/plan/document.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
-import { nomadGet, runAgainst, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '4444444444444444444444444444444444444444';
@@ -18,14 +16,13 @@ const ALL_JOBS = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'wor
 
 describe('drover plan against the sandbox', { timeout: 30_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: RunningSandbox;
+  let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
     project = await tempProject();
     // A faster clock than the other suites: these tests deploy every job before planning.
     sandbox = await sandboxFor('qa', { clockSpeed: 50 });
-    const { deployerToken } = await seedSandboxVault(sandbox, qa, { root: project.dir });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: deployerToken };
+    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
   });
   afterEach(async () => {
     await sandbox.close();

@@ -2,12 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import prod from '../../environments/prod.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadDeployment } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { runCli } from '../support/run-cli.ts';
-import { nomadGet, runAgainst, sandboxFor } from '../support/sandbox.ts';
-import { seedSandboxVault } from '../support/seed-vault.ts';
+import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '5555555555555555555555555555555555555555';
@@ -15,13 +13,12 @@ const SHA = '5555555555555555555555555555555555555555';
 /** prod: canary updates for api, promoted manually. */
 describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: RunningSandbox;
+  let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
     project = await tempProject();
     sandbox = await sandboxFor('prod', { clockSpeed: 40 });
-    const { deployerToken } = await seedSandboxVault(sandbox, prod, { root: project.dir });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: deployerToken };
+    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
   });
   afterEach(async () => {
     await sandbox.close();

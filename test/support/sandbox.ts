@@ -10,14 +10,17 @@ import { seedSandboxVault } from './seed-vault.ts';
  * its Vault holds the jobs' secrets (sentinel values), policies and roles, so the secrets
  * preflight passes.
  */
-export async function sandboxFor(env: 'qa' | 'prod', options: SandboxOptions = {}): Promise<RunningSandbox> {
+/** A sandbox with its Vault seeded, and the read-only deployer token that seeding created. */
+export type SeededSandbox = RunningSandbox & { readonly deployerToken: string };
+
+export async function sandboxFor(env: 'qa' | 'prod', options: SandboxOptions = {}): Promise<SeededSandbox> {
   const sandbox = await startSandbox({
     clockSpeed: 20,
     ...options,
     nomad: { namespaces: ['shop'], datacenters: env === 'qa' ? ['qa1'] : ['prod1', 'prod2'], ...options.nomad },
   });
-  await seedSandboxVault(sandbox, env === 'qa' ? qa : prod);
-  return sandbox;
+  const { deployerToken } = await seedSandboxVault(sandbox, env === 'qa' ? qa : prod);
+  return Object.assign(sandbox, { deployerToken });
 }
 
 /** Runs the CLI in-process against `sandbox`, as CI would (no TTY, no colour), collecting events. */
