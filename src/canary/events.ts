@@ -1,6 +1,6 @@
 /**
- * What a progressive canary reports, and how it ends. Kept apart from report/events.ts so the
- * deploy engine's union can take it in one line (`DeployEvent | CanaryEvent`). Numbers that may
+ * What a progressive canary reports, and how it ends. Part of `DeployEvent` (report/events.ts),
+ * printed through `CANARY_FORMATTERS` (format.ts). Numbers that may
  * be `NaN` (a measurement of 0/0) serialize as `null` in NDJSON.
  */
 import type { Verdict } from './analysis.ts';

@@ -4,9 +4,9 @@ import type { ReleaseStatus } from './record.ts';
 import type { SoakProblem } from './soak.ts';
 
 /**
- * Events of release creation, verification and the prod gate. Meant to join `DeployEvent` in
- * `report/events.ts`; until then `formatReleaseEvent` prints them, typed over the union so a new
- * event does not compile until it can be printed.
+ * Events of release creation, verification and the prod gate; part of `DeployEvent`
+ * (report/events.ts), printed through `RELEASE_FORMATTERS`, typed over the union so a new event
+ * does not compile until it can be printed.
  */
 export type ReleaseEvent =
   | { readonly type: 'release-created'; readonly release: string; readonly env: string; readonly gitSha: string; readonly status: ReleaseStatus }

@@ -1,3 +1,5 @@
+import type { CanaryEvent } from '../canary/events.ts';
+import type { ReleaseEvent } from '../release/events.ts';
 import type { AllocationFailure } from '../watch/classify.ts';
 
 /** How one job's rollout ended. */
@@ -15,10 +17,14 @@ export interface JobResult {
 }
 
 /**
- * Everything the deploy engine reports. Reporters print these; the engine never prints. A new
+ * Everything a deploy reports: the engine's own events, the release's (creation, smoke checks,
+ * soak, prod gate) and the progressive canary's. Reporters print these; nothing else prints. A new
  * event does not compile until `formatters.ts` can format it.
  */
-export type DeployEvent =
+export type DeployEvent = EngineEvent | ReleaseEvent | CanaryEvent;
+
+/** Events of the deploy engine itself (lock, plan, register, watch). */
+export type EngineEvent =
   | { readonly type: 'deploy-started'; readonly env: string; readonly release: string; readonly waves: readonly (readonly string[])[] }
   | { readonly type: 'lock-acquired'; readonly env: string; readonly key: string }
   | { readonly type: 'lock-waiting'; readonly env: string; readonly holder: string }

@@ -1,3 +1,5 @@
+import { CANARY_FORMATTERS } from '../canary/format.ts';
+import { RELEASE_FORMATTERS } from '../release/events.ts';
 import type { DeployEvent, DeployEventType, JobOutcome } from './events.ts';
 import type { Style } from './style.ts';
 
@@ -28,6 +30,8 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'watch-fallback': (e, s) => s.yellow(`event stream unavailable (${e.reason}); watching with blocking queries`),
   'retry': (e, s) => s.dim(`retrying ${e.service} ${e.request} in ${e.delayMs} ms (attempt ${e.attempt})`),
   'deploy-finished': () => undefined,
+  ...RELEASE_FORMATTERS,
+  ...CANARY_FORMATTERS,
 };
 
 export function formatEvent(event: DeployEvent, style: Style): string | undefined {
