@@ -1,6 +1,6 @@
 import { defineEnvironment } from '../src/index.ts';
 
-/** Production: takes only releases QA verified, canaries promoted by drover's analysis. */
+/** Production: takes only releases QA verified; canaries are promoted by drover's traffic steps and Prometheus analysis. */
 export default defineEnvironment({
   name: 'prod',
   description: 'Production, two datacenters.',
@@ -11,5 +11,6 @@ export default defineEnvironment({
   datacenters: ['prod1', 'prod2'],
   nodePool: 'default',
   fabio: { domain: 'example.com' },
-  promotion: { canary: 'manual', confirm: true, releasesFrom: 'qa', maxReleaseAge: '168h', prune: false },
+  // Canaries take 5 % → 25 % → 50 % of their route, 4 measurements 30 s apart per step (drover's defaults).
+  promotion: { canary: 'progressive', confirm: true, releasesFrom: 'qa', maxReleaseAge: '168h', prune: false },
 });

@@ -11,8 +11,44 @@ export interface EnvironmentNames {}
 /** A declared environment name, or any string before a project declares its names. */
 export type EnvironmentName = [keyof EnvironmentNames] extends [never] ? string : Extract<keyof EnvironmentNames, string>;
 
-/** How canary deployments in this environment are promoted. */
-export type CanaryPromotion = 'auto' | 'manual';
+/**
+ * How canary deployments are promoted: `auto` when Nomad finds them healthy (auto_promote),
+ * `manual` by someone running `drover promote`, `progressive` by drover after shifting a growing
+ * share of the route's traffic to them through Fabio and judging each step with Prometheus.
+ */
+export type CanaryPromotion = 'auto' | 'manual' | 'progressive';
+
+/**
+ * How a progressive canary is stepped and judged. The default gates are the route's 5xx ratio and
+ * p99 latency from Fabio's metrics; a job may replace them with its own PromQL.
+ */
+export interface CanaryAnalysisSettings {
+  /** Shares of the route's traffic sent to the canaries, increasing, each in (0, 1]. @default [0.05, 0.25, 0.5] */
+  readonly steps: readonly number[];
+  /** Pause before each measurement. @default "30s" */
+  readonly interval: Duration;
+  /** Measurements per metric and step: a step lasts `interval × count`. @default 4 */
+  readonly count: number;
+  /** Failing measurements tolerated per metric and step; one more fails the canary. @default 0 */
+  readonly failureLimit: number;
+  /** Highest acceptable share of 5xx answers on the route (default gate). @default 0.05 */
+  readonly maxErrorRatio: number;
+  /** Highest acceptable p99 latency of the route (default gate). @default "500ms" */
+  readonly maxP99Latency: Duration;
+  /** Range of PromQL `rate()` in the default gates; at least 4 × Prometheus's scrape interval. @default "1m" */
+  readonly window: Duration;
+}
+
+/** drover's defaults for {@link CanaryAnalysisSettings}. */
+export const DEFAULT_CANARY_ANALYSIS: CanaryAnalysisSettings = {
+  steps: [0.05, 0.25, 0.5],
+  interval: '30s',
+  count: 4,
+  failureLimit: 0,
+  maxErrorRatio: 0.05,
+  maxP99Latency: '500ms',
+  window: '1m',
+};
 
 /** Where drover finds Nomad. Tokens are never configured here; they come from `NOMAD_TOKEN`. */
 export interface NomadTarget {
@@ -72,8 +108,10 @@ export interface FabioSettings {
 
 /** Release and rollout policy of an environment. */
 export interface PromotionPolicy {
-  /** Canary promotion when a job does not say. */
+  /** Canary promotion when a job does not say. @default "manual" */
   readonly canary: CanaryPromotion;
+  /** Steps and gates of progressive canaries (jobs may override them). */
+  readonly analysis: CanaryAnalysisSettings;
   /** Ask for confirmation before deploying (prompt on a TTY, `--yes` otherwise). */
   readonly confirm: boolean;
   /** Environment whose verified releases this one deploys (prod takes what qa verified). */
@@ -115,7 +153,7 @@ export type EnvironmentInput = Omit<EnvironmentDefinition, 'vault' | 'fabio' | '
   readonly nomad: Pick<NomadTarget, 'address'> & Partial<NomadTarget>;
   readonly vault: Pick<VaultTarget, 'address'> & Partial<VaultTarget>;
   readonly fabio: Pick<FabioSettings, 'domain'> & Partial<FabioSettings>;
-  readonly promotion?: Partial<PromotionPolicy>;
+  readonly promotion?: Partial<Omit<PromotionPolicy, 'analysis'>> & { readonly analysis?: Partial<CanaryAnalysisSettings> };
   readonly nodePool?: string;
   readonly datacenters?: readonly string[];
 };
@@ -127,7 +165,7 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
     nomad: { region: 'global', namespace: 'default', ...input.nomad },
     vault: { jwtAuthPath: 'jwt-nomad', audience: 'vault.io', kvMount: 'secret', ...input.vault },
     fabio: { proxyPort: 9999, uiPort: 9998, metricsPort: 9101, metricsPrefix: 'fabio', consulAddress: '127.0.0.1:8500', ...input.fabio },
-    promotion: { canary: 'manual', confirm: false, prune: false, ...input.promotion },
+    promotion: { canary: 'manual', confirm: false, prune: false, ...input.promotion, analysis: { ...DEFAULT_CANARY_ANALYSIS, ...input.promotion?.analysis } },
     nodePool: input.nodePool ?? 'default',
     datacenters: input.datacenters ?? ['*'],
   };

@@ -1,5 +1,20 @@
 import type { Duration } from './duration.ts';
-import type { CanaryPromotion } from '../config/environment.ts';
+import type { CanaryAnalysisSettings, CanaryPromotion } from '../config/environment.ts';
+
+/** A gate of a progressive canary: a PromQL instant query whose value must stay at or below `max`. */
+export interface CanaryMetric {
+  /** Short id shown in reports, e.g. `checkout-errors`; unique within the policy. */
+  readonly name: string;
+  /** Answers one number: a scalar, or a vector whose largest sample counts. */
+  readonly query: string;
+  readonly max: number;
+}
+
+/** A job's own settings for progressive canaries, over the environment's `promotion.analysis`. */
+export interface CanaryAnalysisOverrides extends Partial<CanaryAnalysisSettings> {
+  /** Replace the default gates (route 5xx ratio and p99 latency) with these queries. */
+  readonly metrics?: readonly CanaryMetric[];
+}
 
 interface UpdateBase {
   /** Allocations updated at a time. @default 1 */
@@ -28,6 +43,8 @@ export type UpdatePolicy =
       readonly canaries?: number;
       /** @default the environment's `promotion.canary` */
       readonly promotion?: CanaryPromotion;
+      /** Steps and gates when the promotion is `progressive`, over the environment's `promotion.analysis`. */
+      readonly analysis?: CanaryAnalysisOverrides;
     });
 
 /** @see https://developer.hashicorp.com/nomad/docs/job-specification/restart */

@@ -63,6 +63,7 @@ import { templateDestinationRule } from './template-destination.ts';
 import { updateCanariesRule } from './update-canaries.ts';
 import { updateCanaryPromotionRule } from './update-canary-promotion.ts';
 import { updateDeadlinesRule } from './update-deadlines.ts';
+import { updateProgressiveCanaryRule } from './update-progressive-canary.ts';
 import { updateJobKindRule } from './update-job-kind.ts';
 import { updateMaxParallelRule } from './update-max-parallel.ts';
 import { volumeMountRule } from './volume-mount.ts';
@@ -134,6 +135,7 @@ export const rules: readonly Rule[] = [
   templateDestinationRule,
   updateCanariesRule,
   updateCanaryPromotionRule,
+  updateProgressiveCanaryRule,
   updateDeadlinesRule,
   updateJobKindRule,
   updateMaxParallelRule,
