@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createConsulClient, type ConsulClient } from '../clients/consul/index.ts';
 import type { RetryEvent } from '../clients/retry.ts';
 import { createNomadClient, type NomadClient } from '../clients/nomad/index.ts';
+import { createPrometheusClient, type PrometheusClient } from '../clients/prometheus/index.ts';
 import { createVaultClient, type VaultClient } from '../clients/vault/index.ts';
 import type { Environment } from '../config/environment.ts';
 import { UsageError } from '../errors.ts';
@@ -79,4 +80,38 @@ export function createVaultClientFromEnv(
     ...(report ? { onRetry: (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs }) } : {}),
   });
   return { vault, address };
+}
+
+/**
+ * The Prometheus progressive canaries are judged by: the caller's address (the demo), else
+ * `DROVER_PROMETHEUS_ADDR`, else the environment file's `prometheus.address`. The bearer token
+ * (for a proxy in front of Prometheus) only from `DROVER_PROMETHEUS_TOKEN`.
+ */
+export function createPrometheusClientFromEnv(
+  env: Environment,
+  processEnv: Readonly<Record<string, string | undefined>>,
+  report: Report,
+  override?: string,
+): PrometheusClient {
+  const address = override ?? (processEnv.DROVER_PROMETHEUS_ADDR || env.prometheus?.address);
+  if (!address) {
+    throw new UsageError(`Environment ${env.name} promotes canaries progressively but has no Prometheus to judge them`, {
+      hint: `Set prometheus.address in environments/${env.name}.ts, or export DROVER_PROMETHEUS_ADDR.`,
+    });
+  }
+  return createPrometheusClient({
+    address,
+    ...(processEnv.DROVER_PROMETHEUS_TOKEN ? { token: processEnv.DROVER_PROMETHEUS_TOKEN } : {}),
+    ...(processEnv.DROVER_PROMETHEUS_CACERT ? { caCert: readFileSync(processEnv.DROVER_PROMETHEUS_CACERT) } : {}),
+    onRetry: (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs }),
+  });
+}
+
+/**
+ * The environment as smoke checks reach it: `fabio.address` replaced by the caller's (the demo's
+ * sandbox) or `DROVER_FABIO_ADDR` (a tunnel to QA's Fabio), else as the file says.
+ */
+export function withFabioAddress(env: Environment, processEnv: Readonly<Record<string, string | undefined>>, override?: string): Environment {
+  const address = override ?? processEnv.DROVER_FABIO_ADDR;
+  return address ? { ...env, fabio: { ...env.fabio, address } } : env;
 }

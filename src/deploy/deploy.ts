@@ -1,4 +1,7 @@
+import type { ProgressiveCanaryPlan } from '../canary/plan.ts';
+import { runProgressiveCanary } from '../canary/progressive.ts';
 import type { ConsulClient } from '../clients/consul/index.ts';
+import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import { ApiError } from '../clients/api-error.ts';
 import { NomadCheckIndexConflict, type NomadClient } from '../clients/nomad/index.ts';
 import { DroverError, ExitCode } from '../errors.ts';
@@ -41,6 +44,8 @@ export interface DeployOptions {
   readonly prune?: boolean;
   /** `stream` (default), `poll` (blocking queries only) or `interval` (1 s polling, for comparison). */
   readonly watch?: FactFeedMode;
+  /** Jobs whose healthy canaries get a progressive canary (traffic steps judged by Prometheus), by job ID. */
+  readonly canaries?: ReadonlyMap<string, ProgressiveCanaryPlan>;
 }
 
 export interface DeployDeps {
@@ -53,6 +58,13 @@ export interface DeployDeps {
    * with every problem otherwise. Runs under the lock, before any job is planned or registered.
    */
   readonly secretsPreflight?: (signal: AbortSignal) => Promise<void>;
+  /** Answers the analysis queries of progressive canaries; required when `options.canaries` has any. */
+  readonly prometheus?: PrometheusClient;
+  /**
+   * Runs under the lock once every job finished (and prune ran): QA verifies the release here, prod
+   * records its outcome, so no other deploy can change the environment in between.
+   */
+  readonly afterRollout?: (results: readonly JobResult[], signal: AbortSignal) => Promise<void>;
 }
 
 interface Preflight {
@@ -80,6 +92,7 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
     const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index, jobIds: options.jobs.map((j) => j.id) });
     const results = await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
     if (options.prune && deployExitCode(results) === ExitCode.ok) await prune(options, { ...deps, signal });
+    await deps.afterRollout?.(results, signal);
     return results;
   } finally {
     finished.abort(); // ends the event stream and any polling
@@ -120,7 +133,8 @@ async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<
 
 async function rollout(item: DeployJob, preflight: Preflight, options: DeployOptions, deps: DeployDeps, feed: FactFeed): Promise<JobOutcome> {
   const { decision } = preflight;
-  const watchOptions = { nomad: deps.nomad, feed, report: deps.report, signal: deps.signal, stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false };
+  const progressive = progressiveRunner(item.id, options, deps);
+  const watchOptions = { nomad: deps.nomad, feed, report: deps.report, signal: deps.signal, stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false, ...(progressive ? { progressive } : {}) };
   switch (decision.action) {
     case 'unchanged':
       return { status: 'unchanged', version: decision.version };
@@ -140,6 +154,29 @@ async function rollout(item: DeployJob, preflight: Preflight, options: DeployOpt
       return watchJob({ jobId: item.id, jobType: item.job.Type, version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex, launchesNothing }, watchOptions);
     }
   }
+}
+
+/** The job's progressive canary, bound to this deploy's clients, or `undefined` when it has none. */
+function progressiveRunner(jobId: string, options: DeployOptions, deps: DeployDeps) {
+  const plan = options.canaries?.get(jobId);
+  if (!plan) return undefined;
+  const prometheus = deps.prometheus;
+  if (!prometheus) throw new Error(`internal: job ${jobId} has a progressive canary but the deploy has no Prometheus client`);
+  return (deploymentId: string, signal: AbortSignal) =>
+    runProgressiveCanary({
+      nomad: deps.nomad,
+      consul: deps.consul,
+      prometheus,
+      env: options.env,
+      job: jobId,
+      service: plan.service,
+      routeSource: plan.routeSource,
+      deploymentId,
+      steps: plan.steps,
+      analysis: plan.analysis,
+      report: deps.report,
+      signal,
+    });
 }
 
 async function register(item: DeployJob, enforceIndex: number, options: DeployOptions, deps: DeployDeps) {

@@ -1,3 +1,4 @@
+import type { CanaryOutcome } from '../canary/events.ts';
 import { ApiError } from '../clients/api-error.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { JobOutcome, Report } from '../report/events.ts';
@@ -15,6 +16,11 @@ export interface WatchJobOptions {
   readonly stopAtCanary: boolean;
   /** drover promotes healthy canaries itself (environment policy `auto`). */
   readonly promote: boolean;
+  /**
+   * Runs this job's progressive canary once its canaries are healthy (instead of promoting or
+   * waiting): traffic steps, analysis, then promote or fail. Resolves with how it ended.
+   */
+  readonly progressive?: (deploymentId: string, signal: AbortSignal) => Promise<CanaryOutcome>;
 }
 
 export interface WatchTarget {
@@ -57,7 +63,14 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
       if (decision.type === 'canaries-healthy' && !options.stopAtCanary) {
         // Promote per the environment's policy, or wait for someone to run `drover promote`.
         if (announced !== decision.deploymentId) {
+          announced = decision.deploymentId;
           options.report({ type: 'canaries-healthy', job: target.jobId, deploymentId: decision.deploymentId, groups: decision.groups });
+          if (options.progressive) {
+            // Read `state` only after the await: facts keep arriving while the canary runs.
+            const outcome = await options.progressive(decision.deploymentId, options.signal);
+            state = afterCanary(state, outcome);
+            continue;
+          }
           if (options.promote) await promote(decision.deploymentId, target.jobId, options);
         }
         announced = decision.deploymentId;
@@ -105,6 +118,17 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
     case 'reverted':
       return { outcome: { status: 'failed', version: target.version, reason: `${decision.failure}; rolled back, version ${decision.version} is ${decision.status === 'successful' ? 'running' : decision.status}`, runningVersion: decision.version } };
   }
+}
+
+/**
+ * After a progressive canary: promoted → keep watching the deployment to its end; failed → the
+ * deployment was failed by drover, so follow the revert with the analysis as the reason.
+ */
+function afterCanary(state: RolloutState, outcome: CanaryOutcome): RolloutState {
+  if (outcome.status === 'promoted') return state;
+  const share = `${Number((outcome.weight * 100).toFixed(2))} %`;
+  const reason = `canary analysis failed at step ${outcome.step} (${share} of traffic): ${outcome.reason}; query: ${outcome.query}`;
+  return { ...state, failedByDrover: { deploymentId: outcome.deploymentId, revertedToVersion: outcome.revertedToVersion, reason } };
 }
 
 async function failDeployment(state: RolloutState, deploymentId: string, reason: string, options: WatchJobOptions, job: string): Promise<RolloutState> {

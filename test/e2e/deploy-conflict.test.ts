@@ -19,7 +19,7 @@ describe('drover deploy when a job changes between plan and register', { timeout
   let sandbox: SeededSandbox;
   let vaultToken: string;
   beforeEach(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     sandbox = await sandboxFor('qa');
     vaultToken = sandbox.deployerToken;
   });

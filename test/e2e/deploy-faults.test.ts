@@ -21,7 +21,7 @@ describe('drover deploy through injected faults', { timeout: 60_000 }, () => {
   let readFailures = 0;
   beforeEach(async () => {
     readFailures = 0;
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
   });
   afterEach(async () => {
     expect(readFailures, 'reads answered with an injected 500').toBeGreaterThan(0);

@@ -9,7 +9,7 @@ describe('Ctrl-C during a deploy', { timeout: 60_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
   beforeAll(async () => {
     sandbox = await sandboxFor('qa');
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
   });
   afterAll(async () => {
     await sandbox.close();

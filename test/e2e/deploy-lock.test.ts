@@ -32,7 +32,7 @@ describe.each(targets)('the environment lock against %s', (_name, available, sta
   let project: { dir: string; cleanup: () => Promise<void> };
   let sandbox: RunningSandbox;
   beforeAll(async () => {
-    [consul, project] = await Promise.all([start(), tempProject()]);
+    [consul, project] = await Promise.all([start(), tempProject({ environments: 'standalone' })]);
   }, 60_000);
   afterAll(async () => {
     await consul?.stop();

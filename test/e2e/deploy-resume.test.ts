@@ -29,7 +29,7 @@ describe('a deploy killed mid-rollout, then run again', { timeout: 60_000 }, () 
   let sandbox: SeededSandbox;
   let vaultToken: string;
   beforeEach(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     consulClock = createSandboxClock({ speed: 0 });
     sandbox = await sandboxFor('qa', { services: { consul: () => createConsulService({ clock: consulClock }) } });
     vaultToken = sandbox.deployerToken;

@@ -14,7 +14,7 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
   let sandbox: RunningSandbox;
   beforeAll(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
   });
   afterAll(async () => project.cleanup());
   beforeEach(async () => {
@@ -114,7 +114,7 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
   });
 
   it('stops a job removed from jobs/ after the rest succeeded (qa prunes), and only then', async () => {
-    const own = await tempProject();
+    const own = await tempProject({ environments: 'standalone' });
     try {
       const run = () => runAgainst(sandbox, ['deploy', 'qa', '--git-sha', SHA], { cwd: own.dir });
       expect((await run()).code).toBe(0);

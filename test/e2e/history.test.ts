@@ -11,7 +11,7 @@ describe('drover history against the sandbox', { timeout: 30_000 }, () => {
   let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     sandbox = await sandboxFor('qa', { clockSpeed: 80 });
     vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
   });

@@ -19,7 +19,7 @@ describe('drover plan against the sandbox', { timeout: 30_000 }, () => {
   let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     // A faster clock than the other suites: these tests deploy every job before planning.
     sandbox = await sandboxFor('qa', { clockSpeed: 50 });
     vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };

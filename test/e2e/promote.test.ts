@@ -16,7 +16,7 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
   let sandbox: SeededSandbox;
   let vaultEnv: Record<string, string>;
   beforeEach(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     sandbox = await sandboxFor('prod', { clockSpeed: 40 });
     vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
   });

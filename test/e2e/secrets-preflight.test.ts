@@ -23,7 +23,7 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
   let sandbox: RunningSandbox;
   let seeded: SeededVault;
   beforeAll(async () => {
-    project = await tempProject();
+    project = await tempProject({ environments: 'standalone' });
     // So hints name this project's Terraform, as in the repository.
     await cp(join(repoRoot, 'terraform/envs/qa'), join(project.dir, 'terraform/envs/qa'), { recursive: true });
   });

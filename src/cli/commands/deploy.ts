@@ -1,4 +1,10 @@
+import { progressiveCanaryPlan, type ProgressiveCanaryPlan } from '../../canary/plan.ts';
+import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
 import { deploy, type DeployJob } from '../../deploy/deploy.ts';
+import { isDuration, type Duration } from '../../model/duration.ts';
+import type { JobSpec } from '../../model/job.ts';
+import { currentOperator } from '../../release/operator.ts';
+import { forceNeedsReason } from '../../release/errors.ts';
 import type { FactFeedMode } from '../../watch/feed.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
@@ -12,7 +18,9 @@ import { plainReporter } from '../../report/reporters/plain.ts';
 import { summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
-import { createClusterClients, createVaultClientFromEnv, resolveTargets, type Targets, type VaultTarget } from '../clients.ts';
+import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
+import { confirmed } from '../confirm.ts';
+import { releaseRole, setUpRelease } from '../deploy-release.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
@@ -22,30 +30,57 @@ export const DEPLOY_HELP = `drover deploy <env> [options]
 Validates and renders every job, takes the environment lock (Consul session on drover/locks/<env>),
 checks Vault for the jobs that read secrets (as \`drover secrets check\`: policies and JWT roles
 equal to vault-policies/<env>/, every referenced secret path and key present; all problems are
-reported at once and nothing is registered), plans, registers jobs in dependsOn order (independent ones in parallel; unchanged jobs are not
-registered), and watches each to its real outcome through Nomad's event stream. Fails a deployment
-as soon as an allocation fails unambiguously (image pull, missing secret, restarts exhausted), so
-auto_revert rolls back at once, and reports the version now running.
+reported at once and nothing is registered), plans, registers jobs in dependsOn order
+(independent ones in parallel; unchanged jobs are not registered), and watches each to its real
+outcome through Nomad's event stream. Fails a deployment as soon as an allocation fails
+unambiguously (image pull, missing secret, restarts exhausted), so auto_revert rolls back at once,
+and reports the version now running.
 
-  --job ID            deploy only this job (and nothing that depends on it)
+Releases. In an environment others take releases from (qa), the deploy records a release (id, git
+SHA, per job its images and environment-free spec hash, Nomad versions) in that environment's
+Consul KV (drover/releases/<id>) and .drover/releases/<id>.json, then verifies it: every job's smoke
+checks, then the soak time (promotion.soak) during which no allocation may fail or restart.
+Verified → drover/releases/latest-verified points at it; failed → exit 1 with the failing request.
+An environment with promotion.releasesFrom (prod) deploys only such a release: by default the
+latest verified one, rendered with exactly its image references; it refuses (exit 4) a release
+that is not verified, older than promotion.maxReleaseAge, or whose jobs differ from jobs/ apart
+from environment values, and records its outcome on the release.
+
+Canaries. With promotion "progressive" (environment or job), healthy canaries get a growing share
+of their Fabio route (a \`route weight\` rule in Consul KV under fabio/config/, default 5 % → 25 % →
+50 %), each step judged by Prometheus queries (route 5xx ratio and p99 by default); then drover
+promotes the deployment, or fails it (auto_revert rolls back) and exits 1 quoting the query, the
+value and the threshold. The rule is deleted on every way out, Ctrl-C included.
+
+  --job ID            deploy only this job (and nothing that depends on it); records no release
+  --release ID        prod: the release to deploy (default: the source's latest verified);
+                      qa: the id of the release recorded (default: r-<utc time>-<sha7>)
+  --force --reason R  prod: deploy a release the gate refuses; the reason and what it overrode
+                      are recorded in the release (--force alone is a usage error)
+  --yes               confirm, for environments with promotion.confirm (asked on a terminal)
+  --soak DURATION     overrides promotion.soak for this verification (recorded as waited)
   --adopt             take over jobs with the same ID that this project does not own
   --wait-lock         wait for the environment lock instead of refusing (exit 4)
-  --stop-at-canary    exit 3 as soon as canaries are healthy and need a manual promotion
+  --stop-at-canary    exit 3 as soon as canaries are healthy, before any promotion
   --prune             after every job succeeded, stop jobs this project owns here that are no
                       longer in jobs/ (default: the environment's promotion.prune; never with --job)
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
   --watch MODE        stream (default: event stream, blocking queries as fallback), poll
                       (blocking queries only) or interval (1 s polling, for comparison)
   --parallelism N     jobs deployed at once (default 8)
-  --git-sha SHA, --release ID   recorded in job meta (defaults: git HEAD, its first 12 characters)
+  --git-sha SHA       commit recorded in job meta and the release (default: git HEAD)
 
-Addresses come from environments/<env>.ts, overridden by NOMAD_ADDR, CONSUL_HTTP_ADDR and VAULT_ADDR;
-tokens only from NOMAD_TOKEN, CONSUL_HTTP_TOKEN and VAULT_TOKEN (read-only: the drover-deployer
-policy; required when a deployed job reads secrets), plus VAULT_NAMESPACE and VAULT_CACERT.
-Exit: 0 deployed, 1 failed (rolled back or not, as reported), 2 placement failure, 3 canaries
-awaiting promotion, 4 refused (lock held, changed since plan, foreign job, Vault not ready: policy
-or role not applied, secret path or key missing), 65 invalid (including stale vault-policies/),
-69 unreachable.
+Addresses come from environments/<env>.ts, overridden by NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR,
+DROVER_FABIO_ADDR (smoke checks), DROVER_PROMETHEUS_ADDR (canary analysis) and
+DROVER_RELEASES_CONSUL_HTTP_ADDR (prod: the Consul of the environment releases come from).
+Tokens only from NOMAD_TOKEN, CONSUL_HTTP_TOKEN, VAULT_TOKEN (read-only: the drover-deployer
+policy; required when a deployed job reads secrets), DROVER_RELEASES_CONSUL_HTTP_TOKEN and
+DROVER_PROMETHEUS_TOKEN, plus VAULT_NAMESPACE and the *_CACERT files.
+Exit: 0 deployed (and, in qa, verified), 1 failed (rolled back or not, as reported; a failed smoke
+check, soak or canary analysis), 2 placement failure, 3 canaries awaiting promotion, 4 refused
+(lock held, changed since plan, foreign job, Vault not ready, release not deployable, not
+confirmed), 64 usage (--force without --reason, no --yes off a terminal), 65 invalid (including
+stale vault-policies/), 69 unreachable, 130 interrupted.
 `;
 
 const OPTIONS = {
@@ -60,6 +95,10 @@ const OPTIONS = {
   parallelism: { type: 'string' },
   'git-sha': { type: 'string' },
   release: { type: 'string' },
+  force: { type: 'boolean' },
+  reason: { type: 'string' },
+  yes: { type: 'boolean' },
+  soak: { type: 'string' },
 } as const;
 
 /** Lets tests (and the embedded sandbox) point the command at given addresses and abort it. */
@@ -67,6 +106,18 @@ export interface DeployControl {
   readonly targets?: Targets;
   /** Vault for the secrets preflight instead of VAULT_ADDR/VAULT_TOKEN (the demo's sandbox). */
   readonly vault?: VaultTarget;
+  /** Fabio that smoke checks go through, instead of DROVER_FABIO_ADDR / fabio.address. */
+  readonly fabio?: string;
+  /** Prometheus of progressive canaries, instead of DROVER_PROMETHEUS_ADDR / prometheus.address. */
+  readonly prometheus?: string;
+  /** Consul holding the source environment's releases, instead of DROVER_RELEASES_CONSUL_HTTP_ADDR. */
+  readonly releasesConsul?: string;
+  /** Analysis settings over the environment's (the demo shortens the steps). */
+  readonly analysis?: Partial<CanaryAnalysisSettings>;
+  /** Waits of the soak and smoke retries (the demo runs them on the sandbox's clock). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Wall clock of the release record and the prod gate. */
+  readonly now?: () => Date;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: DeployEvent) => void;
 }
@@ -77,6 +128,9 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
   const output = values.output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
   if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
   if (values.watch && !['stream', 'poll', 'interval'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream, poll or interval.' });
+  if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
+  // Before loading anything: a usage error should not wait on Consul.
+  if (values.force && !values.reason?.trim()) throw forceNeedsReason();
   const project = await openProject(io, values);
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
@@ -84,69 +138,125 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
     io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was deployed.\n`);
     return ExitCode.validation;
   }
-  const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
-  const release = values.release ?? gitSha.slice(0, 12);
-  const { jobs: rendered } = renderOutputs(prepared.jobs, { env: prepared.env, project: await projectName(project.root), gitSha, release });
+  const env = withFabioAddress(prepared.env, io.env, control.fabio);
+  const name = await projectName(project.root);
   const specs = new Map(prepared.jobs.map((j) => [j.spec.id, j.spec]));
-  let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
-  if (values.job) {
-    jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
-    if (jobs.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
-  }
+  if (values.job && !specs.has(values.job)) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
+  const deployingIds = values.job ? [values.job] : [...specs.keys()];
   const reporter = pickReporter(output, io, style);
   const report: Report = (event) => {
     control.onEvent?.(event);
     reporter(event);
   };
-  const deploying = new Set(jobs.map((j) => j.id));
-  const secretJobs = prepared.jobs.filter((j) => deploying.has(j.spec.id));
-  // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
-  const vault = readsSecrets(secretJobs, prepared.env) ? createVaultClientFromEnv(prepared.env, io.env, report, control.vault) : undefined;
-  const secretsPreflight = vault
-    ? async (signal: AbortSignal) => {
-        const warnings = await assertVaultReady({ ...vault, env: prepared.env, jobs: secretJobs, root: project.root, signal }, 'nothing was deployed');
-        io.stderr.write(formatDiagnostics(warnings, style));
-      }
-    : undefined;
-  const abort = new AbortController();
-  const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const targets = resolveTargets(prepared.env, io.env, control.targets);
-  const { nomad, consul } = createClusterClients(prepared.env, targets, io.env, report);
+  const role = releaseRole(env, project.environments.map((m) => m.value), Boolean(values.job));
+  if (role.kind === 'none' && role.why) io.stderr.write(`${style.dim(`Note: ${role.why}.`)}\n`);
+  const release = await setUpRelease({
+    role,
+    env,
+    project,
+    projectName: name,
+    gitSha: values['git-sha'] ?? (await currentGitSha(project.root)),
+    deploying: deployingIds,
+    now: (control.now ?? (() => new Date()))(),
+    operator: currentOperator(),
+    report,
+    io,
+    ...(values.release !== undefined ? { release: values.release } : {}),
+    ...(values.force ? { force: true } : {}),
+    ...(values.reason !== undefined ? { reason: values.reason } : {}),
+    ...(control.releasesConsul ? { releasesConsul: control.releasesConsul } : {}),
+    ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
+    ...(control.sleep ? { sleep: control.sleep } : {}),
+  });
   try {
-    report({ type: 'deploy-started', env: prepared.env.name, release, waves: deployWaves(jobs).waves });
-    const results = await deploy(
-      {
-        env: prepared.env.name,
-        project: await projectName(project.root),
-        release,
-        jobs,
-        adopt: values.adopt ?? false,
-        waitLock: values['wait-lock'] ?? false,
-        stopAtCanary: values['stop-at-canary'] ?? false,
-        promote: prepared.env.promotion.canary === 'auto',
-        parallelism: values.parallelism ? Number(values.parallelism) : 8,
-        watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
-        prune: (values.prune ?? prepared.env.promotion.prune) && !values.job,
-        allJobIds: prepared.jobs.map((j) => j.spec.id),
-      },
-      { nomad, consul, report, signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal, ...(secretsPreflight ? { secretsPreflight } : {}) },
-    );
-    const exitCode = deployExitCode(results);
-    report({ type: 'deploy-finished', env: prepared.env.name, exitCode, results });
-    io.stdout.write(summaryTable(results));
-    for (const r of results) {
-      if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${prepared.env.name} --job ${r.job}\n`);
+    if (env.promotion.confirm && !(await confirmed(io, values.yes ?? false, `Deploy ${release.prod ? `release ${release.label} (${release.gitSha.slice(0, 12)})` : `commit ${release.gitSha.slice(0, 12)}`} to ${env.name}?`))) {
+      io.stderr.write(`Nothing was deployed to ${env.name}.\n`);
+      return ExitCode.refused;
     }
-    return exitCode;
+    const { jobs: rendered } = renderOutputs(prepared.jobs, { env, project: name, gitSha: release.gitSha, release: release.label, ...(release.images ? { images: release.images } : {}) });
+    let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
+    if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
+    const deploying = new Set(jobs.map((j) => j.id));
+    const secretJobs = prepared.jobs.filter((j) => deploying.has(j.spec.id));
+    const canaries = canaryPlans(jobs.map((j) => specs.get(j.id)!), env, control.analysis);
+    // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
+    const vault = readsSecrets(secretJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
+    const prometheus = canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
+    const secretsPreflight = vault
+      ? async (signal: AbortSignal) => {
+          const warnings = await assertVaultReady({ ...vault, env, jobs: secretJobs, root: project.root, signal }, 'nothing was deployed');
+          io.stderr.write(formatDiagnostics(warnings, style));
+        }
+      : undefined;
+    const abort = new AbortController();
+    const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const targets = resolveTargets(env, io.env, control.targets);
+    const { nomad, consul } = createClusterClients(env, targets, io.env, report);
+    const afterRollout = release.afterRollout;
+    try {
+      report({ type: 'deploy-started', env: env.name, release: release.label, waves: deployWaves(jobs).waves });
+      const results = await deploy(
+        {
+          env: env.name,
+          project: name,
+          release: release.label,
+          jobs,
+          adopt: values.adopt ?? false,
+          waitLock: values['wait-lock'] ?? false,
+          stopAtCanary: values['stop-at-canary'] ?? false,
+          promote: env.promotion.canary === 'auto',
+          parallelism: values.parallelism ? Number(values.parallelism) : 8,
+          watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
+          prune: (values.prune ?? env.promotion.prune) && !values.job,
+          allJobIds: prepared.jobs.map((j) => j.spec.id),
+          canaries,
+        },
+        {
+          nomad,
+          consul,
+          report,
+          signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal,
+          ...(secretsPreflight ? { secretsPreflight } : {}),
+          ...(prometheus ? { prometheus } : {}),
+          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: jobs.map((j) => specs.get(j.id)!), nomad, consul, signal }) } : {}),
+        },
+      );
+      const exitCode = deployExitCode(results);
+      report({ type: 'deploy-finished', env: env.name, exitCode, results });
+      io.stdout.write(summaryTable(results));
+      for (const r of results) {
+        if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
+      }
+      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${targetsOf(project, env.name).join(' / drover deploy ') || '<env>'}\n`);
+      return exitCode;
+    } finally {
+      if ('stop' in reporter) (reporter as { stop(): void }).stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      nomad.close();
+      consul.close();
+      prometheus?.close();
+    }
   } finally {
-    if ('stop' in reporter) (reporter as { stop(): void }).stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    nomad.close();
-    consul.close();
+    release.close();
   }
+}
+
+/** Progressive canary plans of the jobs being deployed, with the caller's analysis settings on top. */
+function canaryPlans(jobs: readonly JobSpec[], env: Environment, analysis: Partial<CanaryAnalysisSettings> | undefined): Map<string, ProgressiveCanaryPlan> {
+  const effective: Environment = analysis ? { ...env, promotion: { ...env.promotion, analysis: { ...env.promotion.analysis, ...analysis } } } : env;
+  const plans = new Map<string, ProgressiveCanaryPlan>();
+  for (const job of jobs) {
+    const plan = progressiveCanaryPlan(job, effective);
+    if (plan) plans.set(job.id, plan);
+  }
+  return plans;
+}
+
+function targetsOf(project: { readonly environments: readonly { readonly value: Environment }[] }, source: string): string[] {
+  return project.environments.map((m) => m.value).filter((e) => e.promotion.releasesFrom === source).map((e) => e.name).sort();
 }
 
 function pickReporter(output: string, io: CliIo, style: Style): Report {

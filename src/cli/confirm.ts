@@ -1,0 +1,18 @@
+import { UsageError } from '../errors.ts';
+import type { CliIo } from './io.ts';
+
+/**
+ * An environment's `promotion.confirm`: `--yes` answers it; on a terminal drover asks; anywhere
+ * else (CI, pipes) a missing `--yes` is a usage error, so an unattended run never deploys to an
+ * environment that wants a human to say so.
+ */
+export async function confirmed(io: CliIo, yes: boolean, question: string): Promise<boolean> {
+  if (yes) return true;
+  if (!io.prompt) {
+    throw new UsageError(`${question.replace(/\?$/, '')} needs confirmation, and this is not a terminal`, {
+      hint: 'Pass --yes to confirm (the environment sets promotion.confirm).',
+    });
+  }
+  const answer = await io.prompt(`${question} [y/N] `);
+  return /^\s*y(es)?\s*$/i.test(answer);
+}
