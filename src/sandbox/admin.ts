@@ -4,6 +4,8 @@ import type { ActiveFault, FaultInjector, FaultRule } from './faults.ts';
 import { Router, asObject, parseJsonBody, sendJson } from './http.ts';
 import type { NomadSandbox, Scenario } from './nomad/index.ts';
 import { parseScenario } from './nomad/scenarios.ts';
+import { addTrafficRoutes } from './traffic-admin.ts';
+import type { TrafficSimulation } from './traffic-simulation.ts';
 import type { SandboxService } from './types.ts';
 
 /** Which job (and optionally which version) a scenario applies to. */
@@ -43,6 +45,8 @@ export interface AdminParts {
   readonly faults: FaultInjector;
   readonly nomad: NomadSandbox;
   readonly others: readonly SandboxService[];
+  /** Simulated apps and Fabio (`/_sandbox/apps`, `/_sandbox/traffic`, `/_sandbox/fabio`). */
+  readonly simulation?: TrafficSimulation;
 }
 
 /** Creates the admin controls over the given parts. */
@@ -63,6 +67,7 @@ export function createAdmin(parts: AdminParts): SandboxAdmin {
       nomad.scenarios.clear();
       faults.clear();
       for (const service of parts.others) (service as { reset?: () => void }).reset?.();
+      parts.simulation?.reset();
     },
   };
   const router = adminRouter(admin, parts);
@@ -119,6 +124,7 @@ function adminRouter(admin: Omit<SandboxAdmin, 'handle'>, parts: AdminParts): Ro
     ok(r.res);
   });
   router.add(['PUT', 'POST'], '/_sandbox/reset', (r) => (admin.reset(), ok(r.res)));
+  if (parts.simulation) addTrafficRoutes(router, parts.simulation);
   return router;
 }
 
@@ -130,6 +136,7 @@ function describe(admin: Omit<SandboxAdmin, 'handle'>, parts: AdminParts): unkno
     namespaces: [...parts.nomad.namespaces],
     scenarios: parts.nomad.scenarios.list(),
     faults: admin.listFaults(),
+    ...(parts.simulation ? { fabio: parts.simulation.describe() } : {}),
   };
 }
 

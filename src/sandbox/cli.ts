@@ -113,6 +113,7 @@ function banner(sandbox: RunningSandbox, speed: number): string {
     `  nomad   ${sandbox.addresses.nomad}   (admin: ${sandbox.addresses.nomad}/_sandbox)`,
     `  consul  ${sandbox.addresses.consul}`,
     `  vault   ${sandbox.addresses.vault}`,
+    `  fabio   ${sandbox.addresses.fabio}   (simulated Fabio; metrics: ${sandbox.addresses.fabioMetrics}/metrics; app answers scripted via /_sandbox/apps)`,
     `  clock   ${clock}`,
     'Export the variables below, then run drover. Stop with Ctrl-C.',
     '',
@@ -125,6 +126,7 @@ function exports(sandbox: RunningSandbox, aclToken: string | undefined): string 
     `export CONSUL_HTTP_ADDR=${sandbox.addresses.consul}`,
     `export VAULT_ADDR=${sandbox.addresses.vault}`,
     `export VAULT_TOKEN=${sandbox.vaultToken}`,
+    `export DROVER_FABIO_ADDR=${sandbox.addresses.fabio}`,
   ];
   if (aclToken) lines.push(`export NOMAD_TOKEN=${aclToken}`);
   return `${lines.join('\n')}\n`;

@@ -4,16 +4,26 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type SandboxAdmin, createAdmin } from './admin.ts';
 import { type ControlledClock, createSandboxClock } from './clock.ts';
+import { SIMULATION_HEADER } from './consul-watch.ts';
 import { FaultInjector, type FaultService } from './faults.ts';
 import { readBody, sendText } from './http.ts';
 import { createNomadService } from './nomad/index.ts';
 import type { ConsulSink } from './nomad/runtime.ts';
+import { createTrafficSimulation, type SandboxFabio, type SimulationProblem } from './traffic-simulation.ts';
 import type { SandboxService, SandboxServiceFactory } from './types.ts';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   /** Ports on 127.0.0.1; 0 or absent = a random free port. */
-  readonly ports?: { readonly nomad?: number; readonly consul?: number; readonly vault?: number };
+  readonly ports?: {
+    readonly nomad?: number;
+    readonly consul?: number;
+    readonly vault?: number;
+    /** The simulated Fabio's proxy (Fabio's `proxy.addr` default is 9999). */
+    readonly fabio?: number;
+    /** The simulated Fabio's `proto=prometheus` listener serving `/metrics`. */
+    readonly fabioMetrics?: number;
+  };
   /** Sandbox ms per real ms; 0 = manual clock (tests call `admin.advance`). @default 1 */
   readonly clockSpeed?: number;
   /** Seed of IDs, ports, jitter and fault decisions. @default 1 */
@@ -29,6 +39,11 @@ export interface SandboxOptions {
     /** Event batches kept for resumes. @default 100 (Nomad's default) */
     readonly eventBufferSize?: number;
   };
+  /**
+   * Receives what the simulated apps and Fabio could not do (a port taken, an ignored route
+   * command); they carry on either way. Also listed by `sandbox.fabio.problems()`. @default none
+   */
+  readonly onSimulationProblem?: (problem: SimulationProblem) => void;
   /** Vault's dev root token. @default "root" */
   readonly vaultToken?: string;
   /** Service factories; by default the modules in src/sandbox/consul and src/sandbox/vault when present. */
@@ -37,8 +52,13 @@ export interface SandboxOptions {
 
 /** A running sandbox. */
 export interface RunningSandbox {
-  /** Base URLs, e.g. `http://127.0.0.1:4646`. */
-  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string };
+  /**
+   * Base URLs, e.g. `http://127.0.0.1:4646`. `fabio` is the simulated Fabio's proxy;
+   * `fabioMetrics` its metrics listener (scrape `${fabioMetrics}/metrics`).
+   */
+  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioMetrics: string };
+  /** Simulated application instances and Fabio: scripted answers, synthetic traffic, the route table. */
+  readonly fabio: SandboxFabio;
   readonly admin: SandboxAdmin;
   readonly clock: ControlledClock;
   /** The Vault dev root token (export as VAULT_TOKEN). */
@@ -63,26 +83,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const consul = (options.services?.consul ?? (await loadFactory('consul')) ?? missing('consul'))({ clock: consulClock, rootToken });
   const vault = (options.services?.vault ?? (await loadFactory('vault')) ?? missing('vault'))({ clock, rootToken });
   const nomad = createNomadService({ clock, seed, faults, consul: asConsulSink(consul), ...options.nomad });
-  const admin = createAdmin({ clock, faults, nomad, others: [consul, vault] });
+  // Apps and Fabio run on wall-clock time whatever the Nomad clock does: Prometheus scrapes in real time.
+  const simulation = createTrafficSimulation({ seed, ...(options.onSimulationProblem ? { onProblem: options.onSimulationProblem } : {}) });
+  const admin = createAdmin({ clock, faults, nomad, others: [consul, vault], simulation });
   const services: [FaultService, SandboxService, number | undefined][] = [
     ['nomad', nomad, options.ports?.nomad],
     ['consul', consul, options.ports?.consul],
     ['vault', vault, options.ports?.vault],
   ];
   const servers: Server[] = [];
+  let simulated: { fabio: string; fabioMetrics: string };
   try {
     for (const [name, service, port] of services) servers.push(await listen(createServer(handler(name, service, { faults, admin })), port ?? 0));
+    // servers[1] is Consul's listener (the order of `services`).
+    const consulAddress = `http://${HOST}:${(servers[1]!.address() as AddressInfo).port}`;
+    simulated = await simulation.start({ consul: consulAddress, ports: { proxy: options.ports?.fabio ?? 0, metrics: options.ports?.fabioMetrics ?? 0 } });
   } catch (error) {
+    await simulation.close();
+    for (const [, service] of services) service.close();
+    clock.close();
     await Promise.all(servers.map(closeServer));
     throw error;
   }
   const [n, c, v] = servers.map((s) => `http://${HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string];
   return {
-    addresses: { nomad: n, consul: c, vault: v },
+    addresses: { nomad: n, consul: c, vault: v, ...simulated },
     admin,
     clock,
+    fabio: simulation,
     vaultToken: rootToken,
     close: async () => {
+      // The simulation first: its blocking reads end by abort, not by waiting on Consul (a manual
+      // clock never times them out).
+      await simulation.close();
       for (const [, service] of services) service.close();
       clock.close();
       await Promise.all(servers.map(closeServer));
@@ -96,7 +129,8 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? HOST}`);
       if (name === 'nomad' && (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))) return await ctx.admin.handle(req, res, url, body);
-      if (await ctx.faults.apply(name, req, res, url)) return;
+      // The simulation's own Consul reads skip faults: those are meant for the code under test.
+      if (req.headers[SIMULATION_HEADER] === undefined && (await ctx.faults.apply(name, req, res, url))) return;
       await service.handle(req, res, url, body);
     } catch (error) {
       if (res.headersSent) return void res.destroy();

@@ -28,15 +28,17 @@ describe('drover sandbox', () => {
   it('prints the variables to export and serves until stopped', async () => {
     const io = captureIo();
     const stop = new AbortController();
-    let sandbox: RunningSandbox | undefined;
+    let ready: (sandbox: RunningSandbox) => void = () => {};
+    const started = new Promise<RunningSandbox>((resolve) => (ready = resolve));
     const running = runSandboxCommand(['--nomad-port', '0', '--consul-port', '0', '--vault-port', '0', '--speed', '10', '--namespace', 'shop'], io, undefined, {
       stop: stop.signal,
-      onReady: (s) => (sandbox = s),
+      onReady: (s) => ready(s),
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sandbox).toBeDefined();
+    const sandbox = await started;
+    expect(sandbox.addresses.nomad).toMatch(/^http:/);
     const exports = Object.fromEntries(io.out().trim().split('\n').map((line) => line.replace(/^export /, '').split('=') as [string, string]));
-    expect(Object.keys(exports)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN']);
+    expect(Object.keys(exports)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR']);
+    expect(exports.DROVER_FABIO_ADDR).toBe(sandbox.addresses.fabio);
     expect(exports.NOMAD_ADDR).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(io.err()).toContain('not a scheduler');
     expect(await (await fetch(`${exports.NOMAD_ADDR}/v1/status/leader`)).json()).toBe('127.0.0.1:4647');

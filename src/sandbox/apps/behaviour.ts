@@ -1,0 +1,140 @@
+/**
+ * What a simulated application instance answers. The sandbox runs no application: every body is
+ * whatever a test or the demo scripted here. Pure: no sockets, no clock.
+ */
+import { createRandom } from '../random.ts';
+
+/** One scripted answer. */
+export interface AppResponse {
+  /** @default 200 */
+  readonly status?: number;
+  /** @default "ok" */
+  readonly body?: string;
+  /** @default "text/plain; charset=utf-8" */
+  readonly contentType?: string;
+}
+
+/** Which instances of a service a behaviour applies to; `canary` = Consul tags include `canary`. */
+export type InstanceSelector = 'all' | 'canary' | 'stable';
+
+/** How every instance (or the canaries, or the stable ones) of a service answers. */
+export interface AppBehaviour {
+  /** By exact request path (without the query string). */
+  readonly responses?: Readonly<Record<string, AppResponse>>;
+  /** Paths not in `responses`. @default { status: 200, body: "ok" } */
+  readonly default?: AppResponse;
+  /** Share of requests answered `503`, spread evenly (deterministic, not random). @default 0 */
+  readonly errorRatio?: number;
+  /** Real milliseconds before answering. @default 0 */
+  readonly latencyMs?: number;
+  /** @default "all" */
+  readonly instances?: InstanceSelector;
+}
+
+/** A fully decided answer. */
+export interface AppAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType: string;
+  readonly latencyMs: number;
+}
+
+/** The tag Nomad's `canary_tags` carry in drover's rendering (render/fabio-tags.ts). */
+export const CANARY_TAG = 'canary';
+
+const TEXT = 'text/plain; charset=utf-8';
+const SELECTORS: readonly InstanceSelector[] = ['all', 'canary', 'stable'];
+
+/** A behaviour with its error spreader; a fresh `setApp` restarts the spread. */
+interface Scripted {
+  readonly behaviour: AppBehaviour;
+  /** Where in the error cycle this behaviour starts, from the seed, so services do not fail in lockstep. */
+  readonly phase: number;
+  served: number;
+}
+
+/** The behaviours of every service, by selector. */
+export class BehaviourBook {
+  private readonly byService = new Map<string, Map<InstanceSelector, Scripted>>();
+  private readonly random;
+
+  constructor(seed: number) {
+    this.random = createRandom(seed ^ 0xa995);
+  }
+
+  /** Sets the behaviour for `behaviour.instances` of `service`, leaving the other selectors alone. */
+  set(service: string, behaviour: AppBehaviour): void {
+    const selectors = this.byService.get(service) ?? new Map<InstanceSelector, Scripted>();
+    selectors.set(behaviour.instances ?? 'all', { behaviour, phase: this.random.next(), served: 0 });
+    this.byService.set(service, selectors);
+  }
+
+  /** Forgets one selector, one service, or everything. */
+  clear(service?: string, selector?: InstanceSelector): void {
+    if (service === undefined) return this.byService.clear();
+    if (selector === undefined) return void this.byService.delete(service);
+    this.byService.get(service)?.delete(selector);
+  }
+
+  /** Every scripted behaviour, for the admin API's overview. */
+  list(): Record<string, AppBehaviour[]> {
+    return Object.fromEntries([...this.byService].map(([service, selectors]) => [service, [...selectors.values()].map((s) => s.behaviour)]));
+  }
+
+  /** Decides the answer of one request; the canary- or stable-specific behaviour wins over `all`. */
+  answer(service: string, canary: boolean, path: string): AppAnswer {
+    const selectors = this.byService.get(service);
+    const scripted = selectors?.get(canary ? 'canary' : 'stable') ?? selectors?.get('all');
+    if (!scripted) return { status: 200, body: 'ok', contentType: TEXT, latencyMs: 0 };
+    scripted.served++;
+    return decideAnswer(scripted.behaviour, path, isErrorTurn(scripted));
+  }
+}
+
+/** The answer for `path` under `behaviour`; `failing` turns it into the scripted 503. */
+export function decideAnswer(behaviour: AppBehaviour, path: string, failing: boolean): AppAnswer {
+  const latencyMs = behaviour.latencyMs ?? 0;
+  if (failing) return { status: 503, body: 'simulated error (errorRatio)', contentType: TEXT, latencyMs };
+  const scripted = behaviour.responses?.[path] ?? behaviour.default ?? {};
+  return { status: scripted.status ?? 200, body: scripted.body ?? 'ok', contentType: scripted.contentType ?? TEXT, latencyMs };
+}
+
+/**
+ * Request n fails when the running total n·ratio crosses an integer: exactly ⌊n·ratio⌋ failures
+ * after n requests (± the phase), evenly spaced, so a 25 % ratio is visible within a few requests.
+ */
+function isErrorTurn(scripted: Scripted): boolean {
+  const ratio = scripted.behaviour.errorRatio ?? 0;
+  const n = scripted.served;
+  return Math.floor(n * ratio + scripted.phase) > Math.floor((n - 1) * ratio + scripted.phase);
+}
+
+/** Checks a behaviour received as JSON (admin API); returns it, or why it is not one. */
+export function parseAppBehaviour(value: unknown): AppBehaviour | { readonly error: string } {
+  if (!isRecord(value)) return { error: 'the behaviour must be a JSON object' };
+  const problems: string[] = [];
+  const { responses, errorRatio, latencyMs, instances } = value;
+  if (responses !== undefined) {
+    if (!isRecord(responses)) problems.push('responses must map paths to {status?, body?, contentType?}');
+    else for (const [path, response] of Object.entries(responses)) problems.push(...responseProblems(`responses["${path}"]`, response));
+  }
+  if (value.default !== undefined) problems.push(...responseProblems('default', value.default));
+  if (errorRatio !== undefined && !(typeof errorRatio === 'number' && errorRatio >= 0 && errorRatio <= 1)) problems.push('errorRatio must be a number between 0 and 1');
+  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && latencyMs >= 0 && latencyMs <= 60_000)) problems.push('latencyMs must be a number between 0 and 60000');
+  if (instances !== undefined && !SELECTORS.includes(instances as InstanceSelector)) problems.push(`instances must be one of ${SELECTORS.join(', ')}`);
+  return problems.length > 0 ? { error: problems.join('; ') } : (value as AppBehaviour);
+}
+
+function responseProblems(where: string, response: unknown): string[] {
+  if (!isRecord(response)) return [`${where} must be an object`];
+  const problems: string[] = [];
+  const { status, body, contentType } = response;
+  if (status !== undefined && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) problems.push(`${where}.status must be an HTTP status (100–599)`);
+  if (body !== undefined && typeof body !== 'string') problems.push(`${where}.body must be a string`);
+  if (contentType !== undefined && typeof contentType !== 'string') problems.push(`${where}.contentType must be a string`);
+  return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,119 @@
+/**
+ * One real HTTP listener per registered instance port, answering as that instance. A port that
+ * cannot be bound is reported and left unreachable, as a crashed app would be; nothing throws.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BehaviourBook } from './behaviour.ts';
+
+/** A service instance as read from Consul's catalog. */
+export interface AppInstance {
+  readonly serviceId: string;
+  readonly service: string;
+  /** `ServiceAddress`, or the node's address when the service has none. */
+  readonly address: string;
+  readonly port: number;
+  readonly canary: boolean;
+}
+
+/** An open (or failed) listener. */
+export interface AppListenerState {
+  readonly port: number;
+  readonly serviceId: string;
+  readonly service: string;
+  readonly canary: boolean;
+  readonly listening: boolean;
+}
+
+/** Header on every simulated answer, so nobody mistakes it for a real application's. */
+export const SIMULATED_APP_HEADER = 'X-Drover-Sandbox';
+
+const HOST = '127.0.0.1';
+
+interface Slot {
+  instance: AppInstance;
+  readonly server: Server;
+  listening: boolean;
+}
+
+/** The listeners, reconciled against the catalog by {@link AppListeners.reconcile}. */
+export class AppListeners {
+  private readonly slots = new Map<number, Slot>();
+  private readonly closing = new AbortController();
+
+  constructor(
+    private readonly book: BehaviourBook,
+    private readonly onProblem: (message: string) => void,
+  ) {}
+
+  /**
+   * Opens listeners for new instance ports and closes those whose instances are gone. Two
+   * registrations on one port (two services on one port label) share it: the first by ID answers.
+   */
+  async reconcile(instances: readonly AppInstance[]): Promise<void> {
+    const wanted = new Map<number, AppInstance>();
+    for (const instance of [...instances].sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0))) {
+      if (!wanted.has(instance.port)) wanted.set(instance.port, instance);
+    }
+    for (const [port, slot] of this.slots) if (!wanted.has(port)) await this.closeSlot(port, slot);
+    for (const [port, instance] of wanted) {
+      const slot = this.slots.get(port);
+      if (slot) slot.instance = instance;
+      else await this.open(instance);
+    }
+  }
+
+  /** What is open, by port. */
+  list(): AppListenerState[] {
+    return [...this.slots.values()].map(({ instance, listening }) => ({ port: instance.port, serviceId: instance.serviceId, service: instance.service, canary: instance.canary, listening }));
+  }
+
+  /** Closes every listener and cuts answers that are still waiting out their latency. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.all([...this.slots].map(([port, slot]) => this.closeSlot(port, slot)));
+  }
+
+  private async open(instance: AppInstance): Promise<void> {
+    const slot: Slot = { instance, server: createServer((req, res) => void this.answer(slot, req, res)), listening: false };
+    this.slots.set(instance.port, slot);
+    // Keep-alive sockets from Fabio's pool would otherwise keep a closed app answering.
+    slot.server.keepAliveTimeout = 2_000;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        slot.server.once('error', reject);
+        slot.server.listen(instance.port, HOST, () => (slot.server.off('error', reject), resolve()));
+      });
+      slot.listening = true;
+    } catch (error) {
+      // The slot stays, not listening, so the failure is reported once, not on every catalog change.
+      this.onProblem(`instance ${instance.serviceId} of ${instance.service} cannot listen on ${HOST}:${instance.port} (${(error as Error).message}); it stays unreachable`);
+    }
+  }
+
+  private async answer(slot: Slot, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { instance } = slot;
+    req.resume();
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    const answer = this.book.answer(instance.service, instance.canary, path);
+    if (answer.latencyMs > 0) {
+      const waited = await delay(answer.latencyMs, undefined, { signal: this.closing.signal }).then(() => true, () => false);
+      if (!waited) return void res.destroy();
+    }
+    if (res.destroyed) return;
+    res.writeHead(answer.status, {
+      'Content-Type': answer.contentType,
+      'Content-Length': Buffer.byteLength(answer.body),
+      [SIMULATED_APP_HEADER]: 'simulated-app',
+      'X-Drover-Sandbox-Instance': instance.serviceId,
+    });
+    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  private async closeSlot(port: number, slot: Slot): Promise<void> {
+    this.slots.delete(port);
+    if (!slot.listening) return;
+    slot.server.closeAllConnections();
+    await new Promise<void>((resolve) => slot.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs a real, local `prometheus` (Debian's package: `bash scripts/install-prometheus.sh`) that
+ * scrapes given targets every second — the simulated Fabio's metrics listener in the demo, or a
+ * test's own endpoint. Each run gets a free port and a temporary data directory, removed on stop.
+ * The caller passes the search path: like the rest of src/, this module reads no environment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { DroverError, ExitCode } from '../errors.ts';
+
+/** Whether a binary can be used, and if not, why. */
+export type Availability = { readonly available: true; readonly binary: string } | { readonly available: false; readonly reason: string };
+
+/** Finds `name` in `searchPath`, a PATH-style list of directories (pass `process.env.PATH`). */
+export function binaryAvailability(name: 'prometheus' | 'promtool', searchPath: string): Availability {
+  const binary = searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(isExecutable);
+  return binary ? { available: true, binary } : { available: false, reason: `no ${name} on PATH; run \`bash scripts/install-prometheus.sh\`` };
+}
+
+/** A running Prometheus. */
+export interface PrometheusServer {
+  /** e.g. `http://127.0.0.1:40123` */
+  readonly address: string;
+  /** Resolves once `promql` answers a vector with a sample for which `accept` holds (polls every 200 ms). */
+  waitFor(promql: string, accept?: (value: number) => boolean, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startPrometheus}. */
+export interface PrometheusOptions {
+  /** The binary to run; otherwise `prometheus` is looked up in `searchPath`. */
+  readonly binary?: string;
+  /** PATH-style directories to find `prometheus` in. @default "" (then `binary` is required) */
+  readonly searchPath?: string;
+  /** @default 20000 */
+  readonly readyTimeoutMs?: number;
+  /** Web listener port on 127.0.0.1. @default a free port */
+  readonly port?: number;
+  /** Scrape job name. @default "fabio" */
+  readonly jobName?: string;
+}
+
+/**
+ * Starts `prometheus` scraping `targets` (`host:port`, or a base URL such as the sandbox's
+ * `addresses.fabioMetrics`) every second; resolves when it is ready and every target is up.
+ */
+export async function startPrometheus(targets: readonly string[], options: PrometheusOptions = {}): Promise<PrometheusServer> {
+  const binary = options.binary ?? binaryOrThrow(options.searchPath ?? '');
+  const hostPorts = targets.map((t) => t.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
+  let lastError: unknown;
+  // A free port can be taken between probing and binding; a few attempts make that harmless.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(binary, hostPorts, options);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+function binaryOrThrow(searchPath: string): string {
+  const availability = binaryAvailability('prometheus', searchPath);
+  if (availability.available) return availability.binary;
+  throw new DroverError(`Cannot start a local Prometheus: ${availability.reason}`, ExitCode.unreachable, { hint: 'Run `bash scripts/install-prometheus.sh` (Debian/Ubuntu), or put a prometheus binary on PATH.' });
+}
+
+async function startOnce(binary: string, targets: readonly string[], options: PrometheusOptions): Promise<PrometheusServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-prometheus-'));
+  const config = join(dir, 'prometheus.yml');
+  // JSON is YAML: no YAML writer needed. scrape_timeout must not exceed scrape_interval.
+  const scrape = { job_name: options.jobName ?? 'fabio', static_configs: [{ targets }] };
+  writeFileSync(config, JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, scrape_configs: [scrape] }));
+  const port = options.port ?? (await freePort());
+  const args = [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  child.stdout?.on('data', (c: Buffer) => void output.push(c.toString()));
+  child.stderr?.on('data', (c: Buffer) => void output.push(c.toString()));
+  child.on('error', (error) => output.push(`spawn failed: ${error.message}`));
+  const address = `http://127.0.0.1:${port}`;
+  const server: PrometheusServer = { address, waitFor: (q, accept, ms) => waitFor(address, q, accept, ms), stop: () => stop(child, dir) };
+  try {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+    await poll(deadline, child, async () => (await fetch(`${address}/-/ready`)).ok);
+    await poll(deadline, child, async () => allUp(await (await fetch(`${address}/api/v1/targets?state=active`)).json(), targets.length));
+    return server;
+  } catch (error) {
+    await server.stop();
+    throw new Error(`prometheus did not become ready: ${(error as Error).message}\n${output.join('').slice(-2000)}`);
+  }
+}
+
+function allUp(body: unknown, expected: number): boolean {
+  const active = (body as { data?: { activeTargets?: { health?: string }[] } }).data?.activeTargets ?? [];
+  return active.length === expected && active.every((t) => t.health === 'up');
+}
+
+async function waitFor(address: string, promql: string, accept: (value: number) => boolean = () => true, timeoutMs = 15_000): Promise<void> {
+  let last = 'no answer';
+  const ok = async (): Promise<boolean> => {
+    const body = (await (await fetch(`${address}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data?: { result?: { value: [number, string] }[] } };
+    const values = (body.data?.result ?? []).map((r) => Number(r.value[1]));
+    last = JSON.stringify(values);
+    return values.some(accept);
+  };
+  await poll(Date.now() + timeoutMs, undefined, ok).catch(() => {
+    throw new Error(`timed out waiting for ${promql} (last values ${last})`);
+  });
+}
+
+async function poll(deadline: number, child: ChildProcess | undefined, check: () => Promise<boolean>): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('timed out');
+}
+
+async function stop(child: ChildProcess, dir: string): Promise<void> {
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
