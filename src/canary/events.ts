@@ -30,7 +30,14 @@ export type CanaryEvent =
       readonly thresholdMax: number;
       readonly reason: string;
     }
-  | { readonly type: 'canary-deployment-failed'; readonly job: string; readonly deploymentId: string; readonly revertedToVersion: number | null }
+  | {
+      readonly type: 'canary-deployment-failed';
+      readonly job: string;
+      readonly deploymentId: string;
+      readonly revertedToVersion: number | null;
+      /** When the failing metric was first seen and when the revert was requested. */
+      readonly timings: CanaryTimings;
+    }
   | { readonly type: 'canary-promoted'; readonly job: string; readonly deploymentId: string }
   | { readonly type: 'canary-rule-removed'; readonly job: string; readonly key: string }
   /** The rule could not be deleted: traffic stays weighted until someone deletes the key (`hint`). */

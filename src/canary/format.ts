@@ -14,7 +14,7 @@ export const CANARY_FORMATTERS: { readonly [T in CanaryEventType]: Formatter<T> 
   'canary-step-passed': (e, s) => s.green(`[${e.job}] step ${e.step} passed at ${percent(e.weight)}`),
   'canary-analysis-failed': (e, s) => s.red(`[${e.job}] canary analysis failed at step ${e.step} (${percent(e.weight)}): ${e.reason}; query: ${e.query}`),
   'canary-deployment-failed': (e, s) =>
-    s.red(`[${e.job}] failed deployment ${e.deploymentId.slice(0, 8)}${e.revertedToVersion === null ? ' (no auto_revert: nothing rolled back)' : `; Nomad reverts to version ${e.revertedToVersion}`}`),
+    s.red(`[${e.job}] failed deployment ${e.deploymentId.slice(0, 8)}${e.revertedToVersion === null ? ' (no auto_revert: nothing rolled back)' : `; Nomad reverts to version ${e.revertedToVersion}`} (${e.timings.crossingToFailRequestMs} ms after the threshold was first crossed)`),
   'canary-promoted': (e, s) => s.green(`[${e.job}] canary analysis passed; promoted deployment ${e.deploymentId.slice(0, 8)}`),
   'canary-rule-removed': (e, s) => s.dim(`[${e.job}] removed the canary weight rule ${e.key}`),
   'canary-rule-left': (e, s) => s.red(`[${e.job}] could NOT remove the canary weight rule ${e.key}: ${e.reason}. ${e.hint}`),

@@ -105,8 +105,8 @@ async function failDeployment(options: ProgressiveCanaryOptions, step: number, w
   const failRequestedAtMs = (options.now ?? Date.now)();
   // No signal: once the revert is decided it is carried out, even if Ctrl-C arrives meanwhile.
   const response = await options.nomad.deployments.fail(deploymentId, { timeoutMs: options.cleanupTimeoutMs ?? 5000 });
-  options.report({ type: 'canary-deployment-failed', job, deploymentId, revertedToVersion: response.RevertedJobVersion });
   const timings = { thresholdCrossedAtMs: decision.firstFailingAtMs, failRequestedAtMs, crossingToFailRequestMs: failRequestedAtMs - decision.firstFailingAtMs };
+  options.report({ type: 'canary-deployment-failed', job, deploymentId, revertedToVersion: response.RevertedJobVersion, timings });
   return { status: 'failed', deploymentId, step, weight, metric, query, value, thresholdMax, reason, revertedToVersion: response.RevertedJobVersion, timings };
 }
 

@@ -12,10 +12,12 @@ import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
+import { deployCommand } from './deploy.ts';
 import { connectCluster, OUTPUT_OPTIONS, readJobOrNull, type ClusterSession } from './status.ts';
 
 /** `--help` text of `drover rollback`. */
 export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION]
+drover rollback <env> --release ID [--yes] [--force --reason R]
 
 Reverts a job to an earlier version with Nomad's revert (a new version with the old spec), only
 if the job is still at the version drover read (check-and-set), then watches the resulting
@@ -24,8 +26,14 @@ older than the current one that runs a different spec (after an auto-revert the 
 is a copy of the last stable one). Canaries of the rollback are promoted as soon as they are
 healthy: the target version already ran successfully.
 
-  --job ID            the job to roll back (required)
+  --job ID            the job to roll back
   --to VERSION        the version to revert to (see \`drover history <env> --job ID\`)
+  --release ID        in an environment that takes releases (prod): deploy this earlier verified
+                      release again, every job, through the same gate as \`drover deploy <env>
+                      --release ID\` (image pins, outcome recorded on the release). drover renders
+                      jobs/ of the working tree, so run it from a checkout of the release's commit
+                      (\`git worktree add ../rollback <sha>\`); otherwise the gate refuses, naming
+                      the jobs that differ. --yes, --force and --reason as for deploy.
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
   --project DIR, --environments DIR   as for deploy
 
@@ -34,14 +42,24 @@ stable earlier version, unknown version, job changed meanwhile, job not owned by
 64 usage, 69 unreachable.
 `;
 
-const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, to: { type: 'string' } } as const;
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...OUTPUT_OPTIONS,
+  job: { type: 'string' },
+  to: { type: 'string' },
+  release: { type: 'string' },
+  yes: { type: 'boolean' },
+  force: { type: 'boolean' },
+  reason: { type: 'string' },
+} as const;
 
 /** `drover rollback`: reverts a job with check-and-set on its version and watches the result; exit as deploy's, 4 when refused. */
 export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
+  if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
   const jobId = values.job;
-  if (!jobId) throw new UsageError('No job given', { hint: `Usage: drover rollback ${positionals[0] ?? '<env>'} --job ID [--to VERSION]` });
+  if (!jobId) throw new UsageError('No job or release given', { hint: `Usage: drover rollback ${positionals[0] ?? '<env>'} --job ID [--to VERSION], or --release ID` });
   if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${positionals[0] ?? '<env>'} --job ${jobId}\` for the versions.` });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const session = await connectCluster(prepared, io, style, values.output);
@@ -50,6 +68,23 @@ export async function rollbackCommand(argv: readonly string[], io: CliIo, style:
   } finally {
     session.close();
   }
+}
+
+/** `--release ID`: a deploy of that release (the prod gate, pins and outcome record included). */
+async function rollbackToRelease(values: { readonly [K in keyof typeof OPTIONS]?: string | boolean }, positionals: readonly string[], io: CliIo, style: Style): Promise<number> {
+  if (values.job !== undefined || values.to !== undefined) throw new UsageError('--release rolls back every job; it does not combine with --job or --to');
+  const env = positionals[0];
+  if (!env) throw new UsageError('No environment given', { hint: 'Usage: drover rollback <env> --release ID' });
+  const project = await openProject(io, { project: values.project as string | undefined, environments: values.environments as string | undefined });
+  const target = project.environments.find((m) => m.value.name === env)?.value;
+  if (target && !target.promotion.releasesFrom) {
+    throw new UsageError(`${env} takes no releases from another environment; --release rolls back environments that do (promotion.releasesFrom)`, {
+      hint: `Roll back one job with \`drover rollback ${env} --job ID\`, or deploy the old commit to ${env}.`,
+    });
+  }
+  const passthrough = (['project', 'environments', 'output', 'reason'] as const).flatMap((key) => (typeof values[key] === 'string' ? [`--${key}`, values[key] as string] : []));
+  const flags = (['yes', 'force'] as const).flatMap((key) => (values[key] === true ? [`--${key}`] : []));
+  return deployCommand([env, '--release', values.release as string, ...passthrough, ...flags], io, style);
 }
 
 async function rollback(session: ClusterSession, jobId: string, requested: number | undefined, io: CliIo): Promise<number> {
