@@ -1,12 +1,21 @@
-import { ExitCode } from '../../errors.ts';
-import type { Style } from '../../report/style.ts';
 import { randomBytes } from 'node:crypto';
+import { progressiveCanaryPlan } from '../../canary/plan.ts';
+import { createNomadClient } from '../../clients/nomad/index.ts';
+import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
+import { ExitCode } from '../../errors.ts';
 import { buildJobs } from '../../project/load.ts';
+import type { Project } from '../../project/project.ts';
+import { parseImageReference } from '../../release/record.ts';
+import { renderOutputs } from '../../render/outputs.ts';
+import type { Style } from '../../report/style.ts';
+import { EXAMPLE_APPS, exampleTraffic } from '../../sandbox/example-apps.ts';
+import { binaryAvailability, startPrometheus, type PrometheusServer } from '../../sandbox/prometheus-process.ts';
 import { seedSandboxVault } from '../../sandbox/seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { abortableSleep } from '../../smoke/run.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { openProject } from '../pipeline.ts';
+import { openProject, projectName } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { renderCommand } from './render.ts';
 import { validateCommand } from './validate.ts';
@@ -14,54 +23,128 @@ import { validateCommand } from './validate.ts';
 export const DEMO_HELP = `drover demo [--speed X] [--output tty|plain|ndjson]
 
 The main job, on one machine: renders every environment, validates, then deploys to each
-environment in promotion order (qa, then prod) — each against its own embedded drover sandbox, a
-SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing really runs), whose Vault
-is first given the jobs' secrets (random placeholders) and the committed policies and roles, and
-which the deploy reaches with a read-only deployer token. Shows live progress. Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:prod).
+environment in promotion order — qa, then prod — each against its own embedded drover sandbox, a
+SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing really runs), plus a
+simulated Fabio and simulated app instances whose answers are scripted in
+src/sandbox/example-apps.ts. Before each deploy the sandbox's Vault gets the jobs' secrets (random
+placeholders) and the committed policies and roles; the deploy reaches it with a read-only token.
+
+qa records a release and verifies it: smoke checks through the simulated Fabio, then the soak
+(promotion.soak, in sandbox time). prod then deploys exactly that release (confirmed with --yes on
+your behalf). To show the progressive canary, prod's sandbox first runs the jobs that have one at
+an earlier image (tag "previous": simulated history); their update then shifts 5 % → 25 % → 50 % of
+the route to the canary, judged by a REAL Prometheus (Debian's package; \`npm start\` tries to
+install it) scraping the simulated Fabio every second, with the steps shortened to a few seconds.
+Without Prometheus, prod deploys without that history, so no canary runs, and the demo says so.
+
+Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:prod).
 
   --speed X     sandbox seconds per real second (default 10, so Nomad's deadlines pass quickly)
 `;
 
 const OPTIONS = { ...COMMON_OPTIONS, speed: { type: 'string' }, output: { type: 'string' }, 'git-sha': { type: 'string' } } as const;
 
+/** The demo's canary steps: seconds instead of drover's minutes, same shape. */
+const DEMO_ANALYSIS: Partial<CanaryAnalysisSettings> = { interval: '2s', count: 3, window: '15s' };
+
 export async function demoCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values } = parseCommandArgs('demo', argv, OPTIONS);
   if (values.help) return io.stdout.write(DEMO_HELP), ExitCode.ok;
+  const speed = Number(values.speed ?? 10);
   const project = await openProject(io, values);
   const envs = promotionOrder(project.environments.map((m) => m.value));
   const passthrough = [
     ...(values.project ? ['--project', values.project] : []),
     ...(values.environments ? ['--environments', values.environments] : []),
-    ...(values['git-sha'] ? ['--git-sha', values['git-sha']] : []),
   ];
+  const sha = values['git-sha'] ? ['--git-sha', values['git-sha']] : [];
   for (const env of envs) {
-    const rendered = await renderCommand([env.name, ...passthrough], io, style);
+    const rendered = await renderCommand([env.name, ...passthrough, ...sha], io, style);
     if (rendered !== ExitCode.ok) return rendered;
   }
-  const validated = await validateCommand(passthrough.filter((a) => a !== '--git-sha' && a !== values['git-sha']), io, style);
+  const validated = await validateCommand(passthrough, io, style);
   if (validated !== ExitCode.ok) return validated;
-  const sandboxes: RunningSandbox[] = [];
+  const sandboxes = new Map<string, RunningSandbox>();
+  const prometheusServers: PrometheusServer[] = [];
   try {
     for (const env of envs) {
-      const sandbox = await startSandbox({ clockSpeed: Number(values.speed ?? 10), nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
-      sandboxes.push(sandbox);
+      const sandbox = await startSandbox({ clockSpeed: speed, nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
+      sandboxes.set(env.name, sandbox);
       // As an operator would before the first deploy: write the secrets the jobs reference (random
       // placeholders, never printed) and apply the committed Vault policies and roles.
-      const deployer = await seedSandboxVault(sandbox, env, {
-        jobs: buildJobs(project.jobs, env).jobs,
-        root: project.root,
-        valueFor: () => randomBytes(18).toString('base64url'),
-      });
-      io.stderr.write(`\n${style.bold(`▶ deploy ${env.name}`)} ${style.dim(`(sandbox: Nomad ${sandbox.addresses.nomad}, Consul ${sandbox.addresses.consul}; a simulator, not a scheduler)`)}\n`);
-      const code = await deployCommand([env.name, ...passthrough, ...(values.output ? ['--output', values.output] : [])], io, style, {
+      const deployer = await seedSandboxVault(sandbox, env, { jobs: buildJobs(project.jobs, env).jobs, root: project.root, valueFor: () => randomBytes(18).toString('base64url') });
+      for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
+      const prometheus = env.promotion.releasesFrom ? await canaryStage(project, env, sandbox, io, style) : undefined;
+      if (prometheus) prometheusServers.push(prometheus);
+      const source = env.promotion.releasesFrom ? sandboxes.get(env.promotion.releasesFrom) : undefined;
+      io.stderr.write(`\n${style.bold(`▶ deploy ${env.name}`)} ${style.dim(`(sandbox: Nomad ${sandbox.addresses.nomad}, Consul ${sandbox.addresses.consul}, Fabio ${sandbox.addresses.fabio}; a simulator, not a scheduler)`)}\n`);
+      const code = await deployCommand([env.name, ...passthrough, ...sha, ...(env.promotion.confirm ? ['--yes'] : []), ...(values.output ? ['--output', values.output] : [])], io, style, {
         targets: { nomad: sandbox.addresses.nomad, consul: sandbox.addresses.consul },
         vault: { address: sandbox.addresses.vault, token: deployer.deployerToken },
+        fabio: sandbox.addresses.fabio,
+        ...(prometheus ? { prometheus: prometheus.address, analysis: DEMO_ANALYSIS } : {}),
+        ...(source ? { releasesConsul: source.addresses.consul } : {}),
+        // Soak and retry waits in sandbox time, like the deadlines Nomad's simulator keeps.
+        sleep: (ms, signal) => abortableSleep(ms / speed, signal),
       });
       if (code !== ExitCode.ok) return code;
     }
+    io.stderr.write(`\n${style.green('✔')} Demo finished: qa verified a release and prod runs exactly it. Everything ran against simulators; see README.md for real clusters.\n`);
     return ExitCode.ok;
   } finally {
-    await Promise.all(sandboxes.map((s) => s.close()));
+    await Promise.all(prometheusServers.map((p) => p.stop()));
+    await Promise.all([...sandboxes.values()].map((s) => s.close()));
+  }
+}
+
+/**
+ * Sets the stage for prod's progressive canaries: a real Prometheus scraping the simulated Fabio,
+ * background traffic on the example routes, and the canaried jobs already running an earlier
+ * image, so this release's update has canaries to weigh. Without Prometheus: none of that.
+ */
+async function canaryStage(project: Project, env: Environment, sandbox: RunningSandbox, io: CliIo, style: Style): Promise<PrometheusServer | undefined> {
+  const canaried = buildJobs(project.jobs, env).jobs.filter((j) => progressiveCanaryPlan(j.spec, env));
+  if (canaried.length === 0) return undefined;
+  const availability = binaryAvailability('prometheus', io.env.PATH ?? '');
+  if (!availability.available) {
+    io.stderr.write(style.yellow(`! No Prometheus (${availability.reason}): prod runs no earlier version, so no progressive canary is shown.\n`));
+    return undefined;
+  }
+  io.stderr.write(style.dim(`Setting up prod (simulated history): a real Prometheus scraping the simulated Fabio, traffic on the example routes, and ${canaried.map((j) => j.spec.id).join(', ')} running an earlier image.\n`));
+  const prometheus = await startPrometheus([sandbox.addresses.fabioMetrics], { binary: availability.binary });
+  for (const { route, rps } of exampleTraffic(env.fabio.domain)) sandbox.fabio.setTraffic(route, { rps });
+  try {
+    await runEarlierImages(project, env, sandbox, canaried.map((j) => j.spec.id));
+  } catch (error) {
+    await prometheus.stop();
+    throw error;
+  }
+  return prometheus;
+}
+
+/** Registers `jobIds` as drover would have, with every image retagged `previous`, and waits for their deployments. */
+async function runEarlierImages(project: Project, env: Environment, sandbox: RunningSandbox, jobIds: readonly string[]): Promise<void> {
+  const built = buildJobs(project.jobs, env).jobs.filter((j) => jobIds.includes(j.spec.id));
+  const images: Record<string, string> = {};
+  for (const job of built) for (const group of job.spec.groups) for (const task of group.tasks) {
+    if (!('image' in task) || typeof task.image !== 'string') continue;
+    const repository = parseImageReference(task.image).repository;
+    images[repository] = `${repository}:previous`;
+  }
+  const { jobs } = renderOutputs(built, { env, project: await projectName(project.root), gitSha: '0'.repeat(40), release: 'r-previous', images });
+  const nomad = createNomadClient({ address: sandbox.addresses.nomad, namespace: env.nomad.namespace, region: env.nomad.region });
+  try {
+    for (const { job } of jobs) await nomad.jobs.register(job, {});
+    for (const { id } of jobs) {
+      for (let i = 0; ; i++) {
+        const deployment = (await nomad.jobs.latestDeployment(id)).value;
+        if (deployment?.Status === 'successful') break;
+        if (i > 300 || (deployment && ['failed', 'cancelled'].includes(deployment.Status))) throw new Error(`demo setup: the earlier version of ${id} did not deploy (${deployment?.Status ?? 'no deployment'})`);
+        await abortableSleep(100);
+      }
+    }
+  } finally {
+    nomad.close();
   }
 }
 
