@@ -26,7 +26,7 @@ export async function sandboxFor(env: 'qa' | 'prod', options: SandboxOptions = {
 /** Runs the CLI in-process against `sandbox`, as CI would (no TTY, no colour), collecting events. */
 export async function runAgainst(sandbox: RunningSandbox, argv: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult & { events: DeployEvent[] }> {
   const events: DeployEvent[] = [];
-  const env = { NO_COLOR: '1', CI: 'true', NOMAD_ADDR: sandbox.addresses.nomad, CONSUL_HTTP_ADDR: sandbox.addresses.consul, VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.vaultToken, ...options.env };
+  const env = { NO_COLOR: '1', CI: 'true', NOMAD_ADDR: sandbox.addresses.nomad, CONSUL_HTTP_ADDR: sandbox.addresses.consul, VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.vaultToken, DROVER_FABIO_ADDR: sandbox.addresses.fabio, ...options.env };
   const result = await runCli([...argv, '--output', 'ndjson'], { ...(options.cwd ? { cwd: options.cwd } : {}), env });
   for (const line of result.stdout.split('\n')) {
     if (line.startsWith('{')) events.push(JSON.parse(line) as DeployEvent);
