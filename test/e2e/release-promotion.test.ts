@@ -47,7 +47,10 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     project = await tempProject();
     // Steps of 4 s instead of 2 min: long enough for a 503 series to get the two scrapes rate() needs; a 10 s rate() window.
     await editProd(project.dir, (text) => text.replace("prune: false },", "prune: false, analysis: { interval: '1s', count: 4, window: '10s' } },"));
-    [qa, prod] = await Promise.all([sandboxFor('qa'), sandboxFor('prod')]);
+    // Simulated instances listen on the ports the sandbox allocates from its seed; seeds of their
+    // own keep these two sandboxes (and other test files running at the same time) apart.
+    const seed = 1_000 + (process.pid % 50_000) * 2;
+    [qa, prod] = await Promise.all([sandboxFor('qa', { seed }), sandboxFor('prod', { seed: seed + 1 })]);
     for (const sandbox of [qa, prod]) for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
     prometheus = await startPrometheus([prod.addresses.fabioMetrics]);
     for (const { route, rps } of exampleTraffic('example.com')) prod.fabio.setTraffic(route, { rps });
@@ -95,10 +98,13 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     expect(refused.events.some((e) => e.type === 'job-registered')).toBe(false);
   });
 
-  it('refuses --force without --reason as a usage error (64), before reaching any cluster', async () => {
+  it('refuses --force without --reason, and prod without --yes off a terminal, as usage errors (64)', async () => {
     const result = await deployProd('--force');
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('--force needs --reason');
+    const unconfirmed = await runAgainst(prod, ['deploy', 'prod', '--release', 'r-anything'], { cwd: project.dir, env: prodEnv() });
+    expect(unconfirmed.code).toBe(64);
+    expect(unconfirmed.stderr).toMatch(/needs confirmation[\s\S]*--yes/);
   });
 
   it('deploys to prod exactly what QA verified: same image references, same spec hash apart from environment values; the release records both', async () => {
@@ -197,6 +203,25 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     expect(imageOf((await prodNomad.jobs.read('api')).value as unknown as NomadJob)).toBe('ghcr.io/example-shop/api:1.9.0');
     const record = (await releases()).find((r) => r.id === release.id)!;
     expect(record.promotions['prod']).toMatchObject({ status: 'failed', jobs: { api: { status: 'failed' } } });
+  });
+
+  it('rolls prod back to an earlier verified release with its image pins; refused while a job differs in anything else', async () => {
+    const earlier = (await releases()).find((r) => r.status === 'verified' && r.gitSha === sha(3))!;
+    const rollback = () => runAgainst(prod, ['rollback', 'prod', '--release', earlier.id, '--yes'], { cwd: project.dir, env: prodEnv() });
+    const file = join(project.dir, 'jobs/api.ts');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace("PORT: '8080',", "PORT: '8080', FEATURE_X: 'on',"));
+    const refused = await rollback();
+    await writeFile(file, original);
+    expect(refused.code, refused.stderr).toBe(4);
+    expect(refused.stderr).toMatch(/api: /);
+    expect(refused.events.some((e) => e.type === 'job-registered')).toBe(false);
+    // jobs/ still names api 1.9.1; the release pins 1.9.0, which is what prod gets.
+    const rolledBack = await rollback();
+    expect(rolledBack.code, rolledBack.stderr).toBe(0);
+    expect(rolledBack.events.find((e) => e.type === 'release-accepted')).toMatchObject({ release: earlier.id });
+    expect(imageOf((await prodNomad.jobs.read('api')).value as unknown as NomadJob)).toBe('ghcr.io/example-shop/api:1.9.0');
+    expect((await releases()).find((r) => r.id === earlier.id)!.promotions['prod']).toMatchObject({ status: 'succeeded' });
   });
 
   it('removes the weight rule when Ctrl-C arrives mid-analysis and exits 130', async () => {

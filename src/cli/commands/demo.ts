@@ -68,7 +68,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
   const prometheusServers: PrometheusServer[] = [];
   try {
     for (const env of envs) {
-      const sandbox = await startSandbox({ clockSpeed: speed, nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
+      // A seed per environment: the simulated instances of both sandboxes listen on 127.0.0.1 side by side.
+      const sandbox = await startSandbox({ clockSpeed: speed, seed: sandboxes.size + 1, nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
       sandboxes.set(env.name, sandbox);
       // As an operator would before the first deploy: write the secrets the jobs reference (random
       // placeholders, never printed) and apply the committed Vault policies and roles.

@@ -19,7 +19,7 @@ import { summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
-import { confirmed } from '../confirm.ts';
+import { assertCanConfirm, confirmed } from '../confirm.ts';
 import { releaseRole, setUpRelease } from '../deploy-release.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
@@ -139,6 +139,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
     return ExitCode.validation;
   }
   const env = withFabioAddress(prepared.env, io.env, control.fabio);
+  if (env.promotion.confirm) assertCanConfirm(io, values.yes ?? false, env.name);
   const name = await projectName(project.root);
   const specs = new Map(prepared.jobs.map((j) => [j.spec.id, j.spec]));
   if (values.job && !specs.has(values.job)) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });

@@ -30,10 +30,11 @@ healthy: the target version already ran successfully.
   --to VERSION        the version to revert to (see \`drover history <env> --job ID\`)
   --release ID        in an environment that takes releases (prod): deploy this earlier verified
                       release again, every job, through the same gate as \`drover deploy <env>
-                      --release ID\` (image pins, outcome recorded on the release). drover renders
-                      jobs/ of the working tree, so run it from a checkout of the release's commit
-                      (\`git worktree add ../rollback <sha>\`); otherwise the gate refuses, naming
-                      the jobs that differ. --yes, --force and --reason as for deploy.
+                      --release ID\` (outcome recorded on the release). drover renders jobs/ of
+                      the working tree with the release's image pins, so newer image tags in
+                      jobs/ do not matter; any other difference is refused, naming the job: then
+                      run it from a checkout of the release's commit (\`git worktree add\`).
+                      --yes, --force and --reason as for deploy.
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
   --project DIR, --environments DIR   as for deploy
 

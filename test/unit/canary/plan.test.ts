@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { analysisSettings, analysisSpec, canaryPromotionOf, progressiveCanaryPlan, promDuration, weightedService } from '../../../src/canary/plan.ts';
+import { DEFAULT_CANARY_ANALYSIS } from '../../../src/config/environment.ts';
+import { aGroup, anEnvironment, aService, aServiceJob } from '../validate/builders.ts';
+
+const routed = aService({ name: 'api', routes: [{ path: '/api', strip: '/api' }] });
+const progressiveEnv = anEnvironment({ promotion: { canary: 'progressive' }, prometheus: { address: 'http://prometheus:9090' } });
+
+describe('canary promotion of a group', () => {
+  it('is the group policy, else the job policy, else the environment, and undefined without canaries', () => {
+    const env = anEnvironment({ promotion: { canary: 'auto' } });
+    expect(canaryPromotionOf(aServiceJob({ update: { strategy: 'canary' } }), aGroup(), env)).toBe('auto');
+    expect(canaryPromotionOf(aServiceJob({ update: { strategy: 'canary', promotion: 'progressive' } }), aGroup(), env)).toBe('progressive');
+    const group = aGroup({ update: { strategy: 'canary', promotion: 'manual' } });
+    expect(canaryPromotionOf(aServiceJob({ update: { strategy: 'canary', promotion: 'progressive' } }), group, env)).toBe('manual');
+    expect(canaryPromotionOf(aServiceJob({ update: { strategy: 'rolling' } }), aGroup(), env)).toBeUndefined();
+  });
+});
+
+describe('weightedService', () => {
+  it('takes the first service with an HTTP route that routes canaries, with its route source', () => {
+    const group = aGroup({ services: [aService({ name: 'db' }), aService({ name: 'off', routeCanaries: false, routes: [{ path: '/x' }] }), routed] });
+    expect(weightedService(group)).toMatchObject({ service: { name: 'api' }, routeSource: '/api' });
+    expect(weightedService(aGroup({ services: [aService({ name: 'www', routes: [{ host: 'WWW.Example.com', path: '/' }] })] }))?.routeSource).toBe('www.example.com/');
+    expect(weightedService(aGroup({ services: [aService({ routes: [{ kind: 'tcp', port: 5432 }] })] }))).toBeUndefined();
+  });
+});
+
+describe('progressiveCanaryPlan', () => {
+  it('builds the steps and default gates from the environment', () => {
+    const job = aServiceJob({ update: { strategy: 'canary' }, groups: [aGroup({ name: 'web', services: [routed] })] });
+    const plan = progressiveCanaryPlan(job, progressiveEnv)!;
+    expect(plan).toMatchObject({ group: 'web', service: 'api', routeSource: '/api', steps: [0.05, 0.25, 0.5] });
+    expect(plan.analysis).toMatchObject({ intervalMs: 30_000, count: 4, failureLimit: 0, inconclusiveLimit: 1 });
+    expect(plan.analysis.metrics.map((m) => [m.name, m.thresholdMax])).toEqual([['error-ratio', 0.05], ['p99-latency', 0.5]]);
+    expect(plan.analysis.metrics[0]!.query).toContain('fabio_http_status_count{service="api",code=~"5.."}[60s]');
+  });
+
+  it('applies the job overrides over the environment, and the job metrics instead of the defaults', () => {
+    const env = anEnvironment({ promotion: { canary: 'progressive', analysis: { interval: '10s', count: 2, maxErrorRatio: 0.01 } } });
+    const update = { strategy: 'canary', analysis: { steps: [0.1, 1], count: 3, metrics: [{ name: 'orders', query: 'sum(rate(orders_failed[5m]))', max: 2 }] } };
+    const plan = progressiveCanaryPlan(aServiceJob({ update, groups: [aGroup({ services: [routed] })] }), env)!;
+    expect(plan.steps).toEqual([0.1, 1]);
+    expect(plan.analysis).toEqual({ intervalMs: 10_000, count: 3, failureLimit: 0, inconclusiveLimit: 1, metrics: [{ name: 'orders', query: 'sum(rate(orders_failed[5m]))', thresholdMax: 2 }] });
+  });
+
+  it('is undefined for auto or manual canaries and for progressive groups without a route', () => {
+    const auto = anEnvironment({ promotion: { canary: 'auto' } });
+    expect(progressiveCanaryPlan(aServiceJob({ update: { strategy: 'canary' }, groups: [aGroup({ services: [routed] })] }), auto)).toBeUndefined();
+    expect(progressiveCanaryPlan(aServiceJob({ update: { strategy: 'canary' } }), progressiveEnv)).toBeUndefined();
+  });
+});
+
+describe('analysis settings', () => {
+  it('layers drover defaults, environment, job', () => {
+    expect(analysisSettings(undefined, {})).toEqual(DEFAULT_CANARY_ANALYSIS);
+    expect(analysisSettings({ count: 2 }, { count: 5, window: '2m' })).toEqual({ ...DEFAULT_CANARY_ANALYSIS, count: 5, window: '2m' });
+  });
+
+  it('turns durations into PromQL ranges and seconds', () => {
+    expect(promDuration('1m30s')).toBe('90s');
+    expect(promDuration('1500ms')).toBe('1500ms');
+    const spec = analysisSpec('api', { ...DEFAULT_CANARY_ANALYSIS, maxP99Latency: '250ms', window: '2m' });
+    expect(spec.metrics[1]).toMatchObject({ name: 'p99-latency', thresholdMax: 0.25 });
+    expect(spec.metrics[1]!.query).toContain('[120s]');
+  });
+});

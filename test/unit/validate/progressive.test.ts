@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { validateEnvironment } from '../../../src/validate/rules/environment.ts';
+import { updateProgressiveCanaryRule } from '../../../src/validate/rules/update-progressive-canary.ts';
+import { aGroup, anEnvironment, anEnvironmentWith, aService, aServiceJob, error, run, where } from './builders.ts';
+
+const RULE = 'update/progressive-canary';
+const routed = aService({ routes: [{ path: '/app' }] });
+const withPrometheus = anEnvironment({ prometheus: { address: 'http://prometheus:9090' } });
+const progressive = (analysis?: unknown) => ({ strategy: 'canary', promotion: 'progressive', ...(analysis === undefined ? {} : { analysis }) });
+
+describe('update/progressive-canary', () => {
+  it('accepts a progressive canary on a routed service with a Prometheus', () => {
+    expect(run(updateProgressiveCanaryRule, aServiceJob({ update: progressive(), groups: [aGroup({ services: [routed] })] }), { env: withPrometheus })).toEqual([]);
+  });
+
+  it('needs a service with an HTTP route that routes canaries', () => {
+    const off = aService({ routes: [{ path: '/app' }], routeCanaries: false });
+    expect(where(run(updateProgressiveCanaryRule, aServiceJob({ update: progressive(), groups: [aGroup({ services: [off] })] }), { env: withPrometheus }))).toEqual([error(RULE, 'groups[0].services')]);
+  });
+
+  it('needs a Prometheus in the environment, reported once', () => {
+    const job = aServiceJob({ update: progressive(), groups: [aGroup({ services: [routed] }), aGroup({ name: 'b', services: [routed] })] });
+    expect(where(run(updateProgressiveCanaryRule, job))).toEqual([error(RULE, 'groups[0]')]);
+  });
+
+  it('checks every analysis setting where it is written', () => {
+    const analysis = { steps: [0.5, 0.25, 2], count: 0, failureLimit: -1, maxErrorRatio: 5, interval: 'soon', metrics: [{ name: 'x', query: '', max: 'high' }, { name: 'x', query: 'up', max: 1 }] };
+    const found = where(run(updateProgressiveCanaryRule, aServiceJob({ update: progressive(analysis), groups: [aGroup({ services: [routed] })] }), { env: withPrometheus }));
+    expect(found.map((d) => d.path).sort()).toEqual([
+      'update.analysis.count',
+      'update.analysis.failureLimit',
+      'update.analysis.interval',
+      'update.analysis.maxErrorRatio',
+      'update.analysis.metrics[0].max',
+      'update.analysis.metrics[0].query',
+      'update.analysis.metrics[1].name',
+      'update.analysis.steps[1]',
+      'update.analysis.steps[2]',
+    ]);
+  });
+});
+
+describe('env/promotion with progressive canaries', () => {
+  const FILE = 'environments/qa.ts';
+  const check = (path: string, value: unknown) => where(validateEnvironment(anEnvironmentWith(path, value), FILE));
+  it('accepts "progressive" only with a prometheus.address', () => {
+    expect(check('promotion.canary', 'progressive')).toEqual([{ rule: 'env/promotion', severity: 'error', file: FILE, path: 'prometheus.address' }]);
+    expect(check('promotion.canary', 'gradual')).toEqual([{ rule: 'env/promotion', severity: 'error', file: FILE, path: 'promotion.canary' }]);
+  });
+
+  it('rejects job-only settings and bad values in promotion.analysis', () => {
+    expect(check('promotion.analysis', { steps: [], metrics: [] }).map((d) => d.path).sort()).toEqual(['promotion.analysis.metrics', 'promotion.analysis.steps']);
+  });
+});
