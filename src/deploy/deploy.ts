@@ -4,7 +4,7 @@ import type { ConsulClient } from '../clients/consul/index.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import { ApiError } from '../clients/api-error.ts';
 import { NomadCheckIndexConflict, type NomadClient } from '../clients/nomad/index.ts';
-import { DroverError, ExitCode } from '../errors.ts';
+import { DroverError, ExitCode, InternalError } from '../errors.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { META } from '../render/context.ts';
 import type { JobOutcome, JobResult, Report } from '../report/events.ts';
@@ -161,7 +161,7 @@ function progressiveRunner(jobId: string, options: DeployOptions, deps: DeployDe
   const plan = options.canaries?.get(jobId);
   if (!plan) return undefined;
   const prometheus = deps.prometheus;
-  if (!prometheus) throw new Error(`internal: job ${jobId} has a progressive canary but the deploy has no Prometheus client`);
+  if (!prometheus) throw new InternalError(`Job ${jobId} has a progressive canary but the deploy has no Prometheus client`);
   return (deploymentId: string, signal: AbortSignal) =>
     runProgressiveCanary({
       nomad: deps.nomad,
