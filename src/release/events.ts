@@ -41,7 +41,7 @@ export const RELEASE_FORMATTERS: { readonly [T in ReleaseEventType]: Formatter<T
   'release-verified': (e, s) => s.green(`✔ Release ${e.release} verified in ${e.env}`),
   'release-failed': (e, s) => s.red(`✖ Release ${e.release} failed verification in ${e.env}: ${e.reason}`),
   'release-accepted': (e, s) =>
-    e.forced ? s.yellow(`Deploying release ${e.release} to ${e.env} by force (${e.forced.reason}), overriding: ${e.forced.overrode.join('; ') || 'nothing'}`) : `Deploying verified release ${e.release} to ${e.env}`,
+    e.forced ? s.yellow(`Release ${e.release} goes to ${e.env} by force (${e.forced.reason}), overriding: ${e.forced.overrode.join('; ') || 'nothing'}`) : `Release ${e.release} passes the ${e.env} gate: verified, recent enough, same jobs`,
   'release-outcome-recorded': (e) => `Recorded the ${e.env} outcome of ${e.release}: ${e.status}`,
 };
 

@@ -222,6 +222,9 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     expect(rolledBack.events.find((e) => e.type === 'release-accepted')).toMatchObject({ release: earlier.id });
     expect(imageOf((await prodNomad.jobs.read('api')).value as unknown as NomadJob)).toBe('ghcr.io/example-shop/api:1.9.0');
     expect((await releases()).find((r) => r.id === earlier.id)!.promotions['prod']).toMatchObject({ status: 'succeeded' });
+    // plan prod shows what deploy would do: the release with its pins (jobs/ names 1.9.1), so nothing changes.
+    const planned = await runAgainst(prod, ['plan', 'prod', '--release', earlier.id, '--out', join(project.dir, 'build/plan.json')], { cwd: project.dir, env: prodEnv() });
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
   });
 
   it('removes the weight rule when Ctrl-C arrives mid-analysis and exits 130', async () => {

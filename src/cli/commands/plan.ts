@@ -7,6 +7,8 @@ import { formatPlan, toPlanDocument, type PlanDocument } from '../../plan/docume
 import { planJobs, type JobPlanEntry } from '../../plan/plan-jobs.ts';
 import { canonicalJson } from '../../render/canonical-json.ts';
 import { renderOutputs } from '../../render/outputs.ts';
+import { currentOperator } from '../../release/operator.ts';
+import { releaseRole, setUpRelease, type ReleaseSetup } from '../deploy-release.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
@@ -33,7 +35,10 @@ index to enforce when registering, the diff type and the summary, then the jobs 
   --job ID            plan only this job (no stops are listed)
   --adopt             plan over jobs with the same ID that this project does not own
   --out FILE          where to write the plan file (default: build/<env>/plan.json)
-  --git-sha SHA, --release ID   as for deploy (they are part of the rendered job meta)
+  --git-sha SHA, --release ID   as for deploy (they are part of the rendered job meta). In an
+                      environment that takes releases (prod), the plan is of the release deploy
+                      would take (latest verified, or --release), with its image pins; a release
+                      the gate refuses is refused here too (exit 4)
   --output MODE       progress/retry lines: tty, plain, ndjson (the plan always goes to stdout)
   --project DIR, --environments DIR   as for deploy
 
@@ -79,11 +84,19 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
   }
   const selected = values.job ? prepared.jobs.filter((j) => j.spec.id === values.job) : prepared.jobs;
   if (values.job && selected.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });
-  const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
-  const release = values.release ?? gitSha.slice(0, 12);
+  const localSha = values['git-sha'] ?? (await currentGitSha(project.root));
   const session = await connectCluster(prepared, io, style, values.output);
+  let taken: ReleaseSetup | undefined;
   try {
-    const { jobs } = renderOutputs(selected, { env: prepared.env, project: session.owner.project, gitSha, release }, prepared.jobs);
+    // An environment that takes releases plans what deploy would register: the release through the
+    // gate (a refusal is deploy's answer too), rendered with its image pins.
+    const role = releaseRole(prepared.env, project.environments.map((m) => m.value), Boolean(values.job));
+    taken = role.kind === 'target'
+      ? await setUpRelease({ role, env: prepared.env, project, projectName: session.owner.project, gitSha: localSha, deploying: selected.map((j) => j.spec.id), now: new Date(), operator: currentOperator(), report: session.report, io, ...(values.release ? { release: values.release } : {}) })
+      : undefined;
+    const gitSha = taken?.gitSha ?? localSha;
+    const release = taken?.label ?? values.release ?? localSha.slice(0, 12);
+    const { jobs } = renderOutputs(selected, { env: prepared.env, project: session.owner.project, gitSha, release, ...(taken?.images ? { images: taken.images } : {}) }, prepared.jobs);
     const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
     const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
     await mkdir(dirname(out), { recursive: true });
@@ -92,6 +105,7 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     io.stdout.write(`Plan written to ${relative(io.cwd, out) || out}.\n`);
     return doc.changes ? 1 : ExitCode.ok;
   } finally {
+    taken?.close();
     session.close();
   }
 }

@@ -15,7 +15,7 @@ describe('release event lines', () => {
     [{ type: 'soak-finished', release: 'r-1', problems: [{ job: 'api', allocId: 'a1', allocName: 'api.api[0]', kind: 'restarted', detail: 'task api restarted 1 time' }] }, '✖ soak failed for r-1: api.api[0] task api restarted 1 time'],
     [{ type: 'release-verified', release: 'r-1', env: 'qa' }, '✔ Release r-1 verified in qa'],
     [{ type: 'release-failed', release: 'r-1', env: 'qa', reason: 'smoke www/home' }, '✖ Release r-1 failed verification in qa: smoke www/home'],
-    [{ type: 'release-accepted', release: 'r-1', env: 'prod', forced: { reason: 'hotfix', overrode: ['not verified'] } }, 'Deploying release r-1 to prod by force (hotfix), overriding: not verified'],
+    [{ type: 'release-accepted', release: 'r-1', env: 'prod', forced: { reason: 'hotfix', overrode: ['not verified'] } }, 'Release r-1 goes to prod by force (hotfix), overriding: not verified'],
     [{ type: 'release-outcome-recorded', release: 'r-1', env: 'prod', status: 'succeeded' }, 'Recorded the prod outcome of r-1: succeeded'],
   ])('prints %j', (event, line) => {
     expect(formatReleaseEvent(event, plain)).toBe(line);
