@@ -5,11 +5,12 @@
  * The caller passes the search path: like the rest of src/, this module reads no environment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DroverError, ExitCode } from '../errors.ts';
+import { stopChild } from './local-process.ts';
 
 /** Whether a binary can be used, and if not, why. */
 export type Availability = { readonly available: true; readonly binary: string } | { readonly available: false; readonly reason: string };
@@ -82,7 +83,7 @@ async function startOnce(binary: string, targets: readonly string[], options: Pr
   child.stderr?.on('data', (c: Buffer) => void output.push(c.toString()));
   child.on('error', (error) => output.push(`spawn failed: ${error.message}`));
   const address = `http://127.0.0.1:${port}`;
-  const server: PrometheusServer = { address, waitFor: (q, accept, ms) => waitFor(address, q, accept, ms), stop: () => stop(child, dir) };
+  const server: PrometheusServer = { address, waitFor: (q, accept, ms) => waitFor(address, q, accept, ms), stop: () => stopChild(child, dir) };
   try {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
     await poll(deadline, child, async () => (await fetch(`${address}/-/ready`)).ok);
@@ -119,17 +120,6 @@ async function poll(deadline: number, child: ChildProcess | undefined, check: ()
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('timed out');
-}
-
-async function stop(child: ChildProcess, dir: string): Promise<void> {
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  rmSync(dir, { recursive: true, force: true });
 }
 
 async function freePort(): Promise<number> {

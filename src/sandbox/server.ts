@@ -7,6 +7,7 @@ import { type ControlledClock, createSandboxClock } from './clock.ts';
 import { SIMULATION_HEADER } from './consul-watch.ts';
 import { FaultInjector, type FaultService } from './faults.ts';
 import { readBody, sendText } from './http.ts';
+import { closeServer, listen, SANDBOX_HOST } from './listen.ts';
 import { createNomadService } from './nomad/index.ts';
 import type { ConsulSink } from './nomad/runtime.ts';
 import { createTrafficSimulation, type SandboxFabio, type SimulationProblem } from './traffic-simulation.ts';
@@ -66,7 +67,6 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 
 /**
  * Starts the three simulated services on their own listeners. It is a simulator of the HTTP APIs
@@ -96,7 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   try {
     for (const [name, service, port] of services) servers.push(await listen(createServer(handler(name, service, { faults, admin })), port ?? 0));
     // servers[1] is Consul's listener (the order of `services`).
-    const consulAddress = `http://${HOST}:${(servers[1]!.address() as AddressInfo).port}`;
+    const consulAddress = `http://${SANDBOX_HOST}:${(servers[1]!.address() as AddressInfo).port}`;
     simulated = await simulation.start({ consul: consulAddress, ports: { proxy: options.ports?.fabio ?? 0, metrics: options.ports?.fabioMetrics ?? 0 } });
   } catch (error) {
     await simulation.close();
@@ -105,7 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await Promise.all(servers.map(closeServer));
     throw error;
   }
-  const [n, c, v] = servers.map((s) => `http://${HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string];
+  const [n, c, v] = servers.map((s) => `http://${SANDBOX_HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string];
   return {
     addresses: { nomad: n, consul: c, vault: v, ...simulated },
     admin,
@@ -127,7 +127,7 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? HOST}`);
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? SANDBOX_HOST}`);
       if (name === 'nomad' && (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))) return await ctx.admin.handle(req, res, url, body);
       // The simulation's own Consul reads skip faults: those are meant for the code under test.
       if (req.headers[SIMULATION_HEADER] === undefined && (await ctx.faults.apply(name, req, res, url))) return;
@@ -139,18 +139,6 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
   };
 }
 
-async function listen(server: Server, port: number): Promise<Server> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => (server.off('error', reject), resolve()));
-  });
-  return server;
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 /** Loads `createConsulService` / `createVaultService` from the sibling module when it exists. */
 async function loadFactory(name: 'consul' | 'vault'): Promise<SandboxServiceFactory | undefined> {

@@ -6,11 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/sandbox/local-process.ts';
 
 /** A running dev agent. */
 export interface ConsulAgent {
@@ -78,7 +79,7 @@ async function startOnce(binary: string, options: StartOptions): Promise<ConsulA
   child.stderr?.on('data', keep);
   child.on('error', (error) => output.push(`spawn failed: ${error.message}`));
   const address = `http://127.0.0.1:${http}`;
-  const agent: ConsulAgent = { address, stop: () => stop(child, dataDir) };
+  const agent: ConsulAgent = { address, stop: () => stopChild(child, dataDir) };
   try {
     await waitForLeader(address, child, options.readyTimeoutMs ?? 30_000);
     return agent;
@@ -103,17 +104,6 @@ async function waitForLeader(address: string, child: ChildProcess, timeoutMs: nu
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no leader after ${timeoutMs}ms`);
-}
-
-async function stop(child: ChildProcess, dataDir: string): Promise<void> {
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { closeServer, listen, SANDBOX_HOST } from '../listen.ts';
 import type { BehaviourBook } from './behaviour.ts';
 
 /** A service instance as read from Consul's catalog. */
@@ -28,7 +29,6 @@ export interface AppListenerState {
 /** Header on every simulated answer, so nobody mistakes it for a real application's. */
 export const SIMULATED_APP_HEADER = 'X-Drover-Sandbox';
 
-const HOST = '127.0.0.1';
 
 interface Slot {
   instance: AppInstance;
@@ -80,14 +80,11 @@ export class AppListeners {
     // Keep-alive sockets from Fabio's pool would otherwise keep a closed app answering.
     slot.server.keepAliveTimeout = 2_000;
     try {
-      await new Promise<void>((resolve, reject) => {
-        slot.server.once('error', reject);
-        slot.server.listen(instance.port, HOST, () => (slot.server.off('error', reject), resolve()));
-      });
+      await listen(slot.server, instance.port);
       slot.listening = true;
     } catch (error) {
       // The slot stays, not listening, so the failure is reported once, not on every catalog change.
-      this.onProblem(`instance ${instance.serviceId} of ${instance.service} cannot listen on ${HOST}:${instance.port} (${(error as Error).message}); it stays unreachable`);
+      this.onProblem(`instance ${instance.serviceId} of ${instance.service} cannot listen on ${SANDBOX_HOST}:${instance.port} (${(error as Error).message}); it stays unreachable`);
     }
   }
 
@@ -113,7 +110,6 @@ export class AppListeners {
   private async closeSlot(port: number, slot: Slot): Promise<void> {
     this.slots.delete(port);
     if (!slot.listening) return;
-    slot.server.closeAllConnections();
-    await new Promise<void>((resolve) => slot.server.close(() => resolve()));
+    await closeServer(slot.server);
   }
 }

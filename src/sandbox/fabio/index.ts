@@ -7,6 +7,7 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RouteCommand } from '../../canary/route-grammar.ts';
+import { closeServer, listen, SANDBOX_HOST } from '../listen.ts';
 import { createRandom } from '../random.ts';
 import { watchManualRoutes, watchRoutedInstances } from './consul-registry.ts';
 import { FabioMetrics } from './metrics.ts';
@@ -41,7 +42,6 @@ export interface FabioSimulation {
   close(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 
 /** Opens both listeners and starts watching Consul. */
 export async function startFabio(options: FabioOptions): Promise<FabioSimulation> {
@@ -64,8 +64,8 @@ export async function startFabio(options: FabioOptions): Promise<FabioSimulation
   const watch = { consul: options.consul, signal: controller.signal, onProblem: (message: string) => options.onProblem(message, 'fabio') };
   const loops = [watchRoutedInstances(watch, table.setInstances), watchManualRoutes(watch, table.setCommands)];
   return {
-    proxyUrl: `http://${HOST}:${proxyPort}`,
-    metricsUrl: `http://${HOST}:${metricsPort}`,
+    proxyUrl: `http://${SANDBOX_HOST}:${proxyPort}`,
+    metricsUrl: `http://${SANDBOX_HOST}:${metricsPort}`,
     routes: () => [...table.routes()],
     setTraffic: (route, rate) => traffic.set(route, rate),
     traffic: () => traffic.list(),
@@ -112,15 +112,3 @@ async function serveMetrics(metrics: FabioMetrics, req: IncomingMessage, res: Se
   res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) }).end(text);
 }
 
-async function listen(server: Server, port: number): Promise<Server> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => (server.off('error', reject), resolve()));
-  });
-  return server;
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
