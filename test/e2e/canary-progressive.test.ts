@@ -10,11 +10,11 @@ import { defaultCanaryMetrics, type AnalysisSpec } from '../../src/canary/analys
 import type { CanaryEvent } from '../../src/canary/events.ts';
 import { canaryRuleKey } from '../../src/canary/fabio-weights.ts';
 import { runProgressiveCanary, type ProgressiveCanaryOptions } from '../../src/canary/progressive.ts';
-import { parseRouteConfig, type RouteWeight } from '../../src/canary/route-grammar.ts';
-import { createConsulClient, nextBlockingIndex, type ConsulClient } from '../../src/clients/consul/index.ts';
+import { createConsulClient, type ConsulClient } from '../../src/clients/consul/index.ts';
 import { createNomadClient, type NomadClient } from '../../src/clients/nomad/index.ts';
 import { createPrometheusClient, type PrometheusClient } from '../../src/clients/prometheus/index.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
+import { watchFabioConfig } from '../support/fabio-config-watch.ts';
 import { binaryAvailability, startFabioMetrics, startPrometheus, warnSkipped, type FabioMetrics, type PrometheusServer } from '../support/prometheus-server.ts';
 import { nomadGet, sandboxFor } from '../support/sandbox.ts';
 
@@ -158,32 +158,3 @@ describe.skipIf(!availability.available)('progressive canary against the sandbox
     expect([d.Status, d.TaskGroups['web']?.Promoted]).toEqual(['running', false]);
   });
 });
-
-/** Watches `fabio/config` like Fabio: blocking recursive reads, keys concatenated in order. */
-function watchFabioConfig(consul: ConsulClient): { stop(): Promise<{ weights: number[]; errors: string[]; last: string }> } {
-  const controller = new AbortController();
-  const weights: number[] = [];
-  const errors: string[] = [];
-  let last = '';
-  const loop = (async () => {
-    let index = 0;
-    while (!controller.signal.aborted) {
-      const answer = await consul.kv.list('fabio/config', { index, wait: '5s', signal: controller.signal }).catch(() => undefined);
-      if (!answer) return;
-      last = [...answer.value].sort((a, b) => a.key.localeCompare(b.key)).map((e) => `# --- ${e.key}\n${e.value.trim()}`).join('\n\n');
-      const parsed = parseRouteConfig(last);
-      errors.push(...parsed.errors);
-      for (const c of parsed.commands) if (c.cmd === 'route weight' && c.weight !== weights.at(-1)) weights.push((c as RouteWeight).weight);
-      index = nextBlockingIndex(index, answer.index);
-    }
-  })();
-  return {
-    stop: async () => {
-      // Let the watcher see the final delete before stopping it.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      controller.abort();
-      await loop;
-      return { weights, errors, last };
-    },
-  };
-}

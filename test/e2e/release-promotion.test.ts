@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryRuleKey } from '../../src/canary/fabio-weights.ts';
-import { createConsulClient, nextBlockingIndex, type ConsulClient } from '../../src/clients/consul/index.ts';
+import { createConsulClient, type ConsulClient } from '../../src/clients/consul/index.ts';
 import { createNomadClient, type NomadClient } from '../../src/clients/nomad/index.ts';
 import { loadProject } from '../../src/project/project.ts';
 import { fingerprintJobs, jobImages } from '../../src/release/fingerprint.ts';
@@ -22,6 +22,7 @@ import type { DeployEvent } from '../../src/report/events.ts';
 import { EXAMPLE_APPS, exampleTraffic } from '../../src/sandbox/example-apps.ts';
 import type { NomadJob } from '../../src/wire/nomad-job.ts';
 import { spawnDrover } from '../support/drover-process.ts';
+import { watchFabioConfig } from '../support/fabio-config-watch.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { binaryAvailability, startPrometheus, warnSkipped, type PrometheusServer } from '../support/prometheus-server.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -144,11 +145,12 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
   it('steps healthy canaries 5 % → 25 % → 50 % through Fabio weight rules, promotes, and removes the rule', async () => {
     await setImageTag(project.dir, 'api', '1.9.0');
     expect((await deployQa(3)).code).toBe(0);
-    const fabio = watchWeights(prodConsul);
+    const fabio = watchFabioConfig(prodConsul);
     const result = await deployProd();
     const seen = await fabio.stop();
     expect(result.code, result.stderr).toBe(0);
     expect(seen.weights).toEqual([0.05, 0.25, 0.5]);
+    expect(seen.errors).toEqual([]);
     expect(seen.last).toBe('');
     const steps = result.events.filter((e): e is Extract<DeployEvent, { type: 'canary-weight-set' }> => e.type === 'canary-weight-set');
     expect(steps.map((e) => [e.step, e.weight, e.rule])).toEqual([
@@ -169,7 +171,7 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     const release = await latestRelease();
     let injectedAt = 0;
     // As Fabio would, watch the KV rule; once the canaries get 25 %, the new version answers every request with 503.
-    const fabio = watchWeights(prodConsul, (weight) => {
+    const fabio = watchFabioConfig(prodConsul, (weight) => {
       if (weight !== 0.25 || injectedAt) return;
       injectedAt = Date.now();
       prod.fabio.setApp('api', { ...EXAMPLE_APPS.api, instances: 'canary', errorRatio: 1 });
@@ -179,6 +181,7 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     prod.fabio.clearApps('api', 'canary');
     expect(result.code, result.stderr).toBe(1);
     expect(seen.weights).toEqual([0.05, 0.25]);
+    expect(seen.errors).toEqual([]);
     expect(seen.last).toBe('');
     expect((await prodConsul.kv.get(CANARY_KEY)).value).toBeNull();
 
@@ -286,35 +289,4 @@ async function editProd(dir: string, edit: (text: string) => string): Promise<vo
   const after = edit(before);
   if (after === before) throw new Error(`editProd: nothing changed in ${file}`);
   await writeFile(file, after);
-}
-
-/** Watches `fabio/config` as Fabio does (blocking reads) and records the canary weights it sees. */
-function watchWeights(consul: ConsulClient, onWeight?: (weight: number) => void): { stop(): Promise<{ weights: number[]; last: string }> } {
-  const controller = new AbortController();
-  const weights: number[] = [];
-  let last = '';
-  const loop = (async () => {
-    let index = 0;
-    while (!controller.signal.aborted) {
-      const answer = await consul.kv.list('fabio/config', { index, wait: '5s', signal: controller.signal }).catch(() => undefined);
-      if (!answer) return;
-      last = answer.value.map((e) => e.value.trim()).join('\n');
-      for (const match of last.matchAll(/weight (\d+(?:\.\d+)?) tags/g)) {
-        const weight = Number(match[1]);
-        if (weight !== weights.at(-1)) {
-          weights.push(weight);
-          onWeight?.(weight);
-        }
-      }
-      index = nextBlockingIndex(index, answer.index);
-    }
-  })();
-  return {
-    stop: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      controller.abort();
-      await loop;
-      return { weights, last };
-    },
-  };
 }
