@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { createConsulClient, type ConsulClient } from '../clients/consul/index.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { Environment } from '../config/environment.ts';
+import { releaseTargetsOf } from '../config/promotion-chain.ts';
 import type { DeployJob } from '../deploy/deploy.ts';
 import { UsageError } from '../errors.ts';
 import type { Duration } from '../model/duration.ts';
 import type { JobSpec } from '../model/job.ts';
 import type { Project } from '../project/project.ts';
 import { createRelease, type ReleaseProject } from '../release/create.ts';
-import { forceNeedsReason } from '../release/errors.ts';
 import { localReleaseDir } from '../release/local.ts';
 import { loadReleaseForProd, recordProdOutcome, type ProdRelease } from '../release/prod.ts';
 import { releaseId } from '../release/record.ts';
@@ -42,7 +42,7 @@ export function releaseRole(env: Environment, environments: readonly Environment
     if (!source) throw new UsageError(`Environment ${env.name} takes releases from "${from}", which is not an environment of this project`);
     return { kind: 'target', source };
   }
-  if (!environments.some((e) => e.promotion.releasesFrom === env.name)) return { kind: 'none' };
+  if (releaseTargetsOf(environments, env.name).length === 0) return { kind: 'none' };
   return partial ? { kind: 'none', why: `a --job deploy is not a whole release; no release is recorded in ${env.name}` } : { kind: 'source' };
 }
 
@@ -105,7 +105,6 @@ export async function setUpRelease(input: ReleaseSetupInput): Promise<ReleaseSet
   if ((input.force || input.reason !== undefined) && role.kind !== 'target') {
     throw new UsageError(`--force and --reason apply only to environments that take releases; ${input.env.name} does not`, { hint: 'Remove them.' });
   }
-  if (input.force && !input.reason?.trim()) throw forceNeedsReason();
   switch (role.kind) {
     case 'none':
       return { label: input.release ?? input.gitSha.slice(0, 12), gitSha: input.gitSha, close: () => {} };

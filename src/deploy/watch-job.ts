@@ -73,7 +73,6 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
           }
           if (options.promote) await promote(decision.deploymentId, target.jobId, options);
         }
-        announced = decision.deploymentId;
         await nextFact(options.signal, (resolve) => (wake = resolve));
         continue;
       }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { progressiveCanaryPlan } from '../../canary/plan.ts';
 import { createNomadClient } from '../../clients/nomad/index.ts';
 import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
+import { promotionOrder } from '../../config/promotion-chain.ts';
 import { ExitCode } from '../../errors.ts';
 import { buildJobs } from '../../project/load.ts';
 import type { Project } from '../../project/project.ts';
@@ -13,6 +14,7 @@ import { binaryAvailability, startPrometheus, type PrometheusServer } from '../.
 import { seedSandboxVault } from '../../sandbox/seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { abortableSleep } from '../../smoke/run.ts';
+import type { LoadedJob } from '../../validate/rule.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, projectName } from '../pipeline.ts';
@@ -73,9 +75,10 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
       sandboxes.set(env.name, sandbox);
       // As an operator would before the first deploy: write the secrets the jobs reference (random
       // placeholders, never printed) and apply the committed Vault policies and roles.
-      const deployer = await seedSandboxVault(sandbox, env, { jobs: buildJobs(project.jobs, env).jobs, root: project.root, valueFor: () => randomBytes(18).toString('base64url') });
+      const jobs = buildJobs(project.jobs, env).jobs;
+      const deployer = await seedSandboxVault(sandbox, env, { jobs, root: project.root, valueFor: () => randomBytes(18).toString('base64url') });
       for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
-      const prometheus = env.promotion.releasesFrom ? await canaryStage(project, env, sandbox, io, style) : undefined;
+      const prometheus = env.promotion.releasesFrom ? await canaryStage(project, env, jobs, sandbox, io, style) : undefined;
       if (prometheus) prometheusServers.push(prometheus);
       const source = env.promotion.releasesFrom ? sandboxes.get(env.promotion.releasesFrom) : undefined;
       io.stderr.write(`\n${style.bold(`▶ deploy ${env.name}`)} ${style.dim(`(sandbox: Nomad ${sandbox.addresses.nomad}, Consul ${sandbox.addresses.consul}, Fabio ${sandbox.addresses.fabio}; a simulator, not a scheduler)`)}\n`);
@@ -103,8 +106,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
  * background traffic on the example routes, and the canaried jobs already running an earlier
  * image, so this release's update has canaries to weigh. Without Prometheus: none of that.
  */
-async function canaryStage(project: Project, env: Environment, sandbox: RunningSandbox, io: CliIo, style: Style): Promise<PrometheusServer | undefined> {
-  const canaried = buildJobs(project.jobs, env).jobs.filter((j) => progressiveCanaryPlan(j.spec, env));
+async function canaryStage(project: Project, env: Environment, jobs: readonly LoadedJob[], sandbox: RunningSandbox, io: CliIo, style: Style): Promise<PrometheusServer | undefined> {
+  const canaried = jobs.filter((j) => progressiveCanaryPlan(j.spec, env));
   if (canaried.length === 0) return undefined;
   const availability = binaryAvailability('prometheus', io.env.PATH ?? '');
   if (!availability.available) {
@@ -115,7 +118,7 @@ async function canaryStage(project: Project, env: Environment, sandbox: RunningS
   const prometheus = await startPrometheus([sandbox.addresses.fabioMetrics], { binary: availability.binary });
   for (const { route, rps } of exampleTraffic(env.fabio.domain)) sandbox.fabio.setTraffic(route, { rps });
   try {
-    await runEarlierImages(project, env, sandbox, canaried.map((j) => j.spec.id));
+    await runEarlierImages(project, env, sandbox, canaried);
   } catch (error) {
     await prometheus.stop();
     throw error;
@@ -123,9 +126,8 @@ async function canaryStage(project: Project, env: Environment, sandbox: RunningS
   return prometheus;
 }
 
-/** Registers `jobIds` as drover would have, with every image retagged `previous`, and waits for their deployments. */
-async function runEarlierImages(project: Project, env: Environment, sandbox: RunningSandbox, jobIds: readonly string[]): Promise<void> {
-  const built = buildJobs(project.jobs, env).jobs.filter((j) => jobIds.includes(j.spec.id));
+/** Registers `built` as drover would have, with every image retagged `previous`, and waits for their deployments. */
+async function runEarlierImages(project: Project, env: Environment, sandbox: RunningSandbox, built: readonly LoadedJob[]): Promise<void> {
   const images: Record<string, string> = {};
   for (const job of built) for (const group of job.spec.groups) for (const task of group.tasks) {
     if (!('image' in task) || typeof task.image !== 'string') continue;
@@ -147,10 +149,4 @@ async function runEarlierImages(project: Project, env: Environment, sandbox: Run
   } finally {
     nomad.close();
   }
-}
-
-/** Environments that take releases from another come after it (qa before prod). */
-function promotionOrder<T extends { readonly name: string; readonly promotion: { readonly releasesFrom?: string } }>(envs: readonly T[]): T[] {
-  const rank = (env: T): number => (env.promotion.releasesFrom ? 1 + rank(envs.find((e) => e.name === env.promotion.releasesFrom) ?? env) : 0);
-  return [...envs].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : 1));
 }

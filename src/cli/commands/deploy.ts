@@ -1,5 +1,6 @@
 import { progressiveCanaryPlan, type ProgressiveCanaryPlan } from '../../canary/plan.ts';
 import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
+import { releaseTargetsOf } from '../../config/promotion-chain.ts';
 import { deploy, type DeployJob } from '../../deploy/deploy.ts';
 import { isDuration, type Duration } from '../../model/duration.ts';
 import type { JobSpec } from '../../model/job.ts';
@@ -177,9 +178,9 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
     const { jobs: rendered } = renderOutputs(prepared.jobs, { env, project: name, gitSha: release.gitSha, release: release.label, ...(release.images ? { images: release.images } : {}) });
     let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
     if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
-    const deploying = new Set(jobs.map((j) => j.id));
-    const secretJobs = prepared.jobs.filter((j) => deploying.has(j.spec.id));
-    const canaries = canaryPlans(jobs.map((j) => specs.get(j.id)!), env, control.analysis);
+    const secretJobs = prepared.jobs.filter((j) => deployingIds.includes(j.spec.id));
+    const deployingSpecs = jobs.map((j) => specs.get(j.id)!);
+    const canaries = canaryPlans(deployingSpecs, env, control.analysis);
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
     const vault = readsSecrets(secretJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
     const prometheus = canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
@@ -221,7 +222,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
           signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal,
           ...(secretsPreflight ? { secretsPreflight } : {}),
           ...(prometheus ? { prometheus } : {}),
-          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: jobs.map((j) => specs.get(j.id)!), nomad, consul, signal }) } : {}),
+          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: deployingSpecs, nomad, consul, signal }) } : {}),
         },
       );
       const exitCode = deployExitCode(results);
@@ -230,7 +231,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
       for (const r of results) {
         if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
       }
-      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${targetsOf(project, env.name).join(' / drover deploy ') || '<env>'}\n`);
+      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${releaseTargetsOf(project.environments.map((m) => m.value), env.name).join(' / drover deploy ') || '<env>'}\n`);
       return exitCode;
     } finally {
       if ('stop' in reporter) (reporter as { stop(): void }).stop();
@@ -254,10 +255,6 @@ function canaryPlans(jobs: readonly JobSpec[], env: Environment, analysis: Parti
     if (plan) plans.set(job.id, plan);
   }
   return plans;
-}
-
-function targetsOf(project: { readonly environments: readonly { readonly value: Environment }[] }, source: string): string[] {
-  return project.environments.map((m) => m.value).filter((e) => e.promotion.releasesFrom === source).map((e) => e.name).sort();
 }
 
 function pickReporter(output: string, io: CliIo, style: Style): Report {

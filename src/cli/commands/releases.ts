@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createConsulClient } from '../../clients/consul/index.ts';
 import type { Environment } from '../../config/environment.ts';
+import { releaseTargetsOf } from '../../config/promotion-chain.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { formatReleaseDetail, formatReleaseTable } from '../../release/format.ts';
 import { listLocalReleases, localReleaseDir, readLocalRelease } from '../../release/local.ts';
@@ -91,7 +92,7 @@ async function sourceEnvironment(io: CliIo, flags: { project?: string; environme
     source = (sources[0] && byName(sources[0])) || [...envs].sort((a, b) => (a.name < b.name ? -1 : 1))[0];
   }
   if (!source) throw new UsageError('No environments found', { hint: 'Run drover from the project root or pass --project.' });
-  const targets = envs.filter((e) => e.promotion.releasesFrom === source.name).map((e) => e.name).sort();
+  const targets = releaseTargetsOf(envs, source.name);
   return { source, targets, root: project.root };
 }
 
