@@ -90,9 +90,16 @@ describe('a deploy killed mid-rollout, then run again', { timeout: 60_000 }, () 
     expect(finished('api')).toMatchObject({ outcome: { status: 'succeeded', version: 0, deploymentId: deployment.ID } });
     expect(finished('postgres')).toMatchObject({ outcome: { status: 'unchanged', version: 0 } });
     // Across both runs every job was registered exactly once: what the dead run registered is
-    // resumed or unchanged, what it never reached is registered now.
+    // resumed or unchanged, what it never reached is registered now. The dead run's events are
+    // not the record of that: a job it registered in parallel (worker, beside api) can have been
+    // accepted by Nomad in the instant before SIGKILL, with the response never read and so no
+    // event printed. Nomad's version count is the record; the events may only never show a job
+    // registered twice, and the second run must account for every job.
     const jobs = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www'];
-    expect(Object.fromEntries(registeredCounts([...first.events, ...resumed.events]))).toEqual(Object.fromEntries(jobs.map((j) => [j, 1])));
+    const bothRuns = registeredCounts([...first.events, ...resumed.events]);
+    for (const job of jobs) expect(bothRuns.get(job) ?? 0, job).toBeLessThanOrEqual(1);
+    for (const job of registeredCounts(resumed.events).keys()) expect(registeredCounts(first.events).has(job), job).toBe(false);
+    expect(jobs.filter((job) => !finished(job))).toEqual([]);
     for (const job of jobs) {
       // db-backup is periodic: registering it creates no evaluation until its first launch.
       expect(await registrationsOf(sandbox, job), job).toEqual({ versions: 1, registerEvaluations: job === 'db-backup' ? 0 : 1 });
