@@ -106,6 +106,21 @@ export interface FabioSettings {
   readonly address?: string;
 }
 
+/**
+ * A container registry drover asks for image digests (Docker Registry HTTP API v2, as served by
+ * Docker Hub, GHCR, Harbor, GitLab, Artifactory and the CNCF distribution registry).
+ * @see https://distribution.github.io/distribution/spec/api/
+ */
+export interface RegistryTarget {
+  /** Host as image references write it: `ghcr.io`, `registry.acme.internal:5000`, `docker.io` for Docker Hub. */
+  readonly host: string;
+  /**
+   * Base URL of its API (a mirror or pull-through cache may stand in).
+   * @default "https://<host>" ("https://registry-1.docker.io" for docker.io)
+   */
+  readonly address?: string;
+}
+
 /** Release and rollout policy of an environment. */
 export interface PromotionPolicy {
   /** Canary promotion when a job does not say. @default "manual" */
@@ -139,6 +154,14 @@ export interface EnvironmentDefinition {
   readonly nodePool: string;
   readonly fabio: FabioSettings;
   readonly promotion: PromotionPolicy;
+  /**
+   * Registries whose image tags drover resolves to digests when it deploys here: every task then
+   * runs `repo:tag@sha256:…`, and a release records that digest, so the environments taking it
+   * run the very image verified here even if someone pushes the tag again. Images on other
+   * registries run as written. Credentials come from Docker's `config.json`, never from here.
+   * @default []
+   */
+  readonly registries: readonly RegistryTarget[];
 }
 
 /** What a job definition receives: the environment plus helpers to vary values by environment. */
@@ -149,13 +172,14 @@ export interface Environment extends EnvironmentDefinition {
   is(name: EnvironmentName): boolean;
 }
 
-export type EnvironmentInput = Omit<EnvironmentDefinition, 'vault' | 'fabio' | 'promotion' | 'nodePool' | 'datacenters' | 'nomad'> & {
+export type EnvironmentInput = Omit<EnvironmentDefinition, 'vault' | 'fabio' | 'promotion' | 'nodePool' | 'datacenters' | 'nomad' | 'registries'> & {
   readonly nomad: Pick<NomadTarget, 'address'> & Partial<NomadTarget>;
   readonly vault: Pick<VaultTarget, 'address'> & Partial<VaultTarget>;
   readonly fabio: Pick<FabioSettings, 'domain'> & Partial<FabioSettings>;
   readonly promotion?: Partial<Omit<PromotionPolicy, 'analysis'>> & { readonly analysis?: Partial<CanaryAnalysisSettings> };
   readonly nodePool?: string;
   readonly datacenters?: readonly string[];
+  readonly registries?: readonly RegistryTarget[];
 };
 
 /** Declares an environment, filling Nomad's and Fabio's defaults for anything left out. */
@@ -168,6 +192,7 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
     promotion: { canary: 'manual', confirm: false, prune: false, ...input.promotion, analysis: { ...DEFAULT_CANARY_ANALYSIS, ...input.promotion?.analysis } },
     nodePool: input.nodePool ?? 'default',
     datacenters: input.datacenters ?? ['*'],
+    registries: input.registries ?? [],
   };
   return withHelpers(definition);
 }

@@ -9,6 +9,7 @@ import { envFabioPortsRule } from './env-fabio-ports.ts';
 import { envNameRule } from './env-name.ts';
 import { envNomadNamesRule } from './env-nomad-names.ts';
 import { envPromotionRule } from './env-promotion.ts';
+import { envRegistriesRule } from './env-registries.ts';
 import { envReleasesFromRule } from './env-releases-from.ts';
 import { envVaultRule } from './env-vault.ts';
 import type { EnvironmentCheck, EnvironmentRule } from './lib/environment-rule.ts';
@@ -27,6 +28,7 @@ export const environmentRules: readonly EnvironmentRule[] = [
   envFabioDomainRule,
   envPromotionRule,
   envReleasesFromRule,
+  envRegistriesRule,
   envVaultRule,
   envCredentialsRule,
 ];

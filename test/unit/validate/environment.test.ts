@@ -37,6 +37,17 @@ describe('validateEnvironment', () => {
     expect(check('fabio.consulAddress', 'consul:8500/v1')).toEqual([error('env/address', 'fabio.consulAddress')]);
   });
 
+  it('env/registries: hosts as references write them, once each; base URLs without credentials', () => {
+    expect(check('registries', [{ host: 'ghcr.io' }, { host: 'registry.internal:5000', address: 'http://127.0.0.1:5000' }, { host: 'docker.io', address: 'https://mirror.internal/' }])).toEqual([]);
+    expect(check('registries', { host: 'ghcr.io' })).toEqual([error('env/registries', 'registries')]);
+    expect(check('registries', [{ host: 'https://ghcr.io' }, { host: 'GHCR.io' }, {}])).toEqual([error('env/registries', 'registries[0].host'), error('env/registries', 'registries[1].host'), error('env/registries', 'registries[2].host')]);
+    expect(check('registries', [{ host: 'ghcr.io' }, { host: 'ghcr.io' }])).toEqual([error('env/registries', 'registries[1].host')]);
+    expect(check('registries', [{ host: 'ghcr.io', address: 'ghcr.io' }, { host: 'quay.io', address: 'https://quay.io/v2/' }])).toEqual([error('env/registries', 'registries[0].address'), error('env/registries', 'registries[1].address')]);
+    const leaked = validateEnvironment(anEnvironmentWith('registries', [{ host: 'ghcr.io', address: 'https://bot:s3cretpw@ghcr.io' }]), FILE);
+    expect(where(leaked)).toEqual([error('env/registries', 'registries[0].address')]);
+    expect(JSON.stringify(leaked)).not.toContain('s3cretpw');
+  });
+
   it('env/nomad-names: region, namespace and node pool', () => {
     expect(check('nomad.namespace', 'shop prod')).toEqual([error('env/nomad-names', 'nomad.namespace')]);
     expect(check('nomad.region', '')).toEqual([error('env/nomad-names', 'nomad.region')]);
