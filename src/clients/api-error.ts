@@ -1,6 +1,6 @@
 import { DroverError, ExitCode, type DroverErrorDetails } from '../errors.ts';
 
-export type ServiceName = 'nomad' | 'consul' | 'vault' | 'prometheus';
+export type ServiceName = 'nomad' | 'consul' | 'vault' | 'prometheus' | 'registry';
 
 const MAX_BODY_CHARS = 500;
 
@@ -20,7 +20,7 @@ export interface ApiErrorInit {
 }
 
 /**
- * Every HTTP failure from Nomad, Consul, Vault or Prometheus. Branch on `status` (or `code` when
+ * Every HTTP failure from Nomad, Consul, Vault, Prometheus or a container registry. Branch on `status` (or `code` when
  * no response arrived), never on message text.
  */
 export class ApiError extends DroverError {
@@ -66,7 +66,7 @@ function exitCodeFor(init: ApiErrorInit): ExitCode {
 }
 
 function defaultHint(init: ApiErrorInit): string | undefined {
-  const envVar = { nomad: 'NOMAD_ADDR', consul: 'CONSUL_HTTP_ADDR', vault: 'VAULT_ADDR', prometheus: 'the environment file' }[init.service];
+  const envVar = { nomad: 'NOMAD_ADDR', consul: 'CONSUL_HTTP_ADDR', vault: 'VAULT_ADDR', prometheus: 'the environment file', registry: 'registries in the environment file' }[init.service];
   if (init.status === undefined) return `Check that ${init.service} is reachable (${envVar}) and retry.`;
   if (init.status === 401 || init.status === 403) return `Check the ${init.service} token's permissions for ${init.method.toUpperCase()} ${init.path}.`;
   return undefined;

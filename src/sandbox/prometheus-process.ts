@@ -15,10 +15,13 @@ import { stopChild } from './local-process.ts';
 /** Whether a binary can be used, and if not, why. */
 export type Availability = { readonly available: true; readonly binary: string } | { readonly available: false; readonly reason: string };
 
-/** Finds `name` in `searchPath`, a PATH-style list of directories (pass `process.env.PATH`). */
-export function binaryAvailability(name: 'prometheus' | 'promtool', searchPath: string): Availability {
+/**
+ * Finds `name` in `searchPath`, a PATH-style list of directories (pass `process.env.PATH`);
+ * `installer` is the script that installs it, for the reason when it is missing.
+ */
+export function binaryAvailability(name: string, searchPath: string, installer = 'scripts/install-prometheus.sh'): Availability {
   const binary = searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(isExecutable);
-  return binary ? { available: true, binary } : { available: false, reason: `no ${name} on PATH; run \`bash scripts/install-prometheus.sh\`` };
+  return binary ? { available: true, binary } : { available: false, reason: `no ${name} on PATH; run \`bash ${installer}\`` };
 }
 
 /** A running Prometheus. */
