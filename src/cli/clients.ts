@@ -8,6 +8,11 @@ import type { Environment } from '../config/environment.ts';
 import { UsageError } from '../errors.ts';
 import type { Report } from '../report/events.ts';
 
+/** A client's retry listener that reports each retry as a `retry` event (the request without secrets). */
+export function retryReporter(report: Report): (r: RetryEvent) => void {
+  return (r) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs });
+}
+
 /** Where this run talks to, after HashiCorp's environment variables were applied. No tokens here. */
 export interface Targets {
   readonly nomad: string;
@@ -24,7 +29,7 @@ export function resolveTargets(env: Environment, processEnv: Readonly<Record<str
 }
 
 export function createClusterClients(env: Environment, targets: Targets, processEnv: Readonly<Record<string, string | undefined>>, report: Report): { nomad: NomadClient; consul: ConsulClient } {
-  const onRetry = (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs });
+  const onRetry = retryReporter(report);
   const file = (path: string | undefined) => (path ? readFileSync(path) : undefined);
   const nomad = createNomadClient({
     address: targets.nomad,
@@ -77,7 +82,7 @@ export function createVaultClientFromEnv(
     token,
     ...(shell.VAULT_NAMESPACE ? { namespace: shell.VAULT_NAMESPACE } : {}),
     ...(shell.VAULT_CACERT ? { caCert: readFileSync(shell.VAULT_CACERT) } : {}),
-    ...(report ? { onRetry: (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs }) } : {}),
+    ...(report ? { onRetry: retryReporter(report) } : {}),
   });
   return { vault, address };
 }
@@ -103,7 +108,7 @@ export function createPrometheusClientFromEnv(
     address,
     ...(processEnv.DROVER_PROMETHEUS_TOKEN ? { token: processEnv.DROVER_PROMETHEUS_TOKEN } : {}),
     ...(processEnv.DROVER_PROMETHEUS_CACERT ? { caCert: readFileSync(processEnv.DROVER_PROMETHEUS_CACERT) } : {}),
-    onRetry: (r: RetryEvent) => report({ type: 'retry', service: r.service, request: `${r.method} ${r.path}`, attempt: r.attempt, delayMs: r.delayMs }),
+    onRetry: retryReporter(report),
   });
 }
 

@@ -70,6 +70,8 @@ export interface AfterRolloutContext {
   readonly nomad: NomadClient;
   readonly consul: ConsulClient;
   readonly signal: AbortSignal;
+  /** The image pins the jobs were rendered with (digests from the environment's registries). */
+  readonly images?: Readonly<Record<string, string>>;
 }
 
 /** Inputs of {@link setUpRelease}. */
@@ -129,7 +131,7 @@ function sourceSetup(input: ReleaseSetupInput): ReleaseSetup {
     afterRollout: async (ctx) => {
       const store = createReleaseStore(ctx.consul, { env: input.env.name, localDir: localReleaseDir(input.project.root) });
       const release = await createRelease(
-        { id, gitSha: input.gitSha, project: releaseProject(input), env: input.env, jobs: ctx.jobs, results: ctx.results, now: input.now, operator: input.operator },
+        { id, gitSha: input.gitSha, project: releaseProject(input), env: input.env, jobs: ctx.jobs, results: ctx.results, now: input.now, operator: input.operator, ...(ctx.images ? { images: ctx.images } : {}) },
         { store, report: input.report },
       );
       // A failed rollout already has its exit code; there is nothing to verify.

@@ -1,5 +1,6 @@
 import type { Style } from '../report/style.ts';
 import type { SmokeResult } from '../smoke/result.ts';
+import type { PinnedImage, UnpinnedImage } from './digests.ts';
 import type { ReleaseStatus } from './record.ts';
 import type { SoakProblem } from './soak.ts';
 
@@ -9,6 +10,7 @@ import type { SoakProblem } from './soak.ts';
  * does not compile until it can be printed.
  */
 export type ReleaseEvent =
+  | { readonly type: 'images-pinned'; readonly env: string; readonly pinned: readonly PinnedImage[]; readonly asWritten: readonly UnpinnedImage[] }
   | { readonly type: 'release-created'; readonly release: string; readonly env: string; readonly gitSha: string; readonly status: ReleaseStatus }
   | { readonly type: 'smoke-retrying'; readonly job: string; readonly check: string; readonly attempt: number; readonly problem: string; readonly delayMs: number }
   | { readonly type: 'smoke-finished'; readonly result: SmokeResult }
@@ -29,6 +31,11 @@ type Formatter<T extends ReleaseEventType> = (event: Extract<ReleaseEvent, { typ
 
 /** One line per event for the plain and TTY reporters; `undefined` = not worth a line. */
 export const RELEASE_FORMATTERS: { readonly [T in ReleaseEventType]: Formatter<T> } = {
+  'images-pinned': (e, s) =>
+    [
+      ...e.pinned.map((p) => `Pinned ${p.reference} to ${p.digest.slice(0, 19)}… for ${e.env}`),
+      ...e.asWritten.filter((u) => u.why !== 'already pinned by digest').map((u) => s.dim(`${u.reference} runs as written in ${e.env}: ${u.why}`)),
+    ].join('\n') || undefined,
   'release-created': (e, s) => (e.status === 'failed' ? s.red : (t: string) => t)(`Recorded release ${e.release} (${e.gitSha.slice(0, 12)}) in ${e.env}: ${e.status}`),
   'smoke-retrying': (e, s) => s.dim(`[${e.job}] smoke "${e.check}" attempt ${e.attempt}: ${e.problem}; retrying in ${e.delayMs} ms`),
   'smoke-finished': (e, s) =>

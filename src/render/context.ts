@@ -10,8 +10,9 @@ export interface RenderContext {
   /** Release identifier (`drover.release`). */
   readonly release: string;
   /**
-   * Image pins by repository (`ghcr.io/acme/api` → `ghcr.io/acme/api:1.4.2@sha256:…`). A job's
-   * image whose repository appears here is replaced, so prod runs exactly what QA verified.
+   * Image pins, by reference as written (`ghcr.io/acme/api:1.4.2` → `ghcr.io/acme/api:1.4.2@sha256:…`,
+   * from the environment's registries) or by repository (`ghcr.io/acme/api` → the release's
+   * reference, so prod runs exactly what QA verified). The reference's own pin wins.
    */
   readonly images?: Readonly<Record<string, string>>;
 }

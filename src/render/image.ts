@@ -6,7 +6,13 @@ export function imageRepository(reference: string): string {
   return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
 }
 
-/** The pinned reference for `reference` when the release pins its repository, else `reference`. */
+/**
+ * The pinned form of `reference`: a pin for the reference itself (`api:1.4.2` → its digest, from
+ * the environment's registries), else one for its repository (prod: the release's references),
+ * else `reference` as written.
+ */
 export function pinImage(reference: string, pins: Readonly<Record<string, string>> | undefined): string {
-  return pins?.[imageRepository(reference)] ?? reference;
+  if (!pins) return reference;
+  const own = (key: string) => (Object.hasOwn(pins, key) ? pins[key] : undefined);
+  return own(reference) ?? own(imageRepository(reference)) ?? reference;
 }

@@ -22,6 +22,7 @@ import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
 import { assertCanConfirm, confirmed } from '../confirm.ts';
 import { releaseRole, setUpRelease } from '../deploy-release.ts';
+import { imagePinsFor } from '../image-pins.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
@@ -171,14 +172,18 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
     ...(control.sleep ? { sleep: control.sleep } : {}),
   });
   try {
+    // Before the lock and any registration: a tag the registry does not know stops the deploy here.
+    const deployingJobs = prepared.jobs.filter((j) => deployingIds.includes(j.spec.id));
+    const renderContext = { env, project: name, gitSha: release.gitSha, release: release.label };
+    const images = await imagePinsFor({ env, jobs: deployingJobs, context: renderContext, io, report, ...(release.images ? { releasePins: release.images } : {}), ...(control.signal ? { signal: control.signal } : {}) });
     if (env.promotion.confirm && !(await confirmed(io, values.yes ?? false, `Deploy ${release.prod ? `release ${release.label} (${release.gitSha.slice(0, 12)})` : `commit ${release.gitSha.slice(0, 12)}`} to ${env.name}?`))) {
       io.stderr.write(`Nothing was deployed to ${env.name}.\n`);
       return ExitCode.refused;
     }
-    const { jobs: rendered } = renderOutputs(prepared.jobs, { env, project: name, gitSha: release.gitSha, release: release.label, ...(release.images ? { images: release.images } : {}) });
+    const { jobs: rendered } = renderOutputs(prepared.jobs, { ...renderContext, ...(images ? { images } : {}) });
     let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
     if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
-    const secretJobs = prepared.jobs.filter((j) => deployingIds.includes(j.spec.id));
+    const secretJobs = deployingJobs;
     const deployingSpecs = jobs.map((j) => specs.get(j.id)!);
     const canaries = canaryPlans(deployingSpecs, env, control.analysis);
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
@@ -222,7 +227,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
           signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal,
           ...(secretsPreflight ? { secretsPreflight } : {}),
           ...(prometheus ? { prometheus } : {}),
-          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: deployingSpecs, nomad, consul, signal }) } : {}),
+          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: deployingSpecs, nomad, consul, signal, ...(images ? { images } : {}) }) } : {}),
         },
       );
       const exitCode = deployExitCode(results);

@@ -9,6 +9,7 @@ import { canonicalJson } from '../../render/canonical-json.ts';
 import { renderOutputs } from '../../render/outputs.ts';
 import { currentOperator } from '../../release/operator.ts';
 import { releaseRole, setUpRelease, type ReleaseSetup } from '../deploy-release.ts';
+import { imagePinsFor } from '../image-pins.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
@@ -96,7 +97,9 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
       : undefined;
     const gitSha = taken?.gitSha ?? localSha;
     const release = taken?.label ?? values.release ?? localSha.slice(0, 12);
-    const { jobs } = renderOutputs(selected, { env: prepared.env, project: session.owner.project, gitSha, release, ...(taken?.images ? { images: taken.images } : {}) }, prepared.jobs);
+    const context = { env: prepared.env, project: session.owner.project, gitSha, release };
+    const images = await imagePinsFor({ env: prepared.env, jobs: selected, context, io, report: session.report, ...(taken?.images ? { releasePins: taken.images } : {}) });
+    const { jobs } = renderOutputs(selected, { ...context, ...(images ? { images } : {}) }, prepared.jobs);
     const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
     const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
     await mkdir(dirname(out), { recursive: true });

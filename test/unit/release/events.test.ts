@@ -7,6 +7,10 @@ const failedSmoke = { job: 'www', check: 'home', via: 'fabio' as const, ok: fals
 
 describe('release event lines', () => {
   it.each<[ReleaseEvent, string]>([
+    [
+      { type: 'images-pinned', env: 'qa', pinned: [{ reference: 'ghcr.io/acme/api:1.4.2', digest: `sha256:${'ab'.repeat(32)}` }], asWritten: [{ reference: 'quay.io/x/y:1', why: "its registry is not in the environment's registries" }, { reference: `a/b:1@sha256:${'c'.repeat(64)}`, why: 'already pinned by digest' }] },
+      "Pinned ghcr.io/acme/api:1.4.2 to sha256:abababababab… for qa\nquay.io/x/y:1 runs as written in qa: its registry is not in the environment's registries",
+    ],
     [{ type: 'release-created', release: 'r-1', env: 'qa', gitSha: '0123456789abcdef', status: 'deployed' }, 'Recorded release r-1 (0123456789ab) in qa: deployed'],
     [{ type: 'smoke-retrying', job: 'www', check: 'home', attempt: 1, problem: 'status 404, expected 200', delayMs: 1000 }, '[www] smoke "home" attempt 1: status 404, expected 200; retrying in 1000 ms'],
     [{ type: 'smoke-finished', result: { ...failedSmoke, ok: true, problems: [], response: { status: 200, body: '', latencyMs: 12 } } }, '✔ [www] smoke "home" 200 in 12 ms'],
@@ -19,5 +23,9 @@ describe('release event lines', () => {
     [{ type: 'release-outcome-recorded', release: 'r-1', env: 'prod', status: 'succeeded' }, 'Recorded the prod outcome of r-1: succeeded'],
   ])('prints %j', (event, line) => {
     expect(formatReleaseEvent(event, plain)).toBe(line);
+  });
+
+  it('prints nothing for an images-pinned event with nothing to say', () => {
+    expect(formatReleaseEvent({ type: 'images-pinned', env: 'qa', pinned: [], asWritten: [{ reference: `a/b:1@sha256:${'c'.repeat(64)}`, why: 'already pinned by digest' }] }, plain)).toBeUndefined();
   });
 });
