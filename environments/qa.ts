@@ -10,6 +10,9 @@ export default defineEnvironment({
   prometheus: { address: 'http://prometheus.qa.example.internal:9090' },
   datacenters: ['qa1'],
   nodePool: 'default',
+  // To pin every image tag to its digest when qa deploys (recorded in the release, run by prod),
+  // list the registries drover may ask, e.g. registries: [{ host: 'ghcr.io' }]. The example images
+  // are not published anywhere, so the example project leaves it out.
   fabio: { domain: 'qa.example.internal', address: 'http://fabio.qa.example.internal:9999' },
   promotion: { canary: 'auto', confirm: false, soak: '2m', prune: true },
 });

@@ -48,6 +48,12 @@ latest verified one, rendered with exactly its image references; it refuses (exi
 that is not verified, older than promotion.maxReleaseAge, or whose jobs differ from jobs/ apart
 from environment values, and records its outcome on the release.
 
+Digests. In an environment with \`registries\` (environment file), every image tag on a listed
+registry is looked up first (Registry HTTP API v2; credentials from Docker's config.json,
+$DOCKER_CONFIG or ~/.docker) and deployed as tag@sha256:…, so a release records the exact image and
+prod runs it even if the tag is pushed again. A tag the registry does not have stops the deploy
+before the lock (exit 4), with every such image listed.
+
 Canaries. With promotion "progressive" (environment or job), healthy canaries get a growing share
 of their Fabio route (a \`route weight\` rule in Consul KV under fabio/config/, default 5 % → 25 % →
 50 %), each step judged by Prometheus queries (route 5xx ratio and p99 by default); then drover
@@ -77,12 +83,13 @@ DROVER_FABIO_ADDR (smoke checks), DROVER_PROMETHEUS_ADDR (canary analysis) and
 DROVER_RELEASES_CONSUL_HTTP_ADDR (prod: the Consul of the environment releases come from).
 Tokens only from NOMAD_TOKEN, CONSUL_HTTP_TOKEN, VAULT_TOKEN (read-only: the drover-deployer
 policy; required when a deployed job reads secrets), DROVER_RELEASES_CONSUL_HTTP_TOKEN and
-DROVER_PROMETHEUS_TOKEN, plus VAULT_NAMESPACE and the *_CACERT files.
+DROVER_PROMETHEUS_TOKEN, plus VAULT_NAMESPACE and the *_CACERT files; registry credentials only
+from Docker's config.json.
 Exit: 0 deployed (and, in qa, verified), 1 failed (rolled back or not, as reported; a failed smoke
 check, soak or canary analysis), 2 placement failure, 3 canaries awaiting promotion, 4 refused
 (lock held, changed since plan, foreign job, Vault not ready, release not deployable, not
-confirmed), 64 usage (--force without --reason, no --yes off a terminal), 65 invalid (including
-stale vault-policies/), 69 unreachable, 130 interrupted.
+confirmed, an image tag the registry does not have), 64 usage (--force without --reason, no --yes
+off a terminal), 65 invalid (including stale vault-policies/), 69 unreachable, 130 interrupted.
 `;
 
 const OPTIONS = {
