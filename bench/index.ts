@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: renders and validates 500 generated jobs (all rules, Nomad JSON and HCL for
  * each), and reports jobs per second and peak RSS; then deploys a 50-job dependency graph to a
- * real-speed sandbox (bench/rollout.ts). A script, not a timed test: machines are noisy, so read
+ * real-speed sandbox (bench/rollout.ts), and times progressive canaries failing on injected 5xx
+ * through a real Prometheus (bench/canary.ts). A script, not a timed test: machines are noisy, so read
  * the numbers as one measurement, not a guarantee. Exits 1 when any budget is missed.
  */
 import { performance } from 'node:perf_hooks';
@@ -40,4 +41,6 @@ console.log(`  budget      < ${BUDGET_MS} ms and < ${RSS_BUDGET_MB} MB: ${ok ? '
 // even when the render budget was missed, so one run reports both.
 const { runRolloutBenchmark } = await import('./rollout.ts');
 const rolloutOk = await runRolloutBenchmark();
-process.exitCode = ok && rolloutOk ? 0 : 1;
+const { runCanaryBenchmark } = await import('./canary.ts');
+const canaryOk = await runCanaryBenchmark();
+process.exitCode = ok && rolloutOk && canaryOk ? 0 : 1;
