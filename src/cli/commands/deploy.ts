@@ -23,6 +23,10 @@ import { createClusterClients, createPrometheusClientFromEnv, createVaultClientF
 import { assertCanConfirm, confirmed } from '../confirm.ts';
 import { releaseRole, setUpRelease } from '../deploy-release.ts';
 import { imagePinsFor } from '../image-pins.ts';
+import { withMetricsFile } from '../metrics-file.ts';
+import { createDeployMetrics } from '../../metrics/deploy-metrics.ts';
+import { Registry } from 'prom-client';
+import { resolve } from 'node:path';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
@@ -77,6 +81,10 @@ value and the threshold. The rule is deleted on every way out, Ctrl-C included.
                       (blocking queries only) or interval (1 s polling, for comparison)
   --parallelism N     jobs deployed at once (default 8)
   --git-sha SHA       commit recorded in job meta and the release (default: git HEAD)
+  --metrics-file PATH write what this deploy did as Prometheus metrics (exit code, duration, job
+                      outcomes and versions, release, verification, canaries) to PATH, replaced
+                      atomically on every way out: point it into node-exporter's textfile
+                      collector directory (a name ending in .prom)
 
 Addresses come from environments/<env>.ts, overridden by NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR,
 DROVER_FABIO_ADDR (smoke checks), DROVER_PROMETHEUS_ADDR (canary analysis) and
@@ -108,6 +116,7 @@ const OPTIONS = {
   reason: { type: 'string' },
   yes: { type: 'boolean' },
   soak: { type: 'string' },
+  'metrics-file': { type: 'string' },
 } as const;
 
 /** Lets tests (and the embedded sandbox) point the command at given addresses and abort it. */
@@ -131,8 +140,20 @@ export interface DeployControl {
   readonly onEvent?: (event: DeployEvent) => void;
 }
 
+const parseDeployArgs = (argv: readonly string[]) => parseCommandArgs('deploy', argv, OPTIONS);
+type DeployArgs = ReturnType<typeof parseDeployArgs>;
+
 export async function deployCommand(argv: readonly string[], io: CliIo, style: Style, control: DeployControl = {}): Promise<number> {
-  const { values, positionals } = parseCommandArgs('deploy', argv, OPTIONS);
+  const args = parseDeployArgs(argv);
+  const file = args.values['metrics-file'];
+  if (!file || args.values.help) return deployOnce(args, io, style, control);
+  const registry = new Registry();
+  const metrics = createDeployMetrics(registry, { env: args.positionals[0] ?? '', startedAtMs: Date.now() });
+  const observed: DeployControl = { ...control, onEvent: (event) => (metrics.observe(event), control.onEvent?.(event)) };
+  return withMetricsFile({ path: resolve(io.cwd, file), registry, metrics, io }, () => deployOnce(args, io, style, observed));
+}
+
+async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style: Style, control: DeployControl): Promise<number> {
   if (values.help) return io.stdout.write(DEPLOY_HELP), ExitCode.ok;
   const output = values.output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
   if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
