@@ -211,15 +211,14 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     const { jobs: rendered } = renderOutputs(prepared.jobs, { ...renderContext, ...(images ? { images } : {}) });
     let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
     if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
-    const secretJobs = deployingJobs;
     const deployingSpecs = jobs.map((j) => specs.get(j.id)!);
     const canaries = canaryPlans(deployingSpecs, env, control.analysis);
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
-    const vault = readsSecrets(secretJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
+    const vault = readsSecrets(deployingJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
     const prometheus = canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
     const secretsPreflight = vault
       ? async (signal: AbortSignal) => {
-          const warnings = await assertVaultReady({ ...vault, env, jobs: secretJobs, root: project.root, signal }, 'nothing was deployed');
+          const warnings = await assertVaultReady({ ...vault, env, jobs: deployingJobs, root: project.root, signal }, 'nothing was deployed');
           io.stderr.write(formatDiagnostics(warnings, style));
         }
       : undefined;

@@ -7,7 +7,7 @@ const ID = 'env/address';
 const ADDRESSES = ['nomad', 'consul', 'vault', 'prometheus'] as const;
 
 /** Why `value` is not a usable API base URL; never quotes the value (it may hold credentials). */
-function addressProblem(value: unknown): string | undefined {
+export function addressProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'is not a URL';
   let url: URL;
   try {

@@ -1,25 +1,19 @@
 import type { Diagnostic } from '../diagnostic.ts';
 import { problem } from '../rule.ts';
 import { field, show } from './lib/index.ts';
+import { addressProblem } from './env-address.ts';
 import type { EnvironmentRule } from './lib/environment-rule.ts';
 
 const ID = 'env/registries';
 /** A host as image references write it: DNS name or IPv4, optional port (`localhost:5000`). */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
 
-/** Why `value` is not a registry API base URL; never quotes it (it may hold credentials). */
-function addressProblem(value: unknown): string | undefined {
+/** Why `value` is not a registry API base URL: `env/address`'s reasons, plus a path (drover adds /v2/). */
+function registryAddressProblem(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    return 'is not a URL';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `uses ${url.protocol.slice(0, -1)}, not http or https`;
-  if (url.username || url.password) return 'contains credentials';
-  if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') return 'has a path, query or fragment (give the base URL; drover adds /v2/)';
-  return undefined;
+  const reason = addressProblem(value);
+  if (reason) return reason;
+  return new URL(value as string).pathname.replace(/\/+$/, '') === '' ? undefined : 'has a path (give the base URL; drover adds /v2/)';
 }
 
 /**
@@ -43,7 +37,7 @@ export const envRegistriesRule: EnvironmentRule = {
       const out: Diagnostic[] = [];
       if (seen.has(host)) out.push(problem(ID, { file, path: `${path}.host` }, `Registry ${host} is listed twice`, 'Keep one entry per host.'));
       seen.add(host);
-      const reason = addressProblem(field(entry, 'address'));
+      const reason = registryAddressProblem(field(entry, 'address'));
       if (reason) {
         const hint = reason === 'contains credentials'
           ? 'Remove the user and password; drover reads registry credentials from Docker\'s config.json ($DOCKER_CONFIG), never from environment files.'
