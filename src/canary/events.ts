@@ -4,6 +4,7 @@
  * be `NaN` (a measurement of 0/0) serialize as `null` in NDJSON.
  */
 import type { Verdict } from './analysis.ts';
+import type { GateScope } from './gates.ts';
 
 /** Events of `runProgressiveCanary`, in the order they can happen. */
 export type CanaryEvent =
@@ -14,9 +15,15 @@ export type CanaryEvent =
       readonly job: string;
       readonly step: number;
       readonly metric: string;
+      /** `canary-vs-stable`: the canary's own instances against the stable ones; `custom`: a job's query. */
+      readonly scope: GateScope;
+      /** Range of the queries: the time spent at the step so far. */
+      readonly windowSeconds: number;
       readonly value: number | null;
       readonly thresholdMax: number;
       readonly verdict: Verdict;
+      /** What was compared with what, e.g. `canary 12 % (6 of 50) vs stable 0 % (0 of 400); bound 5 %`. */
+      readonly detail: string;
     }
   | { readonly type: 'canary-step-passed'; readonly job: string; readonly step: number; readonly weight: number }
   | {

@@ -8,7 +8,7 @@ export const CANARY_FORMATTERS: { readonly [T in CanaryEventType]: Formatter<T> 
   'canary-started': (e) => `[${e.job}] progressive canary of deployment ${e.deploymentId.slice(0, 8)}: traffic ${e.steps.map(percent).join(' → ')} (rule ${e.key})`,
   'canary-weight-set': (e) => `[${e.job}] step ${e.step}/${e.of}: ${percent(e.weight)} of the route's traffic to the canaries`,
   'canary-measured': (e, s) => {
-    const line = `[${e.job}] step ${e.step} ${e.metric} = ${e.value === null || Number.isNaN(e.value) ? 'no data' : round(e.value)} (max ${e.thresholdMax}): ${e.verdict}`;
+    const line = `[${e.job}] step ${e.step} ${e.metric} over ${e.windowSeconds}s (${e.scope}): ${e.detail}: ${e.verdict}`;
     return e.verdict === 'ok' ? s.dim(line) : s.yellow(line);
   },
   'canary-step-passed': (e, s) => s.green(`[${e.job}] step ${e.step} passed at ${percent(e.weight)}`),
@@ -27,8 +27,4 @@ export function formatCanaryEvent(event: CanaryEvent, style: Style): string | un
 
 function percent(weight: number): string {
   return `${Number((weight * 100).toFixed(2))} %`;
-}
-
-function round(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
 }

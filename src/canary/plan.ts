@@ -8,7 +8,8 @@ import type { GroupSpec, JobSpec } from '../model/job.ts';
 import type { CanaryAnalysisOverrides, UpdatePolicy } from '../model/policies.ts';
 import type { ServiceSpec } from '../model/service.ts';
 import { routeSource } from '../render/fabio-tags.ts';
-import { defaultCanaryMetrics, type AnalysisSpec } from './analysis.ts';
+import type { AnalysisSpec } from './analysis.ts';
+import type { Gate } from './gates.ts';
 
 /** What `runProgressiveCanary` needs for one job, minus the clients. */
 export interface ProgressiveCanaryPlan {
@@ -74,18 +75,24 @@ export function analysisSettings(env: Partial<CanaryAnalysisSettings> | undefine
   return { ...DEFAULT_CANARY_ANALYSIS, ...env, ...own };
 }
 
-/** The `AnalysisSpec` of `runAnalysis`: the job's own gates, else the route's default ones. */
+/** The `AnalysisSpec` of `runAnalysis`: the job's own gates, else the default ones judging the canary against the stable instances. */
 export function analysisSpec(service: string, settings: CanaryAnalysisSettings, overrides: CanaryAnalysisOverrides = {}): AnalysisSpec {
-  const metrics = overrides.metrics?.length
-    ? overrides.metrics.map((m) => ({ name: m.name, query: m.query, thresholdMax: m.max }))
-    : defaultCanaryMetrics(service, { window: promDuration(settings.window), maxErrorRatio: settings.maxErrorRatio, maxP99Seconds: nanos(settings.maxP99Latency) / 1e9 });
-  return { intervalMs: Math.round(nanos(settings.interval) / 1e6), count: settings.count, failureLimit: settings.failureLimit, inconclusiveLimit: 1, metrics };
+  const gates: Gate[] = overrides.metrics?.length ? overrides.metrics.map((m) => ({ kind: 'custom', name: m.name, query: m.query, thresholdMax: m.max })) : defaultGates(service, settings);
+  return {
+    intervalMs: Math.round(nanos(settings.interval) / 1e6),
+    count: settings.count,
+    failureLimit: settings.failureLimit,
+    ...(settings.window === undefined ? {} : { maxWindowMs: Math.round(nanos(settings.window) / 1e6) }),
+    gates,
+  };
 }
 
-/** A Go-style duration as a PromQL range (`1m30s` → `90s`); whole milliseconds at least. */
-export function promDuration(duration: string): string {
-  const ms = Math.round(nanos(duration) / 1e6);
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+/** The default gates: the canary's own 5xx ratio and its p99 through Fabio, each against the stable instances. */
+export function defaultGates(service: string, settings: Pick<CanaryAnalysisSettings, 'maxErrorRatio' | 'maxP99Latency' | 'confidence'>): Gate[] {
+  return [
+    { kind: 'error-ratio', name: 'error-ratio', service, maxExcess: settings.maxErrorRatio, confidence: settings.confidence },
+    { kind: 'latency', name: 'p99-latency', service, maxP99Seconds: nanos(settings.maxP99Latency) / 1e9 },
+  ];
 }
 
 function nanos(duration: string): number {

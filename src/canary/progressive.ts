@@ -4,15 +4,19 @@
  * route to them through a Fabio weight rule, measures, and then promotes or fails the deployment
  * (auto_revert rolls back). The weight rule is deleted on every way out, an abort included.
  *
- * Order on the way out: Nomad is told first (promote or fail), then the rule is deleted. Deleting
- * first would hand the canaries an even share of the traffic (Fabio's default without a weight)
- * until Nomad acted; after a promote the canaries lose the `canary` tag and the rule matches
- * nothing, and after a fail they are stopped, so the delete is the last, harmless step.
+ * Order on the way out. Failing: Nomad is told first, then the rule is deleted (deleting first
+ * would hand the failing canaries an even share of the traffic, Fabio's default without a weight,
+ * until Nomad stopped them). Promoting: the rule is deleted first, then Nomad promotes. A promote
+ * takes the `canary` tag off the instances, after which Fabio finds no target for the rule and
+ * logs `weight command … no target match` on every table rebuild until the key goes; deleting
+ * first leaves the passed canaries an even share for the moment before the promote, which the
+ * analysis has just judged safe at a larger share.
  */
 import type { ConsulClient } from '../clients/consul/index.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import { runAnalysis, type AnalysisSpec, type StepDecision } from './analysis.ts';
+import { canaryTargetsResolver } from './targets.ts';
 import type { CanaryEvent, CanaryOutcome } from './events.ts';
 import { canaryRuleKey, removeWeightRule, renderWeightRule, writeWeightRule } from './fabio-weights.ts';
 
@@ -22,11 +26,13 @@ export const DEFAULT_CANARY_STEPS: readonly number[] = [0.05, 0.25, 0.5];
 /** Options of {@link runProgressiveCanary}. */
 export interface ProgressiveCanaryOptions {
   readonly nomad: Pick<NomadClient, 'deployments'>;
-  readonly consul: Pick<ConsulClient, 'kv'>;
+  readonly consul: Pick<ConsulClient, 'kv' | 'catalog'>;
   readonly prometheus: Pick<PrometheusClient, 'query'>;
   readonly env: string;
   /** Nomad job ID. */
   readonly job: string;
+  /** Task group whose canaries are weighted (its `PlacedCanaries` name the canary instances). */
+  readonly group: string;
   /** Consul service name of the routed service (Fabio's `service` label and route service). */
   readonly service: string;
   /** Route source as in its urlprefix tag, e.g. `/api` or `shop.example.com/api`. */
@@ -46,8 +52,8 @@ export interface ProgressiveCanaryOptions {
 }
 
 type Failed = Extract<StepDecision, { type: 'fail' }>;
-/** An outcome before the rule's deletion is known. */
-type Body = CanaryOutcome extends infer O ? (O extends unknown ? Omit<O, 'ruleRemoved'> : never) : never;
+/** How the steps ended, before the rule is deleted: every step passed, or a failed outcome. */
+type Body = { readonly status: 'passed' } | Omit<Extract<CanaryOutcome, { status: 'failed' }>, 'ruleRemoved'>;
 
 /**
  * Runs the canary to promotion or failure. Resolves with the outcome (a failed analysis is an
@@ -55,9 +61,9 @@ type Body = CanaryOutcome extends infer O ? (O extends unknown ? Omit<O, 'ruleRe
  * Nomad or Consul call that failed — in every case after deleting the weight rule.
  *
  * @example
- * const outcome = await runProgressiveCanary({ nomad, consul, prometheus, env: 'prod', job: 'api', service: 'api',
- *   routeSource: '/api', deploymentId, analysis: defaultAnalysisSpec('api'), report, signal });
- * // outcome.status === 'failed': outcome.reason is e.g. "error-ratio = 0.31 > max 0.05", outcome.query the PromQL
+ * const outcome = await runProgressiveCanary({ nomad, consul, prometheus, env: 'prod', job: 'api', group: 'api',
+ *   service: 'api', routeSource: '/api', deploymentId, analysis, report, signal });
+ * // outcome.status === 'failed': outcome.reason says what the canary did against the stable instances
  */
 export async function runProgressiveCanary(options: ProgressiveCanaryOptions): Promise<CanaryOutcome> {
   const steps = checkSteps(options.steps ?? DEFAULT_CANARY_STEPS);
@@ -66,19 +72,27 @@ export async function runProgressiveCanary(options: ProgressiveCanaryOptions): P
   // Render every rule before touching anything, so a bad service or route fails with nothing written.
   const rules = steps.map((weight) => renderWeightRule({ service: options.service, routeSource: options.routeSource, weight }));
   options.report({ type: 'canary-started', env: options.env, job: options.job, deploymentId: options.deploymentId, steps, key });
-  let body: Body;
-  let ruleRemoved: boolean;
+  let ruleRemoved = false;
   try {
-    body = await walkSteps(options, steps, rules);
-  } finally {
+    const body = await walkSteps(options, steps, rules);
+    if (body.status === 'passed') {
+      ruleRemoved = await removeRule(options, key);
+      await options.nomad.deployments.promote(options.deploymentId, { all: true }, { signal: options.signal });
+      options.report({ type: 'canary-promoted', job: options.job, deploymentId: options.deploymentId });
+      return { status: 'promoted', deploymentId: options.deploymentId, weights: steps, ruleRemoved };
+    }
     ruleRemoved = await removeRule(options, key);
+    return { ...body, ruleRemoved };
+  } catch (error) {
+    if (!ruleRemoved) await removeRule(options, key);
+    throw error;
   }
-  return { ...body, ruleRemoved };
 }
 
 async function walkSteps(options: ProgressiveCanaryOptions, steps: readonly number[], rules: readonly string[]): Promise<Body> {
   const { job, signal } = options;
   const target = { env: options.env, job };
+  const targets = canaryTargetsResolver({ nomad: options.nomad, consul: options.consul, deploymentId: options.deploymentId, group: options.group, service: options.service });
   for (const [i, weight] of steps.entries()) {
     const step = i + 1;
     const key = await writeWeightRule(options.consul, target, rules[i]!, { signal });
@@ -86,16 +100,16 @@ async function walkSteps(options: ProgressiveCanaryOptions, steps: readonly numb
     const decision = await runAnalysis({
       prometheus: options.prometheus,
       spec: options.analysis,
+      service: options.service,
+      targets,
       signal,
       ...(options.now ? { now: options.now } : {}),
-      onMeasurement: (m) => options.report({ type: 'canary-measured', job, step, metric: m.metric, value: m.value, thresholdMax: m.thresholdMax, verdict: m.verdict }),
+      onMeasurement: (m) => options.report({ type: 'canary-measured', job, step, metric: m.metric, scope: m.scope, windowSeconds: m.windowSeconds, value: m.value, thresholdMax: m.thresholdMax, verdict: m.verdict, detail: m.detail }),
     });
     if (decision.type === 'fail') return failDeployment(options, step, weight, decision);
     options.report({ type: 'canary-step-passed', job, step, weight });
   }
-  await options.nomad.deployments.promote(options.deploymentId, { all: true }, { signal });
-  options.report({ type: 'canary-promoted', job, deploymentId: options.deploymentId });
-  return { status: 'promoted', deploymentId: options.deploymentId, weights: steps };
+  return { status: 'passed' };
 }
 
 async function failDeployment(options: ProgressiveCanaryOptions, step: number, weight: number, decision: Failed): Promise<Body> {

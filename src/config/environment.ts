@@ -19,24 +19,31 @@ export type EnvironmentName = [keyof EnvironmentNames] extends [never] ? string 
 export type CanaryPromotion = 'auto' | 'manual' | 'progressive';
 
 /**
- * How a progressive canary is stepped and judged. The default gates are the route's 5xx ratio and
- * p99 latency from Fabio's metrics; a job may replace them with its own PromQL.
+ * How a progressive canary is stepped and judged. The default gates judge the canary itself: its
+ * instances' own 5xx ratio (the app's `http_requests_total{code}`) against the stable instances',
+ * and its p99 through Fabio (`fabio_route_bucket{target}`) against theirs. A job may replace them
+ * with its own PromQL.
  */
 export interface CanaryAnalysisSettings {
   /** Shares of the route's traffic sent to the canaries, increasing, each in (0, 1]. @default [0.05, 0.25, 0.5] */
   readonly steps: readonly number[];
-  /** Pause before each measurement. @default "30s" */
+  /** Pause before each measurement; at least 2 × Prometheus's scrape interval. @default "30s" */
   readonly interval: Duration;
-  /** Measurements per metric and step: a step lasts `interval × count`. @default 4 */
+  /** Measurements per gate and step: a step lasts `interval × count` (up to twice that while evidence is missing). @default 4 */
   readonly count: number;
-  /** Failing measurements tolerated per metric and step; one more fails the canary. @default 0 */
+  /** Failing measurements tolerated per gate and step; one more fails the canary. @default 0 */
   readonly failureLimit: number;
-  /** Highest acceptable share of 5xx answers on the route (default gate). @default 0.05 */
+  /** How far the canary's 5xx ratio may exceed the stable instances' (default gate). @default 0.05 */
   readonly maxErrorRatio: number;
-  /** Highest acceptable p99 latency of the route (default gate). @default "500ms" */
+  /** Highest acceptable p99 latency of the canary through Fabio, unless the stable p99 is higher (default gate). @default "500ms" */
   readonly maxP99Latency: Duration;
-  /** Range of PromQL `rate()` in the default gates; at least 4 × Prometheus's scrape interval. @default "1m" */
-  readonly window: Duration;
+  /** One-sided confidence a verdict needs: below it a measurement is "not enough requests to tell". @default 0.9 */
+  readonly confidence: number;
+  /**
+   * Longest query range. The range is the time spent at the step so far, never older traffic;
+   * this only shortens it. @default the whole time at the step
+   */
+  readonly window?: Duration;
 }
 
 /** drover's defaults for {@link CanaryAnalysisSettings}. */
@@ -47,8 +54,16 @@ export const DEFAULT_CANARY_ANALYSIS: CanaryAnalysisSettings = {
   failureLimit: 0,
   maxErrorRatio: 0.05,
   maxP99Latency: '500ms',
-  window: '1m',
+  confidence: 0.9,
 };
+
+/** Where drover finds Prometheus, and how often it scrapes (canary steps must see at least two scrapes). */
+export interface PrometheusTarget {
+  /** Base URL, e.g. `http://prometheus.qa.internal:9090`. */
+  readonly address: string;
+  /** Its `scrape_interval` for the apps and Fabio. @default "15s" */
+  readonly scrapeInterval?: Duration;
+}
 
 /** Where drover finds Nomad. Tokens are never configured here; they come from `NOMAD_TOKEN`. */
 export interface NomadTarget {
@@ -147,7 +162,7 @@ export interface EnvironmentDefinition {
   readonly consul: ConsulTarget;
   readonly vault: VaultTarget;
   /** Prometheus used for canary analysis and dashboards. */
-  readonly prometheus?: { readonly address: string };
+  readonly prometheus?: PrometheusTarget;
   /** Nomad datacenters jobs may run in. @default ["*"] */
   readonly datacenters: readonly string[];
   /** @default "default" @see https://developer.hashicorp.com/nomad/docs/concepts/node-pools */

@@ -35,6 +35,12 @@ export interface DeployOptions {
   readonly allJobIds?: readonly string[];
   readonly adopt?: boolean;
   readonly waitLock?: boolean;
+  /**
+   * Stop each job at healthy canaries (exit 3) instead of promoting them. A job waiting there
+   * counts as deployed for the jobs that depend on it: they are registered too (and stop at their
+   * own canaries), so the run ends with every job deployed or waiting and `drover promote`
+   * finishes them all. The jobs must be rendered with `holdCanaries`.
+   */
   readonly stopAtCanary?: boolean;
   /** Promote healthy canaries (environment policy `auto`). */
   readonly promote?: boolean;
@@ -169,6 +175,7 @@ function progressiveRunner(jobId: string, options: DeployOptions, deps: DeployDe
       prometheus,
       env: options.env,
       job: jobId,
+      group: plan.group,
       service: plan.service,
       routeSource: plan.routeSource,
       deploymentId,
@@ -205,7 +212,7 @@ async function register(item: DeployJob, enforceIndex: number, options: DeployOp
 async function runGraph(options: DeployOptions, run: (job: DeployJob) => Promise<JobOutcome>, report: Report): Promise<JobResult[]> {
   const limit = createLimit(options.parallelism ?? 8);
   const outcomes = new Map<string, Promise<JobOutcome>>();
-  const ok = (o: JobOutcome) => o.status === 'succeeded' || o.status === 'unchanged';
+  const ok = (o: JobOutcome) => o.status === 'succeeded' || o.status === 'unchanged' || (options.stopAtCanary === true && o.status === 'awaiting-promotion');
   const start = (job: DeployJob): Promise<JobOutcome> => {
     const existing = outcomes.get(job.id);
     if (existing) return existing;

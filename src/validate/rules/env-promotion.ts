@@ -21,7 +21,9 @@ export const envPromotionRule: EnvironmentRule = {
     if (promotion.canary === 'progressive' && typeof field(field(env, 'prometheus'), 'address') !== 'string') {
       found.push(problem(ID, { file, path: 'prometheus.address' }, `promotion.canary is "progressive" but environment ${show(env.name)} has no prometheus.address`, 'Set prometheus: { address: "http://prometheus.<env>.internal:9090" }: progressive canaries are judged by its queries.'));
     }
-    found.push(...canaryAnalysisProblems(ID, { file, path: 'promotion.analysis' }, promotion.analysis, { metrics: false }));
+    const scrapeInterval = field(field(env, 'prometheus'), 'scrapeInterval');
+    found.push(...durationProblems(ID, { file, path: 'prometheus' }, field(env, 'prometheus'), [['scrapeInterval', false]]));
+    found.push(...canaryAnalysisProblems(ID, { file, path: 'promotion.analysis' }, promotion.analysis, { metrics: false, scrapeInterval }));
     for (const key of ['confirm', 'prune'] as const) {
       if (typeof promotion[key] !== 'boolean') found.push(problem(ID, { file, path: `promotion.${key}` }, `promotion.${key} ${show(promotion[key])} is not true or false`, `Set ${key} to true or false.`));
     }

@@ -18,8 +18,9 @@ export const updateProgressiveCanaryRule: Rule = {
   id: ID,
   description: 'Progressive canaries need a routed service that routes canaries, a Prometheus, and sane analysis settings.',
   check({ jobs, env }) {
+    const under = { metrics: true, scrapeInterval: field(field(env, 'prometheus'), 'scrapeInterval'), under: field(field(env, 'promotion'), 'analysis') };
     const settings = updatePoliciesOf(jobs).flatMap(({ file, policy, path }) =>
-      isRecord(policy) && policy.strategy === 'canary' ? canaryAnalysisProblems(ID, { file, path: at(path, 'analysis') }, (policy as { analysis?: unknown }).analysis, { metrics: true }) : [],
+      isRecord(policy) && policy.strategy === 'canary' ? canaryAnalysisProblems(ID, { file, path: at(path, 'analysis') }, (policy as { analysis?: unknown }).analysis, under) : [],
     );
     const environment = env as unknown as Environment;
     if (!isRecord(field(env, 'promotion'))) return settings;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analysisSettings, analysisSpec, canaryPromotionOf, progressiveCanaryPlan, promDuration, weightedService } from '../../../src/canary/plan.ts';
+import { analysisSettings, analysisSpec, canaryPromotionOf, progressiveCanaryPlan, weightedService } from '../../../src/canary/plan.ts';
 import { DEFAULT_CANARY_ANALYSIS } from '../../../src/config/environment.ts';
 import { aGroup, anEnvironment, aService, aServiceJob } from '../validate/builders.ts';
 
@@ -31,9 +31,13 @@ describe('progressiveCanaryPlan', () => {
     const job = aServiceJob({ update: { strategy: 'canary' }, groups: [aGroup({ name: 'web', services: [routed] })] });
     const plan = progressiveCanaryPlan(job, progressiveEnv)!;
     expect(plan).toMatchObject({ group: 'web', service: 'api', routeSource: '/api', steps: [0.05, 0.25, 0.5] });
-    expect(plan.analysis).toMatchObject({ intervalMs: 30_000, count: 4, failureLimit: 0, inconclusiveLimit: 1 });
-    expect(plan.analysis.metrics.map((m) => [m.name, m.thresholdMax])).toEqual([['error-ratio', 0.05], ['p99-latency', 0.5]]);
-    expect(plan.analysis.metrics[0]!.query).toContain('fabio_http_status_count{service="api",code=~"5.."}[60s]');
+    expect(plan.analysis).toEqual({
+      intervalMs: 30_000, count: 4, failureLimit: 0,
+      gates: [
+        { kind: 'error-ratio', name: 'error-ratio', service: 'api', maxExcess: 0.05, confidence: 0.9 },
+        { kind: 'latency', name: 'p99-latency', service: 'api', maxP99Seconds: 0.5 },
+      ],
+    });
   });
 
   it('applies the job overrides over the environment, and the job metrics instead of the defaults', () => {
@@ -41,7 +45,7 @@ describe('progressiveCanaryPlan', () => {
     const update = { strategy: 'canary', analysis: { steps: [0.1, 1], count: 3, metrics: [{ name: 'orders', query: 'sum(rate(orders_failed[5m]))', max: 2 }] } };
     const plan = progressiveCanaryPlan(aServiceJob({ update, groups: [aGroup({ services: [routed] })] }), env)!;
     expect(plan.steps).toEqual([0.1, 1]);
-    expect(plan.analysis).toEqual({ intervalMs: 10_000, count: 3, failureLimit: 0, inconclusiveLimit: 1, metrics: [{ name: 'orders', query: 'sum(rate(orders_failed[5m]))', thresholdMax: 2 }] });
+    expect(plan.analysis).toEqual({ intervalMs: 10_000, count: 3, failureLimit: 0, gates: [{ kind: 'custom', name: 'orders', query: 'sum(rate(orders_failed[5m]))', thresholdMax: 2 }] });
   });
 
   it('is undefined for auto or manual canaries and for progressive groups without a route', () => {
@@ -57,11 +61,10 @@ describe('analysis settings', () => {
     expect(analysisSettings({ count: 2 }, { count: 5, window: '2m' })).toEqual({ ...DEFAULT_CANARY_ANALYSIS, count: 5, window: '2m' });
   });
 
-  it('turns durations into PromQL ranges and seconds', () => {
-    expect(promDuration('1m30s')).toBe('90s');
-    expect(promDuration('1500ms')).toBe('1500ms');
-    const spec = analysisSpec('api', { ...DEFAULT_CANARY_ANALYSIS, maxP99Latency: '250ms', window: '2m' });
-    expect(spec.metrics[1]).toMatchObject({ name: 'p99-latency', thresholdMax: 0.25 });
-    expect(spec.metrics[1]!.query).toContain('[120s]');
+  it('turns durations into milliseconds and seconds, and a window into a cap on the step window', () => {
+    const spec = analysisSpec('api', { ...DEFAULT_CANARY_ANALYSIS, interval: '1m30s', maxP99Latency: '250ms', window: '2m' });
+    expect(spec).toMatchObject({ intervalMs: 90_000, maxWindowMs: 120_000 });
+    expect(spec.gates[1]).toEqual({ kind: 'latency', name: 'p99-latency', service: 'api', maxP99Seconds: 0.25 });
+    expect(analysisSpec('api', DEFAULT_CANARY_ANALYSIS)).not.toHaveProperty('maxWindowMs');
   });
 });

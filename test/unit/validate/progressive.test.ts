@@ -51,4 +51,38 @@ describe('env/promotion with progressive canaries', () => {
   it('rejects job-only settings and bad values in promotion.analysis', () => {
     expect(check('promotion.analysis', { steps: [], metrics: [] }).map((d) => d.path).sort()).toEqual(['promotion.analysis.metrics', 'promotion.analysis.steps']);
   });
+
+  it('rejects a confidence outside [0.5, 1)', () => {
+    expect(check('promotion.analysis', { confidence: 1 }).map((d) => d.path)).toEqual(['promotion.analysis.confidence']);
+    expect(check('promotion.analysis', { confidence: 0.95 })).toEqual([]);
+  });
+});
+
+describe('step windows against the scrape interval', () => {
+  const FILE = 'environments/prod.ts';
+  const problems = (analysis: unknown, scrapeInterval?: string) => {
+    const env = anEnvironmentWith('promotion.analysis', analysis) as unknown as Record<string, unknown>;
+    const prometheus = { address: 'http://prometheus:9090', ...(scrapeInterval ? { scrapeInterval } : {}) };
+    return validateEnvironment({ ...env, prometheus } as never, FILE).filter((d) => d.rule === 'env/promotion');
+  };
+
+  it('rejects an interval in which the first measurement of a step sees fewer than two scrapes', () => {
+    const [found] = problems({ interval: '20s' });
+    expect(found).toMatchObject({ location: { file: FILE, path: 'promotion.analysis.interval' }, message: 'interval "20s" is shorter than two scrapes (15s each): the first measurement of a step would see at most one sample' });
+    expect(found?.hint).toContain('at least 30s');
+    expect(problems({ interval: '2s' }, '1s')).toEqual([]);
+  });
+
+  it('rejects a window shorter than two scrapes or longer than the step', () => {
+    expect(where(problems({ window: '10s' })).map((d) => d.path)).toEqual(['promotion.analysis.window']);
+    const [tooLong] = problems({ interval: '30s', count: 2, window: '2m' });
+    expect(tooLong?.message).toBe('window "2m" is longer than a step (2 × 30s): it could never be filled with traffic of the step');
+    expect(problems({ window: '1m' })).toEqual([]);
+  });
+
+  it('checks a job\'s settings on top of the environment\'s', () => {
+    const env = anEnvironment({ prometheus: { address: 'http://prometheus:9090', scrapeInterval: '5s' }, promotion: { canary: 'progressive', analysis: { interval: '10s', count: 2 } } });
+    const found = where(run(updateProgressiveCanaryRule, aServiceJob({ update: progressive({ window: '30s' }), groups: [aGroup({ services: [routed] })] }), { env }));
+    expect(found).toEqual([error(RULE, 'update.analysis.window')]);
+  });
 });
