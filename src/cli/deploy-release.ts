@@ -147,7 +147,7 @@ function sourceSetup(input: ReleaseSetupInput): ReleaseSetup {
 
 /** Prod: QA's latest verified release (or `--release`), through the gate, pinned to QA's images. */
 async function targetSetup(input: ReleaseSetupInput, source: Environment): Promise<ReleaseSetup> {
-  const consul = sourceConsul(input, source);
+  const consul = sourceConsul(input.io, source, input.releasesConsul);
   try {
     const store = createReleaseStore(consul, { env: source.name, localDir: localReleaseDir(input.project.root) });
     const prod = await loadReleaseForProd({
@@ -188,10 +188,10 @@ async function targetSetup(input: ReleaseSetupInput, source: Environment): Promi
  * `DROVER_RELEASES_CONSUL_HTTP_ADDR`, else the source environment file's; its token only from
  * `DROVER_RELEASES_CONSUL_HTTP_TOKEN` (prod's CONSUL_HTTP_TOKEN is for prod's Consul).
  */
-function sourceConsul(input: ReleaseSetupInput, source: Environment): ConsulClient {
-  const env = input.io.env;
+export function sourceConsul(io: CliIo, source: Environment, releasesConsul?: string): ConsulClient {
+  const env = io.env;
   return createConsulClient({
-    address: input.releasesConsul ?? (env.DROVER_RELEASES_CONSUL_HTTP_ADDR || source.consul.address),
+    address: releasesConsul ?? (env.DROVER_RELEASES_CONSUL_HTTP_ADDR || source.consul.address),
     ...(env.DROVER_RELEASES_CONSUL_HTTP_TOKEN ? { token: env.DROVER_RELEASES_CONSUL_HTTP_TOKEN } : {}),
     ...(env.DROVER_RELEASES_CONSUL_CACERT ? { caCert: readFileSync(env.DROVER_RELEASES_CONSUL_CACERT) } : {}),
   });

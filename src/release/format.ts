@@ -9,13 +9,14 @@ export function formatReleaseTable(releases: readonly Release[], envs: { readonl
   const targets = [...new Set([...envs.targets, ...releases.flatMap((r) => Object.keys(r.promotions))])].sort();
   const header = ['ID', 'SHA', 'STATUS', 'CREATED', 'BY', envs.source.toUpperCase(), ...targets.map((t) => t.toUpperCase())];
   const rows = releases.map((r) => [r.id, r.gitSha.slice(0, 12), r.status, minute(r.createdAt), r.createdBy, sourceSummary(r), ...targets.map((t) => promotionSummary(r.promotions[t]))]);
-  const colour = (status: string, text: string) => (status === 'verified' ? style.green(text) : status === 'failed' ? style.red(text) : text);
+  const colour = (status: string, text: string) => (status === 'verified' ? style.green(text) : status === 'failed' ? style.red(text) : status === 'awaiting-promotion' ? style.yellow(text) : text);
   return table([header, ...rows], (row, line) => (row === 0 ? line : colour(rows[row - 1]![2]!, line)));
 }
 
 /** Everything about one release, sectioned: summary, jobs, smoke checks, soak, promotions. */
 export function formatReleaseDetail(release: Release, style: Style): string {
-  const status = release.status === 'verified' ? style.green(release.status) : release.status === 'failed' ? style.red(release.status) : release.status;
+  const status =
+    release.status === 'verified' ? style.green(release.status) : release.status === 'failed' ? style.red(release.status) : release.status === 'awaiting-promotion' ? style.yellow(release.status) : release.status;
   const lines = [
     `Release ${style.bold(release.id)}  ${status}`,
     `  commit   ${release.gitSha}`,
@@ -23,6 +24,8 @@ export function formatReleaseDetail(release: Release, style: Style): string {
     `  created  ${release.createdAt} by ${release.createdBy} in ${release.sourceEnv}`,
   ];
   if (release.failure) lines.push(`  failure  ${release.failure}`);
+  if (release.status === 'awaiting-promotion') lines.push(style.yellow(`  waiting  for promotion in ${release.sourceEnv}: run \`drover promote ${release.sourceEnv}\`, which then verifies the release`));
+  if (release.promoted) lines.push(`  promoted ${release.promoted.at} by ${release.promoted.by}`);
   lines.push('', 'Jobs');
   const jobs = Object.values(release.jobs);
   lines.push(
@@ -37,7 +40,7 @@ export function formatReleaseDetail(release: Release, style: Style): string {
   for (const job of jobs.filter((j) => j.maskedPaths.length)) lines.push(style.dim(`  ${job.id} varies by environment in: ${job.maskedPaths.join(', ')}`));
   lines.push(...verificationLines(release, style));
   const promotions = Object.entries(release.promotions);
-  if (promotions.length) lines.push('', 'Promotions', ...promotions.map(([env, p]) => `  ${env}  ${promotionLine(p)}`));
+  if (promotions.length) lines.push('', 'Promotions', ...promotions.map(([env, p]) => `  ${env}  ${promotionLine(env, p)}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -66,10 +69,12 @@ function promotionSummary(outcome: PromotionOutcome | undefined): string {
   return outcome ? `${outcome.status} ${minute(outcome.at)}${outcome.forced ? ' (forced)' : ''}` : '-';
 }
 
-function promotionLine(p: PromotionOutcome): string {
+function promotionLine(env: string, p: PromotionOutcome): string {
   const jobs = Object.entries(p.jobs).map(([id, d]) => `${id} ${deploymentSummary(d)}`).join(', ');
   const forced = p.forced ? `\n      forced: ${p.forced.reason}${p.forced.overrode.length ? ` (overrode: ${p.forced.overrode.join('; ')})` : ''}` : '';
-  return `${p.status} ${p.at} by ${p.by}: ${jobs}${forced}`;
+  const promoted = p.promoted ? `\n      promoted ${p.promoted.at} by ${p.promoted.by}` : '';
+  const waiting = p.status === 'awaiting-promotion' ? `\n      waiting for promotion: run \`drover promote ${env}\`` : '';
+  return `${p.status} ${p.at} by ${p.by}: ${jobs}${forced}${promoted}${waiting}`;
 }
 
 function deploymentSummary(d: JobDeployment): string {

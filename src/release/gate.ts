@@ -41,6 +41,7 @@ export function gateProblems(input: ProdGateInput): string[] {
   const problems: string[] = [];
   if (release.status === 'failed') problems.push(`release ${release.id} failed in ${release.sourceEnv}: ${failureSummary(release)}`);
   if (release.status === 'deployed') problems.push(`release ${release.id} is deployed in ${release.sourceEnv} but not verified (smoke checks and soak have not passed)`);
+  if (release.status === 'awaiting-promotion') problems.push(`release ${release.id} waits for promotion in ${release.sourceEnv} (its canaries were not promoted, so it was not verified); run \`drover promote ${release.sourceEnv}\``);
   const age = releaseAgeMs(release, input.now);
   const maxMs = input.maxAge === undefined ? undefined : (toNanoseconds(input.maxAge) ?? 0) / 1e6;
   if (maxMs !== undefined && age > maxMs) problems.push(`release ${release.id} is ${formatAge(age)} old; this environment takes releases up to ${input.maxAge}`);

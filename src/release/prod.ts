@@ -6,7 +6,7 @@ import { forceNeedsReason, releaseNotFound } from './errors.ts';
 import type { ReleaseReport } from './events.ts';
 import { fingerprintJobs } from './fingerprint.ts';
 import { compareWithRelease, decideProdRelease, pinsForProd } from './gate.ts';
-import { isGoodOutcome, toJobDeployment, type PromotionOutcome, type Release } from './record.ts';
+import { promotionStatus, toJobDeployment, type PromotionOutcome, type Release } from './record.ts';
 import type { ReleaseStore } from './store.ts';
 
 /** Inputs of `loadReleaseForProd`. */
@@ -74,17 +74,21 @@ export async function loadReleaseForProd(input: LoadForProdInput): Promise<ProdR
   return { release, images, forced };
 }
 
-/** Records how the prod deploy of the release ended (with the override, if it was forced). */
+/**
+ * Records how the prod deploy of the release ended (with the override, if it was forced):
+ * `awaiting-promotion` when it stopped at healthy canaries, for `drover promote` to complete.
+ */
 export async function recordProdOutcome(
   store: ReleaseStore,
   input: { readonly release: string; readonly env: string; readonly results: readonly JobResult[]; readonly now: Date; readonly operator: string; readonly forced?: ProdRelease['forced'] },
   report?: ReleaseReport,
 ): Promise<Release> {
+  const jobs = Object.fromEntries(input.results.map((r) => [r.job, toJobDeployment(r.outcome)]));
   const outcome: PromotionOutcome = {
-    status: input.results.every((r) => isGoodOutcome(r.outcome)) ? 'succeeded' : 'failed',
+    status: promotionStatus(Object.values(jobs)),
     at: input.now.toISOString(),
     by: input.operator,
-    jobs: Object.fromEntries(input.results.map((r) => [r.job, toJobDeployment(r.outcome)])),
+    jobs,
     ...(input.forced ? { forced: input.forced } : {}),
   };
   const release = await store.recordOutcome(input.release, input.env, outcome);

@@ -13,8 +13,22 @@ import type { SoakProblem } from './soak.ts';
 /** Bumped when the record's shape changes incompatibly; readers refuse newer schemas. */
 export const RELEASE_SCHEMA = 1;
 
-/** `deployed`: QA runs it, not verified yet. `verified`: smoke checks and soak passed. `failed`: they did not (or the QA deploy failed). */
-export type ReleaseStatus = 'deployed' | 'verified' | 'failed';
+/**
+ * `awaiting-promotion`: the QA deploy stopped at healthy canaries (`--stop-at-canary`); `drover
+ * promote` completes the rollout, then verifies. `deployed`: QA runs it, not verified yet.
+ * `verified`: smoke checks and soak passed. `failed`: they did not (or the QA rollout failed).
+ */
+export type ReleaseStatus = 'awaiting-promotion' | 'deployed' | 'verified' | 'failed';
+
+/** How a deploy of the release to a target environment (prod) stands; `awaiting-promotion` until `drover promote` ends it. */
+export type PromotionStatus = 'succeeded' | 'failed' | 'awaiting-promotion';
+
+/** Who ended a rollout that had stopped at canaries, and when (`drover promote`). */
+export interface PromotedBy {
+  readonly at: string;
+  /** `user@host`. */
+  readonly by: string;
+}
 
 /** An image a task of the release runs, as it was rendered (tag, plus digest when the reference pins one). */
 export interface ReleaseImage {
@@ -57,13 +71,15 @@ export interface Verification {
 
 /** A deploy of the release to an environment that takes releases (prod). */
 export interface PromotionOutcome {
-  readonly status: 'succeeded' | 'failed';
+  readonly status: PromotionStatus;
   readonly at: string;
   /** `user@host` of whoever deployed it. */
   readonly by: string;
   readonly jobs: Readonly<Record<string, JobDeployment>>;
   /** Set when the gate was overridden with `--force --reason`. */
   readonly forced?: { readonly reason: string; readonly overrode: readonly string[] };
+  /** Set once `drover promote` finished jobs that had stopped at canaries. */
+  readonly promoted?: PromotedBy;
 }
 
 /** A release record, as stored in Consul KV and `.drover/releases/<id>.json`. */
@@ -84,6 +100,8 @@ export interface Release {
   readonly verification?: Verification;
   /** Why the release failed when it was not a verification (a failed QA rollout). */
   readonly failure?: string;
+  /** Set once `drover promote` finished the QA jobs that had stopped at canaries. */
+  readonly promoted?: PromotedBy;
   /** By target environment name: the prod section (and any other environment taking releases). */
   readonly promotions: Readonly<Record<string, PromotionOutcome>>;
 }
@@ -121,18 +139,22 @@ export interface BuildReleaseInput {
   readonly results: readonly JobResult[];
 }
 
-/** The record of a finished QA deploy: `deployed` when every job succeeded or was unchanged, else `failed`. */
+/**
+ * The record of a finished QA deploy: `deployed` when every job succeeded or was unchanged,
+ * `awaiting-promotion` when the others wait at healthy canaries, else `failed`.
+ */
 export function buildRelease(input: BuildReleaseInput): Release {
   const outcomes = new Map(input.results.map((r) => [r.job, r.outcome]));
   const jobs = [...input.jobs].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const notOk = jobs.filter((j) => !isGoodOutcome(outcomes.get(j.id)));
+  const notOk = jobs.filter((j) => !isGoodOutcome(outcomes.get(j.id)) && outcomes.get(j.id)?.status !== 'awaiting-promotion');
+  const waiting = jobs.some((j) => outcomes.get(j.id)?.status === 'awaiting-promotion');
   return {
     schema: RELEASE_SCHEMA,
     id: input.id,
     gitSha: input.gitSha,
     project: input.project,
     sourceEnv: input.sourceEnv,
-    status: notOk.length ? 'failed' : 'deployed',
+    status: notOk.length ? 'failed' : waiting ? 'awaiting-promotion' : 'deployed',
     createdAt: input.createdAt.toISOString(),
     createdBy: input.createdBy,
     jobs: Object.fromEntries(jobs.map((j) => [j.id, { ...j, source: toJobDeployment(outcomes.get(j.id)) }])),
@@ -153,8 +175,54 @@ export function toJobDeployment(outcome: JobOutcome | undefined): JobDeployment 
 }
 
 /** Succeeded or unchanged: the job runs what the release rendered. */
-export function isGoodOutcome(outcome: JobOutcome | undefined): boolean {
+export function isGoodOutcome(outcome: Pick<JobOutcome, 'status'> | undefined): boolean {
   return outcome?.status === 'succeeded' || outcome?.status === 'unchanged';
+}
+
+/** A target's status from its jobs: any job that did not deploy fails it, else any still waiting keeps it waiting. */
+export function promotionStatus(jobs: readonly JobDeployment[]): PromotionStatus {
+  if (jobs.some((j) => !isGoodOutcome(j) && j.status !== 'awaiting-promotion')) return 'failed';
+  return jobs.some((j) => j.status === 'awaiting-promotion') ? 'awaiting-promotion' : 'succeeded';
+}
+
+/**
+ * The jobs of `release` that wait at canaries in `env` (its source or a target), by job ID, with
+ * the deployment each waits at: what `drover promote` may complete. A job counts only while its
+ * recorded status is `awaiting-promotion`.
+ */
+export function jobsAwaitingPromotion(release: Release, env: string): ReadonlyMap<string, string> {
+  const deployments: Record<string, JobDeployment> =
+    env === release.sourceEnv ? Object.fromEntries(Object.entries(release.jobs).map(([id, j]) => [id, j.source])) : { ...release.promotions[env]?.jobs };
+  const waiting = new Map<string, string>();
+  for (const [id, d] of Object.entries(deployments)) if (d.status === 'awaiting-promotion' && d.deploymentId) waiting.set(id, d.deploymentId);
+  return waiting;
+}
+
+/**
+ * The release after `drover promote` finished some of its jobs in `env` (how each rollout ended
+ * now). In the source environment the release becomes `deployed` (ready to verify) once no job
+ * waits any more, `failed` when one did not deploy; in a target, that environment's outcome is
+ * recomputed the same way. Only jobs recorded as waiting change; anything else is a conflict.
+ */
+export function withPromotedJobs(release: Release, env: string, jobs: Readonly<Record<string, JobDeployment>>, promoted: PromotedBy): Release {
+  const waiting = jobsAwaitingPromotion(release, env);
+  const stray = Object.keys(jobs).filter((id) => !waiting.has(id));
+  if (stray.length) throw new Error(`release ${release.id} has no job waiting for promotion in ${env} named ${stray.sort().join(', ')}`);
+  if (env !== release.sourceEnv) {
+    const previous = release.promotions[env]!;
+    const merged = { ...previous.jobs, ...jobs };
+    return withPromotion(release, env, { ...previous, status: promotionStatus(Object.values(merged)), jobs: merged, promoted });
+  }
+  const merged = Object.fromEntries(Object.entries(release.jobs).map(([id, j]) => [id, jobs[id] ? { ...j, source: jobs[id] } : j]));
+  const status = promotionStatus(Object.values(merged).map((j) => j.source));
+  const failed = Object.values(merged).filter((j) => !isGoodOutcome(j.source) && j.source.status !== 'awaiting-promotion').map((j) => j.id);
+  return {
+    ...release,
+    jobs: merged,
+    status: status === 'failed' ? 'failed' : status === 'awaiting-promotion' ? 'awaiting-promotion' : 'deployed',
+    ...(failed.length ? { failure: `${release.sourceEnv} promotion did not succeed for ${failed.join(', ')}` } : {}),
+    promoted,
+  };
 }
 
 /**

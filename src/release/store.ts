@@ -3,7 +3,7 @@ import { DroverError, ExitCode } from '../errors.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { releaseNotFound, releaseStateConflict, releaseUnreadable, releaseUpdateContended } from './errors.ts';
 import { writeLocalRelease } from './local.ts';
-import { RELEASE_SCHEMA, withPromotion, withVerification, type PromotionOutcome, type Release, type Verification } from './record.ts';
+import { jobsAwaitingPromotion, RELEASE_SCHEMA, withPromotedJobs, withPromotion, withVerification, type JobDeployment, type PromotedBy, type PromotionOutcome, type Release, type Verification } from './record.ts';
 
 /** KV prefix of release records in the source environment's Consul. */
 export const RELEASES_PREFIX = 'drover/releases/';
@@ -37,6 +37,11 @@ export interface ReleaseStore {
   markFailed(id: string, verification: Verification): Promise<Release>;
   /** Records the outcome of deploying the release to `env` (prod). */
   recordOutcome(id: string, env: string, outcome: PromotionOutcome): Promise<Release>;
+  /**
+   * Records how `drover promote` ended for jobs of the release that waited at canaries in `env`
+   * (the source or a target), see `withPromotedJobs`; refuses (exit 4) jobs that were not waiting.
+   */
+  recordPromotion(id: string, env: string, jobs: Readonly<Record<string, JobDeployment>>, promoted: PromotedBy): Promise<Release>;
 }
 
 /** Options of `createReleaseStore`. */
@@ -102,6 +107,12 @@ export function createReleaseStore(consul: ConsulClient, options: ReleaseStoreOp
     },
     markFailed: (id, verification) => verify(id, { ...verification, ok: false }),
     recordOutcome: (id, env, outcome) => update(id, (release) => withPromotion(release, env, outcome)),
+    recordPromotion: (id, env, jobs, promoted) =>
+      update(id, (release) => {
+        const waiting = jobsAwaitingPromotion(release, env);
+        if (Object.keys(jobs).some((job) => !waiting.has(job))) throw releaseStateConflict(release, `record a promotion in ${env} of ${Object.keys(jobs).sort().join(', ')} (not waiting for one)`);
+        return withPromotedJobs(release, env, jobs, promoted);
+      }),
   };
 }
 

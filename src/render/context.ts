@@ -15,6 +15,14 @@ export interface RenderContext {
    * reference, so prod runs exactly what QA verified). The reference's own pin wins.
    */
   readonly images?: Readonly<Record<string, string>>;
+  /**
+   * Render every canary group with `AutoPromote: false`, whatever its promotion mode:
+   * `deploy --stop-at-canary` must find the canaries waiting. With `auto` Nomad would otherwise
+   * promote them itself before drover could stop. Part of the spec (and its hash): the job Nomad
+   * holds really does wait for a promotion.
+   * @default false
+   */
+  readonly holdCanaries?: boolean;
 }
 
 /** Job meta keys drover owns. */

@@ -13,7 +13,7 @@ import { renderWaitForTask } from './wait-for.ts';
 export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext): NomadTaskGroup {
   const portLabels = Object.keys(group.ports ?? {}).sort();
   const deploys = job.kind !== 'batch';
-  const update = deploys ? renderUpdate(mergeUpdate(job.update, group.update), ctx.env) : undefined;
+  const update = deploys ? renderUpdate(mergeUpdate(job.update, group.update), ctx.env, ctx.holdCanaries) : undefined;
   const serviceMeta = { drover_job: job.id, drover_env: ctx.env.name, drover_project: ctx.project };
   const taskOptions = { jobId: job.id, env: ctx.env, portLabels, images: ctx.images };
   return compact({

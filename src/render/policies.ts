@@ -7,9 +7,10 @@ import { nanos, optionalNanos } from './nanos.ts';
 
 /**
  * The update block, with Nomad's defaults written out so the rendered spec says what will happen.
- * drover's one deliberate difference: `auto_revert` defaults to true.
+ * drover's one deliberate difference: `auto_revert` defaults to true. `hold` (deploy
+ * --stop-at-canary) keeps canaries for a promotion even where the mode is `auto`.
  */
-export function renderUpdate(policy: UpdatePolicy | undefined, env: Environment): NomadUpdateStrategy {
+export function renderUpdate(policy: UpdatePolicy | undefined, env: Environment, hold = false): NomadUpdateStrategy {
   const p = policy ?? { strategy: 'rolling' };
   const canary = p.strategy === 'canary';
   return {
@@ -20,7 +21,7 @@ export function renderUpdate(policy: UpdatePolicy | undefined, env: Environment)
     ProgressDeadline: nanos(p.progressDeadline ?? '10m'),
     AutoRevert: p.autoRevert ?? true,
     Canary: canary ? (p.canaries ?? 1) : 0,
-    AutoPromote: canary ? (p.promotion ?? env.promotion.canary) === 'auto' : false,
+    AutoPromote: canary && !hold ? (p.promotion ?? env.promotion.canary) === 'auto' : false,
   };
 }
 

@@ -73,7 +73,11 @@ value and the threshold. The rule is deleted on every way out, Ctrl-C included.
   --soak DURATION     overrides promotion.soak for this verification (recorded as waited)
   --adopt             take over jobs with the same ID that this project does not own
   --wait-lock         wait for the environment lock instead of refusing (exit 4)
-  --stop-at-canary    exit 3 as soon as canaries are healthy, before any promotion
+  --stop-at-canary    exit 3 once canaries are healthy, before any promotion: every canary group
+                      is registered with auto_promote = false for this run and no progressive
+                      canary runs; jobs depending on a waiting job are deployed too. The release
+                      (qa) or its prod outcome is recorded as awaiting-promotion, and
+                      \`drover promote <env>\` completes it (in qa, then verifies it)
   --prune             after every job succeeded, stop jobs this project owns here that are no
                       longer in jobs/ (default: the environment's promotion.prune; never with --job)
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
@@ -208,11 +212,14 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
       io.stderr.write(`Nothing was deployed to ${env.name}.\n`);
       return ExitCode.refused;
     }
-    const { jobs: rendered } = renderOutputs(prepared.jobs, { ...renderContext, ...(images ? { images } : {}) });
+    // --stop-at-canary is a render input: every canary group waits for a promotion in this run's spec.
+    const stopAtCanary = values['stop-at-canary'] ?? false;
+    const { jobs: rendered } = renderOutputs(prepared.jobs, { ...renderContext, ...(images ? { images } : {}), ...(stopAtCanary ? { holdCanaries: true } : {}) });
     let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
     if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
     const deployingSpecs = jobs.map((j) => specs.get(j.id)!);
-    const canaries = canaryPlans(deployingSpecs, env, control.analysis);
+    // A run that stops at healthy canaries runs no progressive canary: `drover promote` decides later.
+    const canaries = stopAtCanary ? new Map<string, ProgressiveCanaryPlan>() : canaryPlans(deployingSpecs, env, control.analysis);
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
     const vault = readsSecrets(deployingJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
     const prometheus = canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
@@ -239,7 +246,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           jobs,
           adopt: values.adopt ?? false,
           waitLock: values['wait-lock'] ?? false,
-          stopAtCanary: values['stop-at-canary'] ?? false,
+          stopAtCanary,
           promote: env.promotion.canary === 'auto',
           parallelism: values.parallelism ? Number(values.parallelism) : 8,
           watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
@@ -259,7 +266,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
       );
       const exitCode = deployExitCode(results);
       report({ type: 'deploy-finished', env: env.name, exitCode, results });
-      io.stdout.write(summaryTable(results));
+      io.stdout.write(summaryTable(results, env.name));
       for (const r of results) {
         if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
       }

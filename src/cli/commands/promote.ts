@@ -1,8 +1,11 @@
 import { ApiError } from '../../clients/api-error.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
+import { acquireEnvironmentLock, type EnvironmentLock } from '../../deploy/lock.ts';
 import { foreignJobsRefused, isOwnedBy, ownedJobs, describeOwner } from '../../deploy/ownership.ts';
 import { watchJob } from '../../deploy/watch-job.ts';
-import { DroverError, ExitCode } from '../../errors.ts';
+import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { isDuration, type Duration } from '../../model/duration.ts';
+import { currentOperator } from '../../release/operator.ts';
 import { awaitsPromotion, describeCanaries, nomadErrorLines } from '../../plan/promotion.ts';
 import { formatError } from '../../report/error.ts';
 import type { JobOutcome, JobResult } from '../../report/events.ts';
@@ -12,8 +15,10 @@ import type { Style } from '../../report/style.ts';
 import { startFactFeed, type FactFeed } from '../../watch/feed.ts';
 import type { NomadDeployment } from '../../wire/nomad-api.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
+import { completeReleases, findWaitingReleases, type ReleaseCompletion } from '../promote-release.ts';
 import { connectCluster, OUTPUT_OPTIONS, readJobOrNull, type ClusterSession } from './status.ts';
 
 /** `--help` text of `drover promote`. */
@@ -25,15 +30,24 @@ allocations and reports a rollback. Says so, and exits 0, when nothing awaits pr
 Nomad refuses to promote unhealthy canaries (e.g. \`Task group "api" has 0/1 healthy allocations\`);
 drover shows that error and exits 1.
 
+Releases. A \`deploy --stop-at-canary\` records its release (qa) or its outcome on the release
+(prod) as waiting for promotion; promote completes that record with how each promoted job ended.
+In an environment others take releases from (qa) it then verifies the release as deploy would
+have (every job's smoke checks, then the soak), holding the environment lock from the promotion
+to the end of the soak: verified → prod may take it; failed → exit 1 with the failing request.
+
   --job ID            promote only this job's deployment
+  --soak DURATION     qa: overrides promotion.soak for the verification (recorded as waited)
+  --wait-lock         qa: wait for the environment lock instead of refusing (exit 4)
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
   --project DIR, --environments DIR   as for deploy
 
-Exit: 0 promoted and deployed (or nothing to promote), 1 promotion refused or deployment failed,
-2 placement failure, 4 refused (job not owned by this project), 64 usage, 69 unreachable.
+Exit: 0 promoted and deployed (and, in qa, the waiting release verified; or nothing to promote),
+1 promotion refused, deployment or verification failed, 2 placement failure, 4 refused (job not
+owned by this project, lock held), 64 usage, 69 unreachable.
 `;
 
-const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;
 
 interface Candidate {
   readonly jobId: string;
@@ -44,8 +58,11 @@ interface Candidate {
 export async function promoteCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('promote', argv, OPTIONS);
   if (values.help) return io.stdout.write(PROMOTE_HELP), ExitCode.ok;
+  if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const session = await connectCluster(prepared, io, style, values.output);
+  let completion: ReleaseCompletion | undefined;
+  let lock: EnvironmentLock | undefined;
   try {
     const candidates = await findCandidates(session, values.job);
     const waiting = candidates.filter((c): c is { jobId: string; deployment: NomadDeployment } => awaitsPromotion(c.deployment));
@@ -53,15 +70,44 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
       io.stdout.write(`Nothing awaits promotion in ${session.env}.\n${candidates.map((c) => `  ${c.jobId}: ${describeLatest(c.deployment)}\n`).join('')}`);
       return ExitCode.ok;
     }
+    const environments = prepared.project.environments.map((m) => m.value);
+    completion = await findWaitingReleases({ env: prepared.env, environments, projectRoot: prepared.project.root, io, consul: session.consul, nomad: session.nomad, deployments: waiting, signal: session.signal });
+    // QA verifies after promoting: hold the lock from the promotion to the end of the soak, as deploy does.
+    if (completion?.role === 'source') lock = await lockFor(session, [...completion.waiting.keys()], values['wait-lock'] ?? false);
+    const signal = lock ? AbortSignal.any([session.signal, lock.lost]) : session.signal;
     // Start the stream before promoting, so the promotion's consequences are not missed.
     const index = Math.max(...waiting.map((c) => c.deployment.ModifyIndex));
-    const feed = startFactFeed(session.nomad, { signal: session.signal, report: session.report, index });
-    const results = await Promise.all(waiting.map(async (c): Promise<JobResult> => ({ job: c.jobId, outcome: await promoteAndWatch(session, c.deployment, feed, io, style) })));
-    io.stdout.write(summaryTable(results));
+    const feed = startFactFeed(session.nomad, { signal, report: session.report, index });
+    const promoted = await Promise.all(waiting.map(async (c) => ({ job: c.jobId, ...(await promoteAndWatch({ ...session, signal }, c.deployment, feed, io, style)) })));
+    const results: JobResult[] = promoted.map(({ job, outcome }) => ({ job, outcome }));
+    io.stdout.write(summaryTable(results, session.env));
+    if (completion) {
+      await completeReleases(
+        completion,
+        {
+          env: withFabioAddress(prepared.env, io.env),
+          // A refused promotion leaves its deployment waiting, and the record with it.
+          results: promoted.filter((p) => p.promoted),
+          specs: prepared.jobs.map((j) => j.spec),
+          operator: currentOperator(),
+          now: () => new Date(),
+          ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
+        },
+        { nomad: session.nomad, consul: session.consul, report: session.report, signal },
+      );
+    }
     return deployExitCode(results);
   } finally {
+    await lock?.release();
+    completion?.close();
     session.close();
   }
+}
+
+async function lockFor(session: ClusterSession, releases: readonly string[], wait: boolean): Promise<EnvironmentLock> {
+  const lock = await acquireEnvironmentLock(session.consul, { env: session.env, release: releases.join(', '), wait, report: session.report, signal: session.signal });
+  session.report({ type: 'lock-acquired', env: session.env, key: lock.key });
+  return lock;
 }
 
 /** The latest deployment of the named job, or of every job this project owns in the environment. */
@@ -84,7 +130,8 @@ function describeLatest(deployment: NomadDeployment | null): string {
   return `latest deployment ${short(deployment.ID)} (version ${deployment.JobVersion}) is ${deployment.Status}${deployment.StatusDescription ? `: ${deployment.StatusDescription}` : ''}`;
 }
 
-async function promoteAndWatch(session: ClusterSession, deployment: NomadDeployment, feed: FactFeed, io: CliIo, style: Style): Promise<JobOutcome> {
+/** Promotes one deployment and watches it to its end; `promoted` is false when Nomad refused (the canaries still wait). */
+async function promoteAndWatch(session: ClusterSession, deployment: NomadDeployment, feed: FactFeed, io: CliIo, style: Style): Promise<{ outcome: JobOutcome; promoted: boolean }> {
   const { nomad, report, signal } = session;
   const job = deployment.JobID;
   try {
@@ -95,7 +142,7 @@ async function promoteAndWatch(session: ClusterSession, deployment: NomadDeploym
     io.stderr.write(formatError(promotionRefused(session.env, deployment, reasons, error), style));
     const outcome: JobOutcome = { status: 'failed', version: deployment.JobVersion, reason: `promotion refused by Nomad: ${reasons.join('; ')}` };
     report({ type: 'job-finished', job, outcome });
-    return outcome;
+    return { outcome, promoted: false };
   }
   report({ type: 'deployment-promoted', job, deploymentId: deployment.ID });
   const jobType = (await nomad.jobs.read(job, { signal })).value.Type;
@@ -103,7 +150,7 @@ async function promoteAndWatch(session: ClusterSession, deployment: NomadDeploym
   const target = { jobId: job, jobType, version: deployment.JobVersion, evalId: '', sinceIndex: deployment.CreateIndex };
   const outcome = await watchJob(target, { nomad, feed, report, signal, stopAtCanary: false, promote: false });
   report({ type: 'job-finished', job, outcome });
-  return outcome;
+  return { outcome, promoted: true };
 }
 
 function promotionRefused(env: string, deployment: NomadDeployment, reasons: readonly string[], cause: ApiError): DroverError {

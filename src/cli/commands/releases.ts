@@ -15,9 +15,9 @@ import { openProject } from '../pipeline.ts';
 /** `drover releases --help`. */
 export const RELEASES_HELP = `drover releases [<env>] [options]
 
-Lists release records, newest first: id, commit, status (deployed, verified, failed), when and by
-whom it was created, and how its deploys went in the source environment and wherever it was
-promoted. Records live in the Consul KV (drover/releases/) of the environment releases come from:
+Lists release records, newest first: id, commit, status (awaiting-promotion, deployed, verified,
+failed), when and by whom it was created, and how its deploys went in the source environment and
+wherever it was promoted (succeeded, failed, awaiting-promotion: \`drover promote <env>\` ends it). Records live in the Consul KV (drover/releases/) of the environment releases come from:
 <env> itself, or the environment its promotion.releasesFrom names (default: the environment other
 environments take releases from).
 

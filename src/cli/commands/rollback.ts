@@ -123,7 +123,7 @@ async function rollback(session: ClusterSession, jobId: string, requested: numbe
   const outcome = await watchJob(watchTarget, { nomad, feed, report, signal, stopAtCanary: false, promote: true });
   report({ type: 'job-finished', job: jobId, outcome });
   const results = [{ job: jobId, outcome }];
-  io.stdout.write(summaryTable(results));
+  io.stdout.write(summaryTable(results, env));
   if (outcome.status === 'succeeded') io.stdout.write(`Rolled ${jobId} in ${env} back from version ${current.Version} to the spec of version ${target.Version} (now version ${after.Version}).\n`);
   return deployExitCode(results);
 }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { ApiError } from '../../clients/api-error.ts';
+import type { ConsulClient } from '../../clients/consul/index.ts';
 import type { NomadClient } from '../../clients/nomad/index.ts';
 import { describeOwner, ownedJobs, type Owner } from '../../deploy/ownership.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
@@ -90,6 +91,8 @@ export interface ClusterSession {
   readonly env: string;
   readonly owner: Owner;
   readonly nomad: NomadClient;
+  /** The environment's Consul (locks, and the release records of an environment others take releases from). */
+  readonly consul: ConsulClient;
   readonly report: Report;
   readonly signal: AbortSignal;
   /** Closes the clients and the reporter and removes the signal handlers. */
@@ -113,6 +116,7 @@ export async function connectCluster(prepared: Prepared, io: CliIo, style: Style
     env: prepared.env.name,
     owner,
     nomad,
+    consul,
     report: reporter,
     signal: abort.signal,
     close: () => {

@@ -38,8 +38,8 @@ export function ttyReporter(write: (text: string) => void, style: Style): Report
   return Object.assign(report, { stop: () => clearInterval(timer) });
 }
 
-/** The final table: one row per job. */
-export function summaryTable(results: readonly { job: string; outcome: JobOutcome }[]): string {
+/** The final table: one row per job; `env` names the environment in the commands it suggests. */
+export function summaryTable(results: readonly { job: string; outcome: JobOutcome }[], env: string): string {
   const rows = [['JOB', 'RESULT', 'VERSION', 'DETAIL']];
   for (const { job, outcome } of results) {
     const version = 'version' in outcome ? String(outcome.version) : '-';
@@ -49,7 +49,7 @@ export function summaryTable(results: readonly { job: string; outcome: JobOutcom
         : outcome.status === 'skipped'
           ? outcome.reason
           : outcome.status === 'awaiting-promotion'
-            ? `promote with: drover promote <env> --job ${job}`
+            ? `promote with: drover promote ${env} --job ${job}`
             : '';
     rows.push([job, outcome.status, version, detail]);
   }

@@ -1,13 +1,13 @@
 import type { JobResult } from '../../../src/report/events.ts';
-import { buildRelease, withPromotion, withVerification, type Release, type Verification } from '../../../src/release/record.ts';
+import { buildRelease, withPromotedJobs, withPromotion, withVerification, type Release, type Verification } from '../../../src/release/record.ts';
 import type { ReleaseStore } from '../../../src/release/store.ts';
 import type { NomadAllocListStub } from '../../../src/wire/nomad-api.ts';
 
 export const SHA = '3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 export const CREATED = new Date('2024-01-31T09:45:00.000Z');
 
-/** A deployed (not yet verified) release of jobs `api` and `www`, both succeeded in qa. */
-export function aRelease(overrides: Partial<Release> = {}): Release {
+/** A deployed (not yet verified) release of jobs `api` and `www`, both succeeded in qa (or ended as `results` say). */
+export function aRelease(overrides: Partial<Release> = {}, results?: readonly JobResult[]): Release {
   const release = buildRelease({
     id: 'r-20240131-094500-3f2a9c1',
     gitSha: SHA,
@@ -19,7 +19,7 @@ export function aRelease(overrides: Partial<Release> = {}): Release {
       { id: 'www', envFreeHash: 'aaaaaaaaaaaaaaaa', maskedPaths: ['TaskGroups[0].Count'], images: [{ reference: 'ghcr.io/example-shop/www:3.2.0', repository: 'ghcr.io/example-shop/www', tag: '3.2.0' }], specHash: '1111111111111111' },
       { id: 'api', envFreeHash: 'bbbbbbbbbbbbbbbb', maskedPaths: [], images: [{ reference: 'ghcr.io/example-shop/api:1.8.2', repository: 'ghcr.io/example-shop/api', tag: '1.8.2' }], specHash: '2222222222222222' },
     ],
-    results: [
+    results: results ?? [
       { job: 'api', outcome: { status: 'succeeded', version: 3, deploymentId: 'd-api' } },
       { job: 'www', outcome: { status: 'unchanged', version: 1 } },
     ],
@@ -66,6 +66,11 @@ export function memoryStore(env = 'qa', initial: readonly Release[] = []): Relea
     },
     recordOutcome: async (id: string, target: string, outcome: Parameters<typeof withPromotion>[2]) => {
       const next = withPromotion(records.get(id)!, target, outcome);
+      records.set(id, next);
+      return next;
+    },
+    recordPromotion: async (id: string, target: string, jobs: Parameters<typeof withPromotedJobs>[2], promoted: Parameters<typeof withPromotedJobs>[3]) => {
+      const next = withPromotedJobs(records.get(id)!, target, jobs, promoted);
       records.set(id, next);
       return next;
     },

@@ -21,6 +21,16 @@ describe('release event lines', () => {
     [{ type: 'release-failed', release: 'r-1', env: 'qa', reason: 'smoke www/home' }, '✖ Release r-1 failed verification in qa: smoke www/home'],
     [{ type: 'release-accepted', release: 'r-1', env: 'prod', forced: { reason: 'hotfix', overrode: ['not verified'] } }, 'Release r-1 goes to prod by force (hotfix), overriding: not verified'],
     [{ type: 'release-outcome-recorded', release: 'r-1', env: 'prod', status: 'succeeded' }, 'Recorded the prod outcome of r-1: succeeded'],
+    [
+      { type: 'release-outcome-recorded', release: 'r-1', env: 'prod', status: 'awaiting-promotion' },
+      'Recorded the prod outcome of r-1: waiting for promotion; `drover promote prod` completes it',
+    ],
+    [
+      { type: 'release-created', release: 'r-1', env: 'qa', gitSha: '0123456789abcdef', status: 'awaiting-promotion' },
+      'Recorded release r-1 (0123456789ab) in qa: waiting for promotion; `drover promote qa` completes and verifies it',
+    ],
+    [{ type: 'release-promotion-recorded', release: 'r-1', env: 'qa', jobs: ['api'], status: 'deployed' }, 'Recorded the promotion of api on release r-1 in qa: deployed, not verified yet'],
+    [{ type: 'release-promotion-recorded', release: 'r-1', env: 'prod', jobs: ['api', 'www'], status: 'succeeded' }, 'Recorded the promotion of api, www on release r-1 in prod: succeeded'],
   ])('prints %j', (event, line) => {
     expect(formatReleaseEvent(event, plain)).toBe(line);
   });

@@ -17,6 +17,18 @@ describe('decideProdRelease', () => {
     expect(decision).toEqual({ kind: 'refuse', exitCode: 4, reasons: ['release r-20240131-094500-3f2a9c1 is deployed in qa but not verified (smoke checks and soak have not passed)'] });
   });
 
+  it('refuses a release whose QA canaries still wait for promotion, saying how to end the wait', () => {
+    const waiting = aRelease({}, [
+      { job: 'api', outcome: { status: 'awaiting-promotion', version: 4, deploymentId: 'd-api4', groups: ['api'] } },
+      { job: 'www', outcome: { status: 'unchanged', version: 1 } },
+    ]);
+    expect(decideProdRelease({ release: waiting, now, jobsInProject: project })).toEqual({
+      kind: 'refuse',
+      exitCode: 4,
+      reasons: ['release r-20240131-094500-3f2a9c1 waits for promotion in qa (its canaries were not promoted, so it was not verified); run `drover promote qa`'],
+    });
+  });
+
   it('refuses a failed release, saying which smoke check failed', () => {
     const smoke = [{ job: 'www', check: 'home page', via: 'fabio' as const, ok: false, attempts: 3, problems: ['status 502, expected 200'] }];
     const release = withVerification(aRelease(), aVerification({ ok: false, smoke }));

@@ -113,4 +113,18 @@ describe('recordProdOutcome', () => {
       forced: { reason: 'hotfix', overrode: ['release is 30h old'] },
     });
   });
+
+  it('records a prod deploy that stopped at healthy canaries as waiting for promotion, which promote then completes', async () => {
+    const store = await qaRelease();
+    const waiting = await recordProdOutcome(store, {
+      release: id,
+      env: 'prod',
+      results: [{ job: 'api', outcome: { status: 'awaiting-promotion', version: 2, deploymentId: 'd-2', groups: ['api'] } }],
+      now: new Date('2024-02-01T10:00:00Z'),
+      operator: 'bob@ci',
+    });
+    expect(waiting.promotions.prod).toMatchObject({ status: 'awaiting-promotion', jobs: { api: { status: 'awaiting-promotion', version: 2, deploymentId: 'd-2' } } });
+    const done = await store.recordPromotion(id, 'prod', { api: { status: 'succeeded', version: 2, deploymentId: 'd-2' } }, { at: '2024-02-01T10:05:00.000Z', by: 'carol@ci' });
+    expect(done.promotions.prod).toMatchObject({ status: 'succeeded', by: 'bob@ci', promoted: { by: 'carol@ci' } });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRelease, parseImageReference, releaseId, toJobDeployment, withPromotion, withVerification } from '../../../src/release/record.ts';
+import { buildRelease, jobsAwaitingPromotion, parseImageReference, promotionStatus, releaseId, toJobDeployment, withPromotedJobs, withPromotion, withVerification } from '../../../src/release/record.ts';
 import { aRelease, aVerification, CREATED, SHA } from './builders.ts';
 
 describe('release records', () => {
@@ -62,6 +62,57 @@ describe('release records', () => {
     const failed = withVerification(aRelease(), aVerification({ ok: false }));
     expect(failed.status).toBe('failed');
     expect(() => withVerification(failed, aVerification())).toThrow(/is failed; only a deployed release can be verified/);
+  });
+
+  it('records a deploy that stopped at healthy canaries as awaiting promotion, not failed', () => {
+    const release = aRelease({}, [
+      { job: 'api', outcome: { status: 'awaiting-promotion', version: 4, deploymentId: 'd-api4', groups: ['api'] } },
+      { job: 'www', outcome: { status: 'unchanged', version: 1 } },
+    ]);
+    expect(release.status).toBe('awaiting-promotion');
+    expect(release.failure).toBeUndefined();
+    expect(jobsAwaitingPromotion(release, 'qa')).toEqual(new Map([['api', 'd-api4']]));
+    // A failed job still fails the release, waiting canaries or not.
+    const failed = aRelease({}, [
+      { job: 'api', outcome: { status: 'awaiting-promotion', version: 4, deploymentId: 'd-api4', groups: ['api'] } },
+      { job: 'www', outcome: { status: 'failed', version: 2, reason: 'deadline' } },
+    ]);
+    expect(failed).toMatchObject({ status: 'failed', failure: 'qa deploy did not succeed for www' });
+  });
+
+  it('becomes deployed (ready to verify) once promote finished every waiting job in the source environment', () => {
+    const waiting = aRelease({}, [
+      { job: 'api', outcome: { status: 'awaiting-promotion', version: 4, deploymentId: 'd-api4', groups: ['api'] } },
+      { job: 'www', outcome: { status: 'awaiting-promotion', version: 2, deploymentId: 'd-www2', groups: ['www'] } },
+    ]);
+    const by = { at: '2024-01-31T10:00:00.000Z', by: 'carol@ci' };
+    const half = withPromotedJobs(waiting, 'qa', { api: { status: 'succeeded', version: 4, deploymentId: 'd-api4' } }, by);
+    expect(half.status).toBe('awaiting-promotion');
+    expect(jobsAwaitingPromotion(half, 'qa')).toEqual(new Map([['www', 'd-www2']]));
+    const done = withPromotedJobs(half, 'qa', { www: { status: 'succeeded', version: 2, deploymentId: 'd-www2' } }, by);
+    expect(done).toMatchObject({ status: 'deployed', promoted: by });
+    expect(done.jobs.api!.source).toEqual({ status: 'succeeded', version: 4, deploymentId: 'd-api4' });
+    expect(withVerification(done, aVerification()).status).toBe('verified');
+    const reverted = withPromotedJobs(waiting, 'qa', { api: { status: 'failed', version: 4, reason: 'rolled back' }, www: { status: 'succeeded', version: 2 } }, by);
+    expect(reverted).toMatchObject({ status: 'failed', failure: 'qa promotion did not succeed for api' });
+    expect(() => withPromotedJobs(done, 'qa', { api: { status: 'succeeded', version: 4 } }, by)).toThrow(/no job waiting for promotion in qa named api/);
+  });
+
+  it("completes a target's outcome that waited for promotion, keeping who deployed it", () => {
+    const by = { at: '2024-02-01T11:00:00.000Z', by: 'carol@ci' };
+    const deployed = { status: 'awaiting-promotion' as const, at: '2024-02-01T10:00:00.000Z', by: 'bob@ci', jobs: { api: { status: 'awaiting-promotion' as const, version: 7, deploymentId: 'd-7' }, www: { status: 'succeeded' as const, version: 3 } } };
+    const release = withPromotion(aRelease(), 'prod', deployed);
+    expect(jobsAwaitingPromotion(release, 'prod')).toEqual(new Map([['api', 'd-7']]));
+    const done = withPromotedJobs(release, 'prod', { api: { status: 'succeeded', version: 7, deploymentId: 'd-7' } }, by);
+    expect(done.promotions.prod).toEqual({ ...deployed, status: 'succeeded', jobs: { ...deployed.jobs, api: { status: 'succeeded', version: 7, deploymentId: 'd-7' } }, promoted: by });
+    expect(done.status).toBe('deployed');
+    expect(withPromotedJobs(release, 'prod', { api: { status: 'failed', version: 7, reason: 'rolled back' } }, by).promotions.prod!.status).toBe('failed');
+  });
+
+  it('derives a target outcome from its jobs: any failure first, then any still waiting', () => {
+    expect(promotionStatus([{ status: 'succeeded' }, { status: 'unchanged' }])).toBe('succeeded');
+    expect(promotionStatus([{ status: 'succeeded' }, { status: 'awaiting-promotion' }])).toBe('awaiting-promotion');
+    expect(promotionStatus([{ status: 'skipped' }, { status: 'awaiting-promotion' }])).toBe('failed');
   });
 
   it('keeps one outcome per target environment, the latest attempt winning', () => {

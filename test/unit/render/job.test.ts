@@ -76,6 +76,16 @@ describe('renderJob', () => {
     expect(renderJob(api.build(prod), aContext(prod)).TaskGroups[0]!.Update).toMatchObject({ Canary: 1, AutoPromote: false });
   });
 
+  it('holds canaries for a promotion when asked (deploy --stop-at-canary), even where the environment promotes automatically', () => {
+    const held = renderJob(api.build(qa), aContext(qa, { holdCanaries: true }));
+    const auto = renderJob(api.build(qa), aContext(qa));
+    expect(held.TaskGroups[0]!.Update).toMatchObject({ Canary: 1, AutoPromote: false });
+    // The job Nomad holds differs, so its spec hash does too: a later deploy without the flag registers it again.
+    expect(held.Meta?.['drover.spec_hash']).not.toBe(auto.Meta?.['drover.spec_hash']);
+    // Groups without canaries are untouched.
+    expect(renderJob(www.build(qa), aContext(qa, { holdCanaries: true }))).toEqual(renderJob(www.build(qa), aContext(qa)));
+  });
+
   it('starts autoscaled groups at the scaling minimum with a Nomad Autoscaler CPU policy', () => {
     const group = renderJob(api.build(prod), aContext(prod)).TaskGroups[0]!;
     expect(group.Count).toBe(3);
