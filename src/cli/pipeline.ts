@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { UsageError, ValidationError } from '../errors.ts';
-import { buildJobs } from '../project/load.ts';
+import { buildJobs, type ExcludedJob } from '../project/load.ts';
 import { loadProject, type Project } from '../project/project.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
+import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
 import type { LoadedJob } from '../validate/rule.ts';
 import { validateJobs } from '../validate/validate.ts';
 import type { CliIo } from './io.ts';
@@ -21,6 +22,8 @@ export interface Prepared {
   readonly env: Environment;
   readonly envFile: string;
   readonly jobs: LoadedJob[];
+  /** Jobs whose definitions leave this environment out (`excludeFrom`), with the reason. */
+  readonly excluded: ExcludedJob[];
   readonly diagnostics: Diagnostic[];
   readonly ok: boolean;
 }
@@ -49,9 +52,10 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   }
   const envDiagnostics = project.environments.flatMap((m) => validateEnvironment(m.value, m.file, names));
   const built = buildJobs(project.jobs, found.value);
-  const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, processEnv: io.env });
-  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...built.diagnostics, ...ruleDiagnostics]);
-  return { project, env: found.value, envFile: found.file, jobs: built.jobs, diagnostics, ok: !hasErrors(diagnostics) };
+  const exclusionDiagnostics = checkExclusions(project.jobs, names);
+  const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, excluded: built.excluded, processEnv: io.env });
+  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics]);
+  return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics) };
 }
 
 function absolute(cwd: string, path: string): string {

@@ -17,3 +17,22 @@ export function promotionOrder<T extends Link>(environments: readonly T[]): T[] 
   const rank = (env: T): number => (env.promotion.releasesFrom ? 1 + rank(environments.find((e) => e.name === env.promotion.releasesFrom) ?? env) : 0);
   return [...environments].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : 1));
 }
+
+/**
+ * The environments a release made in or taken by `name` travels through: `name` and every
+ * environment linked to it by `releasesFrom`, in either direction, sorted (qa → ["prod", "qa"]).
+ * Just `[name]` for an environment outside any chain, such as a standalone dev cluster.
+ */
+export function releaseChainOf(environments: readonly Link[], name: string): string[] {
+  const chain = new Set([name]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const env of environments) {
+      const from = env.promotion.releasesFrom;
+      if (!from || chain.has(env.name) === chain.has(from)) continue;
+      chain.add(env.name).add(from);
+      grown = true;
+    }
+  }
+  return [...chain].sort();
+}

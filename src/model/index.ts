@@ -10,4 +10,4 @@ export type * from './smoke.ts';
 export type * from './task.ts';
 export type * from './volume.ts';
 export { isDuration, toNanoseconds, formatNanoseconds } from './duration.ts';
-export { defineJob, type JobDefinition } from './define-job.ts';
+export { defineJob, exclusionReason, type JobDefinition, type JobOptions } from './define-job.ts';

@@ -16,11 +16,23 @@ export interface DockerDriver {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** @see https://developer.hashicorp.com/nomad/docs/drivers/exec */
+/**
+ * `exec` runs the command isolated in a chroot (the client must run as root); `raw_exec` runs it
+ * unisolated as the agent's user, e.g. on a dev agent.
+ * @see https://developer.hashicorp.com/nomad/docs/drivers/exec
+ * @see https://developer.hashicorp.com/nomad/docs/drivers/raw_exec
+ */
 export interface ExecDriver {
   readonly driver: 'exec' | 'raw_exec';
+  /** Program to run: relative to the task directory (an artifact), absolute, or looked up on the agent's PATH. */
   readonly command: string;
   readonly args?: readonly string[];
+  /**
+   * Working directory of the command (`work_dir`): an absolute path, interpolated by Nomad, so
+   * it may use `${meta.…}` of the client. For `exec` it must lie inside the task's chroot.
+   * @default the task directory
+   */
+  readonly workDir?: string;
 }
 
 /** @see https://developer.hashicorp.com/nomad/docs/drivers/java */

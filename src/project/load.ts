@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Environment } from '../config/environment.ts';
-import type { JobDefinition } from '../model/define-job.ts';
+import { exclusionReason, type JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
 import type { LoadedJob } from '../validate/rule.ts';
 
@@ -62,11 +62,31 @@ export async function importDefaults<T>(
   return { modules, diagnostics };
 }
 
-/** Builds every job for `env`. A build function that throws becomes a diagnostic, not a crash. */
-export function buildJobs(definitions: readonly LoadedModule<JobDefinition>[], env: Environment): { jobs: LoadedJob[]; diagnostics: Diagnostic[] } {
+/** A job definition that says it is not deployed to the environment (`excludeFrom`). */
+export interface ExcludedJob {
+  readonly file: string;
+  /** The file's name without `.ts`: the job is not built, so its ID is not known. */
+  readonly name: string;
+  readonly reason: string;
+}
+
+/**
+ * Builds every job for `env`, except those excluded from it (not built at all). A build function
+ * that throws becomes a diagnostic, not a crash.
+ */
+export function buildJobs(
+  definitions: readonly LoadedModule<JobDefinition>[],
+  env: Environment,
+): { jobs: LoadedJob[]; excluded: ExcludedJob[]; diagnostics: Diagnostic[] } {
   const jobs: LoadedJob[] = [];
+  const excluded: ExcludedJob[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const { file, value } of definitions) {
+    const reason = exclusionReason(value, env.name);
+    if (reason !== undefined) {
+      excluded.push({ file, name: basename(file).replace(/\.ts$/, ''), reason });
+      continue;
+    }
     try {
       const spec = value.build(env);
       if (spec === null || typeof spec !== 'object') {
@@ -75,10 +95,10 @@ export function buildJobs(definitions: readonly LoadedModule<JobDefinition>[], e
         jobs.push({ file, spec });
       }
     } catch (error) {
-      diagnostics.push(loadProblem(file, `threw while building for environment "${env.name}": ${describe(error)}`, 'Fix the job function; it must build for every environment.'));
+      diagnostics.push(loadProblem(file, `threw while building for environment "${env.name}": ${describe(error)}`, 'Fix the job function; it must build for every environment it is not excluded from (excludeFrom).'));
     }
   }
-  return { jobs, diagnostics };
+  return { jobs, excluded, diagnostics };
 }
 
 export function isJobDefinition(value: unknown): value is JobDefinition {

@@ -1,6 +1,7 @@
 import type { Environment } from '../config/environment.ts';
 import { DroverError, ExitCode } from '../errors.ts';
-import type { JobDefinition } from '../model/define-job.ts';
+import { releaseChainOf } from '../config/promotion-chain.ts';
+import { exclusionReason, type JobDefinition } from '../model/define-job.ts';
 import type { JobSpec } from '../model/job.ts';
 import { sortKeys } from '../render/canonical-json.ts';
 import { META, type RenderContext } from '../render/context.ts';
@@ -111,16 +112,21 @@ export interface FingerprintInput {
 
 /**
  * Fingerprints every job as rendered for `target`, by job ID. Pure: builds and renders each job
- * for each environment. A job that does not build for some environment cannot be fingerprinted:
- * that is a validation error (65) naming the file and the environment.
+ * for each environment of the target's release chain (qa and prod; not a standalone dev cluster,
+ * whose raw_exec variants would otherwise mask the very fields a release must keep), skipping
+ * the jobs and environments a definition excludes. A job that does not build for some
+ * environment cannot be fingerprinted: that is a validation error (65) naming the file and the
+ * environment.
  */
 export function fingerprintJobs(input: FingerprintInput): Map<string, JobFingerprint & { readonly job: NomadJob }> {
   const result = new Map<string, JobFingerprint & { readonly job: NomadJob }>();
-  const others = input.environments.filter((env) => env.name !== input.target.name);
+  const chain = releaseChainOf(input.environments, input.target.name);
+  const others = input.environments.filter((env) => env.name !== input.target.name && chain.includes(env.name));
   for (const { value: definition, file } of input.definitions) {
+    if (exclusionReason(definition, input.target.name) !== undefined) continue;
     const render = (env: Environment) => renderJob(build(definition, env, file), { ...input.context, env });
     const job = render(input.target);
-    const renders = [job, ...others.map(render)];
+    const renders = [job, ...others.filter((env) => exclusionReason(definition, env.name) === undefined).map(render)];
     const { hash, maskedPaths } = envFreeHash(job, renders);
     result.set(job.ID, { id: job.ID, envFreeHash: hash, maskedPaths, images: jobImages(job), job });
   }

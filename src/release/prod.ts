@@ -1,5 +1,6 @@
 import type { Environment } from '../config/environment.ts';
 import { DroverError, ExitCode } from '../errors.ts';
+import { exclusionReason } from '../model/define-job.ts';
 import type { JobResult } from '../report/events.ts';
 import type { ReleaseProject } from './create.ts';
 import { forceNeedsReason, releaseNotFound } from './errors.ts';
@@ -51,7 +52,7 @@ export async function loadReleaseForProd(input: LoadForProdInput): Promise<ProdR
   const source = input.store.env;
   const release = input.id ? await input.store.load(input.id) : await input.store.latestVerified();
   if (!release) throw releaseNotFound({ ...(input.id ? { id: input.id } : {}), env: source });
-  const jobsInProject = input.project.definitions.map((d) => d.value.build(input.target).id);
+  const jobsInProject = input.project.definitions.filter((d) => exclusionReason(d.value, input.target.name) === undefined).map((d) => d.value.build(input.target).id);
   const decision = decideProdRelease({ release, now: input.now, maxAge: input.target.promotion.maxReleaseAge, jobsInProject, force: input.force, reason: input.reason });
   if (decision.kind === 'usage') throw forceNeedsReason();
   const images = pinsForProd(release);

@@ -56,7 +56,7 @@ function renderDriverConfig(task: TaskSpec, options: TaskRenderOptions): Record<
   switch (task.driver) {
     case 'exec':
     case 'raw_exec':
-      return compact({ command: task.command, args: task.args ? [...task.args] : undefined });
+      return compact({ command: task.command, args: task.args ? [...task.args] : undefined, work_dir: task.workDir });
     case 'java':
       return compact({
         jar_path: task.jarPath,

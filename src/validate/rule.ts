@@ -14,6 +14,8 @@ export interface ValidationInput {
   readonly jobs: readonly LoadedJob[];
   /** Environment variables of the drover process, for rules that look for leaked values. */
   readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** Jobs of the project not built for this environment (`excludeFrom`), by file name. */
+  readonly excluded?: readonly { readonly name: string; readonly reason: string }[];
 }
 
 /** A pure check. One rule per file under `rules/`, id like `fabio/unique-route`. */

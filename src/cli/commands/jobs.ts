@@ -10,6 +10,7 @@ export const JOBS_HELP = `drover jobs [<env>]
 
 Lists the jobs in jobs/ as built for <env> (default: the first environment by name), in deploy
 order: each wave deploys after the previous one succeeded; jobs in a wave deploy in parallel.
+Jobs whose definition excludes <env> (defineJob's excludeFrom) follow as wave "-", with the reason.
 `;
 
 export async function jobsCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
@@ -31,7 +32,9 @@ export async function jobsCommand(argv: readonly string[], io: CliIo, style: Sty
     }
   });
   for (const id of order.unordered) rows.push(['?', id, '', '', '', 'cycle', byId.get(id)?.file ?? '']);
-  io.stdout.write(`${envName}\n${table(rows)}`);
+  for (const { name, file } of prepared.excluded) rows.push(['-', name, 'excluded', '', '', '-', file]);
+  const reasons = prepared.excluded.map(({ name, reason }) => `${name} is not deployed to ${envName}: ${reason}\n`).join('');
+  io.stdout.write(`${envName}\n${table(rows)}${reasons}`);
   return prepared.ok ? ExitCode.ok : ExitCode.validation;
 }
 

@@ -34,7 +34,8 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
     io.stderr.write(formatDiagnostics(diagnostics, style));
     const ok = !hasErrors(diagnostics);
     const mark = ok ? style.green('✔') : style.red('✖');
-    io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs, ${summarizeDiagnostics(diagnostics)}\n`);
+    const excluded = prepared.excluded.length ? ` (not deployed here: ${prepared.excluded.map((e) => e.name).join(', ')})` : '';
+    io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs${excluded}, ${summarizeDiagnostics(diagnostics)}\n`);
     failed ||= !ok;
   }
   return failed ? ExitCode.validation : ExitCode.ok;

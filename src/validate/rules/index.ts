@@ -34,6 +34,7 @@ import { placementAffinityRule } from './placement-affinity.ts';
 import { placementConstraintRule } from './placement-constraint.ts';
 import { placementSpreadRule } from './placement-spread.ts';
 import { portLabelsRule } from './port-labels.ts';
+import { portMappingRule } from './port-mapping.ts';
 import { portRangeRule } from './port-range.ts';
 import { scalingJobKindRule } from './scaling-job-kind.ts';
 import { scalingRangeRule } from './scaling-range.ts';
@@ -107,6 +108,7 @@ export const rules: readonly Rule[] = [
   placementConstraintRule,
   placementSpreadRule,
   portLabelsRule,
+  portMappingRule,
   portRangeRule,
   scalingJobKindRule,
   scalingRangeRule,

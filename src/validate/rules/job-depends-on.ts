@@ -9,7 +9,7 @@ const ID = 'job/depends-on';
 export const jobDependsOnRule: Rule = {
   id: ID,
   description: 'dependsOn lists IDs of other jobs in jobs/.',
-  check({ jobs }) {
+  check({ jobs, excluded = [], env }) {
     const visits = jobsOf(jobs);
     const ids = new Set(visits.map(({ job }) => job.id));
     return visits.flatMap(({ file, job }): Diagnostic[] => {
@@ -24,6 +24,10 @@ export const jobDependsOnRule: Rule = {
           return [problem(ID, location, `Job "${String(job.id)}" depends on itself`, 'Remove its own ID from dependsOn.')];
         }
         if (typeof dependency === 'string' && ids.has(dependency)) return [];
+        const left = excluded.find((e) => e.name === dependency);
+        if (left) {
+          return [problem(ID, location, `dependsOn names "${left.name}", which is not deployed to ${env.name}: ${left.reason}`, `Depend on it only where it runs, e.g. \`dependsOn: env.is('${env.name}') ? [] : ['${left.name}']\`.`)];
+        }
         return [problem(ID, location, `dependsOn names ${show(dependency)}, which is not a job in jobs/`, `Use the ID of a job in this project (${[...ids].sort().join(', ')}), or remove the entry.`)];
       });
     });

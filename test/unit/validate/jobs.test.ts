@@ -9,7 +9,7 @@ import { jobIdRule } from '../../../src/validate/rules/job-id.ts';
 import { jobKindRule } from '../../../src/validate/rules/job-kind.ts';
 import { jobPriorityRule } from '../../../src/validate/rules/job-priority.ts';
 import type { JobSpec } from '../../../src/model/job.ts';
-import { aGroup, anEnvironment, aServiceJob, error, run, where } from './builders.ts';
+import { aGroup, anEnvironment, aServiceJob, error, loaded, run, where } from './builders.ts';
 
 describe('job fields', () => {
   it('job/kind: service, system or batch', () => {
@@ -64,6 +64,14 @@ describe('dependencies', () => {
     const found = where(run(jobDependsOnRule, [job('api', ['postgres', 'billing', 'api']), job('postgres')]));
     expect(found).toEqual([error('job/depends-on', 'dependsOn[1]', 'jobs/api.ts'), error('job/depends-on', 'dependsOn[2]', 'jobs/api.ts')]);
     expect(where(run(jobDependsOnRule, job('api', 'postgres')))).toEqual([error('job/depends-on', 'dependsOn', 'jobs/api.ts')]);
+  });
+
+  it('job/depends-on: names the environment and the reason when the dependency is excluded there', () => {
+    const input = { env: anEnvironment(), jobs: [loaded(job('api', ['postgres', 'billing']))], excluded: [{ name: 'postgres', reason: 'needs docker' }] };
+    const found = jobDependsOnRule.check(input);
+    expect(where(found)).toEqual([error('job/depends-on', 'dependsOn[0]', 'jobs/api.ts'), error('job/depends-on', 'dependsOn[1]', 'jobs/api.ts')]);
+    expect(found.map((d) => d.message)).toEqual(['dependsOn names "postgres", which is not deployed to qa: needs docker', 'dependsOn names "billing", which is not a job in jobs/']);
+    expect(found[0]!.hint).toContain("env.is('qa') ? [] : ['postgres']");
   });
 
   it('job/dependency-cycle: reports each cycle once, with its path', () => {

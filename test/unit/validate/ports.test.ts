@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duplicateStaticPortRule } from '../../../src/validate/rules/duplicate-static-port.ts';
 import { portLabelsRule } from '../../../src/validate/rules/port-labels.ts';
+import { portMappingRule } from '../../../src/validate/rules/port-mapping.ts';
 import { portRangeRule } from '../../../src/validate/rules/port-range.ts';
 import { staticPortCollisionRule } from '../../../src/validate/rules/static-port-collision.ts';
 import { aGroup, aService, aServiceJob, aSystemJob, aTask, error, run, warn, where } from './builders.ts';
@@ -29,6 +30,27 @@ describe('ports/unknown-label', () => {
   it('ignores ports of non-docker drivers, and groups without ports tolerate missing arrays', () => {
     expect(run(portLabelsRule, job({ tasks: [aTask({ driver: 'exec', command: 'x', ports: ['nope'] })] }))).toEqual([]);
     expect(where(run(portLabelsRule, job({ ports: undefined })))).toEqual([error('ports/unknown-label', 'groups[0].services[0].port')]);
+  });
+});
+
+describe('ports/unmapped-to', () => {
+  const rawExec = (overrides: Record<string, unknown> = {}) => aTask({ driver: 'raw_exec', command: 'node', image: undefined, ...overrides });
+
+  it('accepts `to` on ports a docker task publishes, and raw_exec ports without `to`', () => {
+    expect(run(portMappingRule, job({ ports: { http: { to: 8080 } } }))).toEqual([]);
+    expect(run(portMappingRule, job({ ports: { http: {}, admin: { static: 9000 } }, tasks: [rawExec()] }))).toEqual([]);
+  });
+
+  it('warns when only exec-like tasks would have to listen on a `to` nothing maps', () => {
+    const found = run(portMappingRule, job({ ports: { http: { to: 8080 } }, tasks: [rawExec()] }));
+    expect(where(found)).toEqual([warn('ports/unmapped-to', 'groups[0].ports.http.to')]);
+    expect(found[0]!.hint).toContain('${NOMAD_PORT_http}');
+  });
+
+  it('warns for a label the docker task leaves out of its ports, not for `to` equal to static, -1, or bridge mode', () => {
+    const group = { ports: { http: { to: 8080 }, admin: { to: 9000 }, same: { static: 7000, to: 7000 }, any: { to: -1 } }, tasks: [aTask({ ports: ['http'] }), rawExec({ name: 'side' })] };
+    expect(where(run(portMappingRule, job(group)))).toEqual([warn('ports/unmapped-to', 'groups[0].ports.admin.to')]);
+    expect(run(portMappingRule, job({ ...group, networkMode: 'bridge' }))).toEqual([]);
   });
 });
 

@@ -75,6 +75,21 @@ describe('task/driver', () => {
     const tasks = [aTask({ driver: 'exec', command: '' }), aTask({ name: 'j', driver: 'java' }), aTask({ name: 'p', driver: 'podman' }), aTask({ name: 'r', driver: 'raw_exec', command: 'x' })];
     expect(where(run(taskDriverRule, withTasks(tasks)))).toEqual([error('task/driver', task(0, 'command')), error('task/driver', task(1, 'jarPath')), error('task/driver', task(2, 'driver'))]);
   });
+
+  it('accepts a raw_exec task without an image, with an absolute or interpolated workDir', () => {
+    const tasks = [
+      { name: 'a', driver: 'raw_exec', command: 'node', args: ['main.ts'], resources: { cpu: 1, memoryMb: 10 } },
+      { name: 'b', driver: 'raw_exec', command: 'node', workDir: '/srv/app', resources: { cpu: 1, memoryMb: 10 } },
+      { name: 'c', driver: 'exec', command: 'node', workDir: '${meta.checkout}', resources: { cpu: 1, memoryMb: 10 } },
+    ];
+    expect(run(taskDriverRule, withTasks(tasks))).toEqual([]);
+    expect(run(taskImageRule, withTasks(tasks))).toEqual([]);
+  });
+
+  it('reports a relative or non-string workDir, which Nomad would only reject on the client', () => {
+    const tasks = [aTask({ driver: 'raw_exec', command: 'node', workDir: 'apps/api' }), aTask({ name: 'b', driver: 'exec', command: 'node', workDir: 3 })];
+    expect(where(run(taskDriverRule, withTasks(tasks)))).toEqual([error('task/driver', task(0, 'workDir')), error('task/driver', task(1, 'workDir'))]);
+  });
 });
 
 describe('task/lifecycle', () => {
