@@ -18,3 +18,12 @@ export function parseCommandArgs<O extends Options>(command: string, argv: reado
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}`, { hint: `Run \`drover ${command} --help\` for the flags it accepts.` });
   }
 }
+
+/**
+ * The hint of a command run without `--job`: a command that runs as written (the first job) and
+ * every job it could name, so no hint carries a placeholder.
+ */
+export function nameAJob(command: string, jobIds: readonly string[]): string {
+  if (jobIds.length === 0) return 'This project has no jobs in jobs/ for this environment.';
+  return `Name a job with --job, e.g. \`${command} --job ${jobIds[0]}\` (jobs: ${jobIds.join(', ')}).`;
+}

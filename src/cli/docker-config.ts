@@ -38,8 +38,12 @@ export function credentialsFor(config: unknown, host: string): RegistryCredentia
   return undefined;
 }
 
-/** Reads and parses the configuration; undefined when there is none. A file that is not JSON is an error naming the file, never its content. */
-export function readDockerConfig(env: Readonly<Record<string, string | undefined>>): unknown {
+/**
+ * Reads and parses the configuration; undefined when there is none. A file that is not JSON is an
+ * error naming the file, never its content; `hosts` (the registries about to be asked) make its
+ * hint a runnable `docker login`.
+ */
+export function readDockerConfig(env: Readonly<Record<string, string | undefined>>, hosts: readonly string[] = []): unknown {
   const path = dockerConfigPath(env);
   if (!path) return undefined;
   let text: string;
@@ -52,6 +56,7 @@ export function readDockerConfig(env: Readonly<Record<string, string | undefined
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new DroverError(`Docker's configuration ${path} is not JSON`, ExitCode.usage, { hint: 'Log in again with `docker login <host>`, or point DOCKER_CONFIG elsewhere.' });
+    const login = hosts.length ? `, then log in again with ${hosts.map((h) => `\`docker login ${h}\``).join(' and ')}` : ' (then log in again with `docker login`)';
+    throw new DroverError(`Docker's configuration ${path} is not JSON`, ExitCode.usage, { hint: `Repair or remove ${path}${login}; or point DOCKER_CONFIG elsewhere.` });
   }
 }

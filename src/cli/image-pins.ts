@@ -38,13 +38,13 @@ export async function imagePinsFor(input: ImagePinsInput): Promise<Readonly<Reco
   if (env.registries.length === 0) return undefined;
   const images = input.jobs.flatMap((job) => jobImages(renderJob(job.spec, input.context)).map((image) => image.reference));
   const clients = new Map<string, RegistryClient>();
-  const dockerConfig = readDockerConfig(input.io.env);
+  const dockerConfig = readDockerConfig(input.io.env, env.registries.map((r) => r.host));
   const clientFor = (host: string): RegistryClient => {
     const known = clients.get(host);
     if (known) return known;
     const target = env.registries.find((r) => r.host === host)!;
     const credentials = credentialsFor(dockerConfig, host);
-    const client = createRegistryClient({ address: registryAddress(target), ...(credentials ? { credentials } : {}), onRetry: retryReporter(input.report) });
+    const client = createRegistryClient({ address: registryAddress(target), host, ...(credentials ? { credentials } : {}), onRetry: retryReporter(input.report) });
     clients.set(host, client);
     return client;
   };

@@ -52,21 +52,27 @@ export class ReleaseVerificationError extends DroverError {
   constructor(release: Release, verification: Verification) {
     const failed = verification.smoke.filter((r) => !r.ok);
     super(`Release ${release.id} failed verification in ${release.sourceEnv}`, ExitCode.deploymentFailed, {
-      context: verificationContext(failed, verification),
+      context: verificationContext(release, failed, verification),
       hint: failed.length
         ? `Fix the job and deploy ${release.sourceEnv} again; the failing request is shown above. The jobs stay deployed in ${release.sourceEnv}.`
-        : `Inspect the allocations with \`nomad alloc status <id>\`, fix the job and deploy ${release.sourceEnv} again.`,
+        : `Run \`drover status ${release.sourceEnv}\` to see why ${soakAllocs(verification)} failed or restarted, fix the job and deploy ${release.sourceEnv} again.`,
     });
     this.release = release;
     this.verification = verification;
   }
 }
 
-function verificationContext(failed: readonly SmokeResult[], verification: Verification): Record<string, string> {
+/** The allocations the soak caught, by name: what `drover status` shows the failure of. */
+function soakAllocs(verification: Verification): string {
+  const names = [...new Set(verification.soak.problems.map((p) => p.allocName))];
+  return names.length ? names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '') : 'the allocations';
+}
+
+function verificationContext(release: Release, failed: readonly SmokeResult[], verification: Verification): Record<string, string> {
   const context: Record<string, string> = {};
   // Continuation lines indented under the value column of formatError's context block.
   failed.slice(0, 3).forEach((result, i) => (context[i === 0 ? 'smoke' : `smoke ${i + 1}`] = describeSmokeFailure(result).replace(/\n/g, '\n            ')));
-  if (failed.length > 3) context['more'] = `${failed.length - 3} more failed smoke checks (see \`drover release show\`)`;
+  if (failed.length > 3) context['more'] = `${failed.length - 3} more failed smoke checks (see \`drover release show ${release.id} ${release.sourceEnv}\`)`;
   verification.soak.problems.slice(0, 5).forEach((p, i) => (context[i === 0 ? 'soak' : `soak ${i + 1}`] = `${p.allocName} (${p.allocId.slice(0, 8)}): ${p.detail}`));
   return context;
 }

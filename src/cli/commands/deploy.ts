@@ -270,7 +270,8 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
       for (const r of results) {
         if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
       }
-      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${releaseTargetsOf(project.environments.map((m) => m.value), env.name).join(' / drover deploy ') || '<env>'}\n`);
+      // A source role means some environment takes its releases: the list is never empty.
+      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${releaseTargetsOf(project.environments.map((m) => m.value), env.name).join(' / drover deploy ')}\n`);
       return exitCode;
     } finally {
       if ('stop' in reporter) (reporter as { stop(): void }).stop();

@@ -2,7 +2,7 @@ import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { formatTable } from '../../plan/status.ts';
 import { historyRows, type VersionRow } from '../../plan/versions.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { COMMON_OPTIONS, nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { connectCluster, OUTPUT_OPTIONS, readJobOrNull } from './status.ts';
@@ -28,9 +28,9 @@ const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } 
 export async function historyCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('history', argv, OPTIONS);
   if (values.help) return io.stdout.write(HISTORY_HELP), ExitCode.ok;
-  const jobId = values.job;
-  if (!jobId) throw new UsageError('No job given', { hint: `Usage: drover history ${positionals[0] ?? '<env>'} --job ID` });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
+  const jobId = values.job;
+  if (!jobId) throw new UsageError('No job given', { hint: nameAJob(`drover history ${prepared.env.name}`, prepared.jobs.map((j) => j.spec.id)) });
   const session = await connectCluster(prepared, io, style, values.output);
   try {
     const { nomad, signal } = session;

@@ -90,7 +90,7 @@ async function checkCommitted(files: readonly GeneratedFile[], prepared: Prepare
     return ExitCode.ok;
   }
   throw new DroverError(`Generated files are stale: ${stale.join(', ')}`, ExitCode.validation, {
-    hint: 'Run `npm run render -- <env>` for each environment and commit the result.',
+    hint: `Run \`npm run render -- ${prepared.env.name}\` and commit the result.`,
   });
 }
 

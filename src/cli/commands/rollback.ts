@@ -9,7 +9,7 @@ import { summaryTable } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { COMMON_OPTIONS, nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
@@ -59,10 +59,14 @@ export async function rollbackCommand(argv: readonly string[], io: CliIo, style:
   const { values, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
   if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
-  const jobId = values.job;
-  if (!jobId) throw new UsageError('No job or release given', { hint: `Usage: drover rollback ${positionals[0] ?? '<env>'} --job ID [--to VERSION], or --release ID` });
-  if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${positionals[0] ?? '<env>'} --job ${jobId}\` for the versions.` });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
+  const jobId = values.job;
+  if (!jobId) {
+    throw new UsageError('No job or release given', {
+      hint: `${nameAJob(`drover rollback ${prepared.env.name}`, prepared.jobs.map((j) => j.spec.id))} To roll every job back to a release, add --release with an id from \`drover releases\`.`,
+    });
+  }
+  if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${prepared.env.name} --job ${jobId}\` for the versions.` });
   const session = await connectCluster(prepared, io, style, values.output);
   try {
     return await rollback(session, jobId, values.to === undefined ? undefined : Number(values.to), io);

@@ -48,7 +48,9 @@ export async function secretsCommand(argv: readonly string[], io: CliIo, style: 
   const { values, positionals } = parseCommandArgs('secrets', argv, OPTIONS);
   const [action, envName, ...extra] = positionals;
   if (values.help || action === undefined) return io.stdout.write(SECRETS_HELP), values.help ? ExitCode.ok : ExitCode.usage;
-  if (action !== 'check' && action !== 'plan') throw new UsageError(`Unknown secrets action "${action}"`, { hint: 'Use `drover secrets check <env>` or `drover secrets plan <env>`.' });
+  // `drover secrets qa` names the environment where the action belongs: suggest both actions for it.
+  const env = envName ?? action;
+  if (action !== 'check' && action !== 'plan') throw new UsageError(`Unknown secrets action "${action}"`, { hint: `Use \`drover secrets check ${env}\` or \`drover secrets plan ${env}\`.` });
   if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`, { hint: `Usage: drover secrets ${action} <env> [--job ID]` });
   const prepared = prepare(await openProject(io, values), envName, io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));

@@ -34,6 +34,7 @@ type Method = 'HEAD' | 'GET';
 /** Creates a client for one registry. Nothing is contacted until the first call. */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const host = options.host ?? new URL(options.address).host;
   const basic = options.credentials ? Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64') : undefined;
   const secrets: string[] = [options.credentials?.password, basic].filter((s): s is string => Boolean(s));
   const { http, close } = createAxiosInstance({ ...options, headers: {} });
@@ -65,7 +66,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     if (!url) return false;
     const reply = await send('GET', url.toString(), { Accept: 'application/json', ...(basic ? { Authorization: `Basic ${basic}` } : {}) }, signal);
     const where = `${url.origin}${url.pathname}`;
-    if (reply.status !== 200) throw failure('GET', where, reply, tokenHint(reply.status, Boolean(basic)));
+    if (reply.status !== 200) throw failure('GET', where, reply, tokenHint(reply.status, host, Boolean(basic)));
     const token = parseToken(bodyText(reply.data));
     if (!token) throw failure('GET', where, reply, 'The token service answered without a token; does the registry use a standard token service?');
     secrets.push(token.value);
@@ -82,7 +83,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const response = await send(method, path, headers, signal);
       if (response.status !== 401 || challenged || !(await authorize(name, response, signal))) {
         if (response.status >= 200 && response.status <= 299) return response;
-        throw failure(method, path, response, manifestHint(response.status, name, reference, Boolean(basic)));
+        throw failure(method, path, response, manifestHint(response.status, { host, name, reference }, Boolean(basic)));
       }
     }
   };
@@ -125,18 +126,18 @@ function parseToken(text: string): { readonly value: string; readonly seconds: n
   }
 }
 
-function credentialHint(hasCredentials: boolean): string {
+function credentialHint(host: string, hasCredentials: boolean): string {
   return hasCredentials
-    ? 'The credentials for this registry in Docker\'s config.json ($DOCKER_CONFIG/config.json) were refused; log in again (`docker login <host>`).'
-    : 'No credentials for this registry were found in Docker\'s config.json ($DOCKER_CONFIG/config.json); log in (`docker login <host>`) or make the repository public.';
+    ? `The credentials for ${host} in Docker's config.json ($DOCKER_CONFIG/config.json) were refused; log in again (\`docker login ${host}\`).`
+    : `No credentials for ${host} were found in Docker's config.json ($DOCKER_CONFIG/config.json); log in (\`docker login ${host}\`) or make the repository public.`;
 }
 
-function tokenHint(status: number, hasCredentials: boolean): string | undefined {
-  return status === 401 || status === 403 ? credentialHint(hasCredentials) : undefined;
+function tokenHint(status: number, host: string, hasCredentials: boolean): string | undefined {
+  return status === 401 || status === 403 ? credentialHint(host, hasCredentials) : undefined;
 }
 
-function manifestHint(status: number, name: string, reference: string, hasCredentials: boolean): string | undefined {
-  if (status === 401 || status === 403) return credentialHint(hasCredentials);
-  if (status === 404) return `The registry has no ${name}:${reference}: push it, or fix the tag in the job.`;
+function manifestHint(status: number, image: { readonly host: string; readonly name: string; readonly reference: string }, hasCredentials: boolean): string | undefined {
+  if (status === 401 || status === 403) return credentialHint(image.host, hasCredentials);
+  if (status === 404) return `The registry has no ${image.name}:${image.reference}: push it, or fix the tag in the job.`;
   return undefined;
 }

@@ -15,6 +15,8 @@ export interface RegistryCredentials {
 export interface RegistryClientOptions extends TlsOptions {
   /** Base URL without `/v2`, e.g. `https://ghcr.io`. */
   readonly address: string;
+  /** The registry's name in image references and for `docker login`, named in hints. @default the host of `address` */
+  readonly host?: string;
   /** Sent to the registry (Basic) or its token service when it asks; never appear in errors or events. @default anonymous */
   readonly credentials?: RegistryCredentials;
   /** Per-request timeout. @default 10000 */

@@ -36,13 +36,18 @@ describe("Docker's config.json", () => {
       await writeFile(join(dir, 'config.json'), '{"auths": {"ghcr.io": {"auth": "c2VjcmV0LXNlbnRpbmVs"');
       const error = (() => {
         try {
-          return readDockerConfig({ DOCKER_CONFIG: dir });
+          return readDockerConfig({ DOCKER_CONFIG: dir }, ['ghcr.io']);
         } catch (e) {
           return e;
         }
       })();
       expect(error).toBeInstanceOf(DroverError);
       expect(JSON.stringify({ m: (error as DroverError).message, h: (error as DroverError).hint })).not.toContain('c2VjcmV0');
+      // Its hint is a command to run, for the registries the deploy was about to ask.
+      expect((error as DroverError).hint).toContain('`docker login ghcr.io`');
+      expect(() => readDockerConfig({ DOCKER_CONFIG: dir }, ['ghcr.io', 'registry.internal:5000'])).toThrow(
+        expect.objectContaining({ hint: expect.stringContaining('`docker login ghcr.io` and `docker login registry.internal:5000`') }),
+      );
       await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('a:b') } } }));
       expect(credentialsFor(readDockerConfig({ DOCKER_CONFIG: dir }), 'ghcr.io')).toEqual({ username: 'a', password: 'b' });
     } finally {
