@@ -112,7 +112,8 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
         return {};
       }
       const running = await runningVersion(options.nomad, job, options.signal);
-      return { outcome: { status: 'failed', version: target.version, reason: `${decision.description} (not rolled back)`, ...(running === undefined ? {} : { runningVersion: running }) } };
+      const reason = `${decision.cause ? `${decision.cause} → deployment failed: ` : ''}${decision.description} (not rolled back)`;
+      return { outcome: { status: 'failed', version: target.version, reason, ...(running === undefined ? {} : { runningVersion: running }) } };
     }
     case 'reverted':
       return { outcome: { status: 'failed', version: target.version, reason: `${decision.failure}; rolled back, version ${decision.version} is ${decision.status === 'successful' ? 'running' : decision.status}`, runningVersion: decision.version } };

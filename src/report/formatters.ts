@@ -1,5 +1,6 @@
 import { CANARY_FORMATTERS } from '../canary/format.ts';
 import { RELEASE_FORMATTERS } from '../release/events.ts';
+import { summarizeFailure } from '../watch/classify.ts';
 import type { DeployEvent, DeployEventType, JobOutcome } from './events.ts';
 import type { Style } from './style.ts';
 
@@ -21,7 +22,7 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'job-resumed': (e) => `[${e.job}] resuming the watch of deployment ${short(e.deploymentId)} (version ${e.version}) already in flight`,
   'job-progress': (e, s) => s.dim(`[${e.job}] ${e.message}`),
   'allocation-failed': (e, s) =>
-    s.red(`[${e.job}] allocation ${e.failure.allocName} (${short(e.failure.allocId)}) group ${e.failure.group} task ${e.failure.task}: ${e.failure.eventType}: ${e.failure.message}`),
+    s.red(`[${e.job}] allocation ${e.failure.allocName} (${short(e.failure.allocId)}) group ${e.failure.group} task ${e.failure.task}: ${summarizeFailure(e.failure)}`),
   'deployment-failing': (e, s) => s.red(`[${e.job}] failing deployment ${short(e.deploymentId)} now (${e.reason}); Nomad rolls back if auto_revert is set`),
   'canaries-healthy': (e, s) => s.green(`[${e.job}] canaries healthy in ${e.groups.join(', ')} (deployment ${short(e.deploymentId)})`),
   'deployment-promoted': (e) => `[${e.job}] promoted deployment ${short(e.deploymentId)}`,

@@ -1,15 +1,28 @@
 import type { NomadAllocListStub, NomadTaskEvent } from '../wire/nomad-api.ts';
+import { describeRootCause, eventMessage, findRootCause, type FailureEvent, type FailureKind } from './root-cause.ts';
 
-/** Why an allocation cannot become healthy, with everything a person needs to act on it. */
+export { eventMessage } from './root-cause.ts';
+
+/**
+ * Why an allocation cannot become healthy, with everything a person needs to act on it. The
+ * headline (`eventType`, `message`, `details`) is the root cause — the first failing task event —
+ * and `consequences` what Nomad did about it, so "Not Restarting: Error was unrecoverable" never
+ * hides the `Driver Failure` that explains it.
+ */
 export interface AllocationFailure {
-  readonly kind: 'driver' | 'template' | 'restarts-exhausted' | 'setup' | 'artifact' | 'task-failed';
+  readonly kind: FailureKind | 'task-failed';
   readonly allocId: string;
   readonly allocName: string;
   readonly group: string;
+  /** The task of the root cause. */
   readonly task: string;
-  /** Nomad's task event type, e.g. `Driver Failure`. */
+  /** Nomad's task event type of the root cause, e.g. `Driver Failure`. */
   readonly eventType: string;
   readonly message: string;
+  /** The root cause event's `Details` (`driver_error`, `exit_code`, `oom_killed`, …). */
+  readonly details: Readonly<Record<string, string>>;
+  /** What followed the cause: `Not Restarting`, `Sibling Task Failed`, `Alloc Unhealthy`. */
+  readonly consequences: readonly Pick<FailureEvent, 'task' | 'type' | 'message'>[];
 }
 
 /**
@@ -17,64 +30,53 @@ export interface AllocationFailure {
  * retrying an image that cannot be pulled, a template whose Vault secret or Consul key is missing,
  * or a task whose restart policy is spent only burns Nomad's healthy_deadline (5 min by default).
  */
-const TERMINAL_EVENTS: Readonly<Record<string, AllocationFailure['kind']>> = {
-  'Driver Failure': 'driver',
-  'Setup Failure': 'setup',
-  'Failed Artifact Download': 'artifact',
-  'Failed Validation': 'setup',
-  'Not Restarting': 'restarts-exhausted',
-};
-
-/** consul-template reports a dependency it cannot read as `Missing: vault.read(...)` / `kv.block(...)`. */
-const MISSING_TEMPLATE_DEPENDENCY = /\bmissing\b/i;
+const TERMINAL_EVENTS = new Set(['Driver Failure', 'Setup Failure', 'Failed Artifact Download', 'Failed Validation', 'Not Restarting']);
 
 /**
- * The first unambiguous failure in an allocation's task events, or undefined while it may still
- * succeed. Pure: looks only at the allocation snapshot.
+ * The allocation's failure once one of its events is unambiguous, or undefined while it may still
+ * succeed. Whether it failed is decided on any terminal event; what is reported is the root cause.
+ * Pure: looks only at the allocation snapshot.
  */
 export function classifyAllocationFailure(alloc: NomadAllocListStub): AllocationFailure | undefined {
-  for (const [task, state] of Object.entries(alloc.TaskStates ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const event of [...(state.Events ?? [])].reverse()) {
-      const kind = eventKind(event);
-      if (kind) return { kind, allocId: alloc.ID, allocName: alloc.Name, group: alloc.TaskGroup, task, eventType: event.Type, message: eventMessage(event) };
-    }
-    if (state.Failed && alloc.ClientStatus === 'failed') {
-      const last = state.Events?.[state.Events.length - 1];
-      return {
-        kind: 'task-failed',
-        allocId: alloc.ID,
-        allocName: alloc.Name,
-        group: alloc.TaskGroup,
-        task,
-        eventType: last?.Type ?? 'Terminated',
-        message: last ? eventMessage(last) : alloc.ClientDescription || 'task failed',
-      };
-    }
+  const states = Object.values(alloc.TaskStates ?? {});
+  const fatal = states.some((s) => (s.Events ?? []).some(isTerminal));
+  const failedTask = alloc.ClientStatus === 'failed' && states.some((s) => s.Failed);
+  if (!fatal && !failedTask) return undefined;
+  const root = findRootCause(alloc);
+  const at = { allocId: alloc.ID, allocName: alloc.Name, group: alloc.TaskGroup };
+  if (root) {
+    const { cause } = root;
+    const consequences = root.consequences.map(({ task, type, message }) => ({ task, type, message }));
+    return { kind: root.kind, ...at, task: cause.task, eventType: cause.type, message: cause.message, details: cause.details, consequences };
   }
-  return undefined;
+  return failedTaskFailure(alloc, at);
 }
 
-function eventKind(event: NomadTaskEvent): AllocationFailure['kind'] | undefined {
-  const terminal = TERMINAL_EVENTS[event.Type];
-  if (terminal) return terminal;
+/** A failed task whose events name no failure (trimmed to the last 10, or an old agent): its last event. */
+function failedTaskFailure(alloc: NomadAllocListStub, at: Pick<AllocationFailure, 'allocId' | 'allocName' | 'group'>): AllocationFailure {
+  const tasks = Object.entries(alloc.TaskStates ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const [task, state] = tasks.find(([, s]) => s.Failed) ?? tasks[0]!;
+  const last = state.Events?.[state.Events.length - 1];
+  return {
+    kind: 'task-failed',
+    ...at,
+    task,
+    eventType: last?.Type ?? 'Terminated',
+    message: last ? eventMessage(last) : alloc.ClientDescription || 'task failed',
+    details: { ...(last?.Details ?? {}) },
+    consequences: [],
+  };
+}
+
+/** The root cause first, then its consequences: "Driver Failure: … → Not Restarting: Error was unrecoverable". */
+export function summarizeFailure(failure: AllocationFailure): string {
+  return describeRootCause({ cause: { type: failure.eventType, message: failure.message }, consequences: failure.consequences });
+}
+
+function isTerminal(event: NomadTaskEvent): boolean {
+  if (TERMINAL_EVENTS.has(event.Type)) return true;
   // `Template` events are also emitted for benign re-renders; only a missing dependency is fatal.
-  if (event.Type === 'Template' && MISSING_TEMPLATE_DEPENDENCY.test(eventMessage(event))) return 'template';
-  if (event.Type === 'Killing' && event.VaultError) return 'template';
-  return undefined;
-}
-
-/** Nomad fills DisplayMessage on read; the specific fields are the fallback for older agents. */
-export function eventMessage(event: NomadTaskEvent): string {
-  return (
-    event.DisplayMessage ||
-    event.DriverError ||
-    event.SetupError ||
-    event.DownloadError ||
-    event.ValidationError ||
-    event.VaultError ||
-    event.KillError ||
-    event.RestartReason ||
-    event.Message ||
-    event.Type
-  );
+  if (event.Type === 'Template') return /\bmissing\b/i.test(eventMessage(event));
+  // A kill that fails the task: the template, Vault or identity hook gave up (client/allocrunner/taskrunner).
+  return event.Type === 'Killing' && (Boolean(event.VaultError) || event.FailsTask || event.Details?.['fails_task'] === 'true');
 }

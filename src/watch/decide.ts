@@ -1,5 +1,6 @@
 import type { NomadAllocMetric, NomadDeployment, NomadEvaluation } from '../wire/nomad-api.ts';
 import { classifyAllocationFailure, type AllocationFailure } from './classify.ts';
+import { explainRolloutFailure } from './explain.ts';
 import { currentAllocations, revertDeployment, rolloutDeployment, type RolloutState } from './state.ts';
 
 /** What the watcher should do next for one job. */
@@ -9,7 +10,7 @@ export type RolloutDecision =
   | { readonly type: 'allocation-failed'; readonly failure: AllocationFailure; readonly deploymentId?: string }
   | { readonly type: 'canaries-healthy'; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'succeeded'; readonly deploymentId?: string }
-  | { readonly type: 'deployment-failed'; readonly deploymentId: string; readonly description: string; readonly revertingTo: number | null }
+  | { readonly type: 'deployment-failed'; readonly deploymentId: string; readonly description: string; readonly revertingTo: number | null; readonly cause?: string }
   | { readonly type: 'reverted'; readonly deploymentId: string; readonly version: number; readonly status: string; readonly failure: string };
 
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
@@ -35,10 +36,13 @@ function decideDeployment(state: RolloutState, deployment: NomadDeployment): Rol
     const match = ROLLBACK.exec(deployment.StatusDescription);
     const revertingTo = match ? Number(match[1]) : null;
     const revert = revertingTo === null ? undefined : revertDeployment(state);
+    // Nomad failed it (a deadline, unhealthy allocations): the root cause first, then Nomad's verdict.
+    const cause = deployment.Status === 'failed' ? explainRolloutFailure(state, deployment.ID) : undefined;
     if (revert && TERMINAL.has(revert.Status)) {
-      return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure: deployment.StatusDescription };
+      const failure = cause ? `${cause} → deployment failed: ${deployment.StatusDescription}` : deployment.StatusDescription;
+      return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure };
     }
-    return { type: 'deployment-failed', deploymentId: deployment.ID, description: deployment.StatusDescription, revertingTo };
+    return { type: 'deployment-failed', deploymentId: deployment.ID, description: deployment.StatusDescription, revertingTo, ...(cause ? { cause } : {}) };
   }
   const awaiting = Object.entries(deployment.TaskGroups).filter(([, g]) => g.DesiredCanaries > 0 && !g.Promoted);
   if (deployment.Status === 'running' && awaiting.length > 0) {

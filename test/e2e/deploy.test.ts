@@ -88,7 +88,9 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
     sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop' }, { kind: 'crash-loop', crashAfterMs: 1000 });
     const result = await deploy('--job', 'api');
     expect(result.code, result.stderr).toBe(1);
-    expect(result.events.find((e) => e.type === 'allocation-failed')).toMatchObject({ failure: { eventType: 'Not Restarting' } });
+    expect(result.events.find((e) => e.type === 'allocation-failed')).toMatchObject({
+      failure: { kind: 'restarts-exhausted', eventType: 'Terminated', message: 'Exit Code: 1', details: { exit_code: '1' }, consequences: expect.arrayContaining([expect.objectContaining({ type: 'Not Restarting' })]) },
+    });
   });
 
   it('exits 2 when the job cannot be placed', async () => {

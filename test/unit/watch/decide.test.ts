@@ -16,7 +16,7 @@ describe('classifyAllocationFailure', () => {
     const alloc = anAllocation({ TaskStates: { api: aTaskState([aTaskEvent('Received', 'Task received by client'), pullFailure]) } });
     expect(classifyAllocationFailure(alloc)).toEqual({
       kind: 'driver', allocId: 'alloc-1', allocName: 'api.api[0]', group: 'api', task: 'api', eventType: 'Driver Failure',
-      message: 'Failed to pull `ghcr.io/acme/api:9.9.9`: manifest unknown',
+      message: 'Failed to pull `ghcr.io/acme/api:9.9.9`: manifest unknown', details: {}, consequences: [],
     });
   });
 
