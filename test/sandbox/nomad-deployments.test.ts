@@ -152,7 +152,7 @@ describe('failing deployments', () => {
     expect(await h.call('POST', `/v1/deployment/fail/${d.ID}`)).toMatchObject({ status: 500, text: "can't fail terminal deployment" });
   });
 
-  it('fails at the progress deadline when checks never pass, and says why on the allocation', async () => {
+  it('fails at the progress deadline when checks never pass, with Nomad 2.0.5\'s min_healthy_time text on the allocation', async () => {
     await deployV0(aJob({ update: { AutoRevert: true, HealthyDeadline: 20e9, ProgressDeadline: 30e9 } }));
     await h.scenario('web', { kind: 'health-check-fails' }, { version: 1 });
     await h.register(aJob({ update: { AutoRevert: true, HealthyDeadline: 20e9, ProgressDeadline: 30e9 }, image: 'example/web:2.0.0' }));
@@ -161,10 +161,26 @@ describe('failing deployments', () => {
     expect(unhealthy.DeploymentStatus.Healthy).toBe(false);
     const full = (await h.get(`/v1/allocation/${unhealthy.ID}`)).json;
     const events = full.TaskStates.web.Events;
-    expect(events.at(-1)).toMatchObject({ Type: 'Alloc Unhealthy', Message: 'Services not healthy by deadline: web', DisplayMessage: 'Services not healthy by deadline: web' });
+    // The tracker's deadline is Go's zero time (client/allochealth/tracker.go TaskEvents), so a
+    // running task reads as "not running for min_healthy_time" whatever failed; seen on a real agent.
+    const text = 'Task not running for min_healthy_time of 10s by healthy_deadline of 20s';
+    expect(events.at(-1)).toMatchObject({ Type: 'Alloc Unhealthy', Message: text, DisplayMessage: text, Details: { message: text } });
     await h.advance(seconds(10));
     const d = (await h.get('/v1/job/web/deployments')).json.find((x: Json) => x.JobVersion === 1);
     expect(d).toMatchObject({ Status: 'failed', StatusDescription: 'Failed due to progress deadline - rolling back to job version 0' });
+  });
+
+  it('fails at the first unhealthy allocation when the group has no reschedule attempt left, without waiting for the progress deadline', async () => {
+    // nomad/deploymentwatcher/deployment_watcher.go shouldFailEarly: an unhealthy allocation Nomad
+    // cannot replace (RescheduleEligible is false) fails the deployment at once.
+    await h.scenario('web', { kind: 'health-check-fails' });
+    const job = aJob({ count: 1, update: { HealthyDeadline: 20e9, ProgressDeadline: 120e9 } });
+    job.TaskGroups[0].ReschedulePolicy = { Attempts: 0, Interval: 0, Delay: 5e9, DelayFunction: 'constant', MaxDelay: 0, Unlimited: false };
+    await h.register(job);
+    await h.advance(seconds(19));
+    expect(await deployment(h, 'web')).toMatchObject({ Status: 'running' });
+    await h.advance(seconds(2));
+    expect(await deployment(h, 'web')).toMatchObject({ Status: 'failed', StatusDescription: 'Failed due to unhealthy allocations' });
   });
 
   it('fails at the first unhealthy allocation when progress_deadline is 0', async () => {

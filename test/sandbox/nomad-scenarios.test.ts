@@ -50,6 +50,51 @@ describe('image pull fails', () => {
   });
 });
 
+describe('missing binary', () => {
+  /** A raw_exec task, as drover renders one (`command` in the driver config). */
+  const rawExecJob = (restart?: Json) => {
+    const job = aJob({ count: 1 });
+    job.TaskGroups[0].Tasks = [{ Name: 'web', Driver: 'raw_exec', Config: { command: '/nonexistent/bin/web' }, Resources: { CPU: 100, MemoryMB: 64 }, ...(restart ? { RestartPolicy: restart } : {}) }];
+    if (restart) job.TaskGroups[0].RestartPolicy = restart;
+    return job;
+  };
+
+  it('records Nomad\'s real sequence: Received, Task Setup, Driver Failure with the cause, Not Restarting, Alloc Unhealthy', async () => {
+    // Read from a real Nomad 2.0.5 agent (raw_exec, command "/nonexistent/bin/api") and from its
+    // source: client/allocrunner/taskrunner/task_runner.go (runDriver emits Driver Failure with
+    // SetDriverError; shouldRestart emits Not Restarting with SetRestartReason + SetFailsTask),
+    // restarts/restarts.go (ReasonUnrecoverableError), drivers/shared/executor/executor.go
+    // (lookupBin), client/allochealth/tracker.go ("Unhealthy because of failed task"). The last event
+    // is racy on a real client (the alloc runner may mark the failed alloc unhealthy first, with no
+    // event); the sandbox always emits it.
+    await h.scenario('web', { kind: 'missing-binary' });
+    await h.register(rawExecJob());
+    await h.advance(seconds(3));
+    const [alloc] = await allocs(h, 'web');
+    expect(alloc).toMatchObject({ ClientStatus: 'failed', DeploymentStatus: { Healthy: false } });
+    const events: Json[] = (await fullAlloc(alloc!.ID)).TaskStates.web.Events;
+    const cause = 'failed to launch command with executor: rpc error: code = Unknown desc = binary "/nonexistent/bin/web" could not be found';
+    expect(events.map((e) => [e.Type, e.DisplayMessage, e.Details])).toEqual([
+      ['Received', 'Task received by client', {}],
+      ['Task Setup', 'Building Task Directory', { message: 'Building Task Directory' }],
+      ['Driver Failure', cause, { driver_error: cause }],
+      ['Not Restarting', 'Error was unrecoverable', { fails_task: 'true', restart_reason: 'Error was unrecoverable' }],
+      ['Alloc Unhealthy', 'Unhealthy because of failed task', { message: 'Unhealthy because of failed task' }],
+    ]);
+    expect(events.find((e) => e.Type === 'Driver Failure')).toMatchObject({ DriverError: cause, FailsTask: false });
+    expect(events.find((e) => e.Type === 'Not Restarting')).toMatchObject({ RestartReason: 'Error was unrecoverable', FailsTask: true });
+  });
+
+  it('says "Policy allows no restarts" when the restart policy has no attempts, before looking at the error', async () => {
+    await h.scenario('web', { kind: 'missing-binary' });
+    await h.register(rawExecJob({ Attempts: 0, Interval: 1800e9, Delay: 15e9, Mode: 'fail', RenderTemplates: false }));
+    await h.advance(seconds(3));
+    const [alloc] = await allocs(h, 'web');
+    const events: Json[] = (await fullAlloc(alloc!.ID)).TaskStates.web.Events;
+    expect(events.find((e) => e.Type === 'Not Restarting')).toMatchObject({ DisplayMessage: 'Policy allows no restarts', Details: { restart_reason: 'Policy allows no restarts' } });
+  });
+});
+
 describe('crash loop', () => {
   it('restarts with Terminated/Restarting events until the policy is exhausted', async () => {
     await h.scenario('web', { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 2 });
@@ -69,16 +114,23 @@ describe('crash loop', () => {
 });
 
 describe('health check fails', () => {
-  it('keeps the allocation running with critical Consul checks', async () => {
+  it('keeps the allocation running with critical Consul checks, their output in the catalog only after check_update_interval', async () => {
     await h.scenario('web', { kind: 'health-check-fails' });
-    await h.register(aJob({ count: 1 }));
+    await h.register(aJob({ count: 1, update: null }));
     await h.advance(seconds(10));
     const [alloc] = await allocs(h, 'web');
     expect(alloc!.ClientStatus).toBe('running');
-    const entries: Json[] = (await h.call('GET', `${h.consul}/v1/health/service/web`)).json;
-    const check = entries[0]!.Checks.find((c: Json) => c.Name === 'web-ready');
-    expect(check).toMatchObject({ Status: 'critical', Output: 'HTTP GET: 503 Service Unavailable' });
+    const readiness = async () => {
+      const entries: Json[] = (await h.call('GET', `${h.consul}/v1/health/service/web`)).json;
+      return { entry: entries[0]!, check: entries[0]!.Checks.find((c: Json) => c.Name === 'web-ready') };
+    };
+    // A real Consul 1.8.7 agent ran the check at once, but its status never changed (registered
+    // critical, still critical), so the catalog keeps Output "" until the deferred write-back.
+    expect((await readiness()).check).toMatchObject({ Status: 'critical', Output: '' });
     expect((await h.call('GET', `${h.consul}/v1/health/service/web?passing`)).json).toEqual([]);
+    await h.advance(seconds(300));
+    const { entry, check } = await readiness();
+    expect(check).toMatchObject({ Status: 'critical', Output: `HTTP GET http://${entry.Service.Address}:${entry.Service.Port}/ready: 503 Service Unavailable Output: service unavailable` });
   });
 });
 

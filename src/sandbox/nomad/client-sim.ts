@@ -1,12 +1,12 @@
 import { rfc3339 } from '../json.ts';
 import { appendEvent, deriveClientStatus, imageOf, initialTaskStates, isEphemeral, mainTaskNames, setTaskState, tasksOf, vaultReads } from './alloc-state.ts';
-import { ConsulRegistry } from './consul-sync.ts';
+import { ConsulRegistry, consulHttp503, type FailingCheck } from './consul-sync.ts';
 import { HealthTracker } from './health.ts';
 import { type Allocation, type Json, isTerminal } from './model.ts';
 import type { Runtime } from './runtime.ts';
 import { type Scenario, TIMING } from './scenarios.ts';
 import { newEvaluation } from './scheduler.ts';
-import { RESTART_WITHIN_POLICY, exceededAttempts, pullFailure, taskEvent } from './task-events.ts';
+import { RESTART_WITHIN_POLICY, exceededAttempts, missingBinary, pullFailure, taskEvent } from './task-events.ts';
 
 /** The simulated client's view of one allocation. */
 export interface Run {
@@ -16,6 +16,8 @@ export interface Run {
   restarts: number;
   running: boolean;
   checksPassing: boolean;
+  /** The failing checks' output has reached the catalog (see `TIMING.checkOutputSync`). */
+  checkOutputSynced?: boolean;
 }
 
 /**
@@ -149,6 +151,7 @@ export class ClientSim {
       for (const task of docker) appendEvent(a, [String(task.Name)], taskEvent('Driver', now, { DriverMessage: `Downloading image ${imageOf(task)}` }));
     });
     if (run.scenario.kind === 'image-pull-fails') return void this.later(run, 500, () => this.pullFailed(run, docker));
+    if (run.scenario.kind === 'missing-binary') return void this.later(run, 100, () => this.binaryMissing(run));
     this.later(run, 300, () => this.startTasks(run));
   }
 
@@ -156,14 +159,33 @@ export class ClientSim {
     const alloc = this.alloc(run);
     if (!alloc || run.scenario.kind !== 'image-pull-fails') return;
     const scenario = run.scenario;
+    // The scenario is about the job's own image: prestart helpers (busybox) pull fine.
+    const main = new Set(mainTaskNames(alloc));
+    const failing = docker.filter((t) => main.has(String(t.Name)));
     this.update(alloc, (a, now) => {
-      for (const task of docker.length ? docker : tasksOf(a)) {
+      for (const task of failing.length ? failing : tasksOf(a).filter((t) => main.has(String(t.Name)))) {
         const error = scenario.message ?? pullFailure(imageOf(task));
         appendEvent(a, [String(task.Name)], taskEvent('Driver Failure', now, { DriverError: error }));
       }
     });
     // The docker driver treats pull errors as recoverable unless they say "Error: image … not found".
     this.afterExit(run, scenario.recoverable === false ? 'unrecoverable' : 'recoverable', () => this.pull(run));
+  }
+
+  /** The driver cannot find the task's command (client/allocrunner/taskrunner/task_runner.go runDriver). */
+  private binaryMissing(run: Run): void {
+    const alloc = this.alloc(run);
+    if (!alloc || run.scenario.kind !== 'missing-binary') return;
+    const path = run.scenario.path;
+    const main = new Set(mainTaskNames(alloc));
+    this.update(alloc, (a, now) => {
+      for (const task of tasksOf(a).filter((t) => main.has(String(t.Name)))) {
+        const command = (task.Config as Json | null)?.command;
+        const error = missingBinary(path ?? (typeof command === 'string' ? command : `/nonexistent/bin/${String(task.Name)}`));
+        appendEvent(a, [String(task.Name)], taskEvent('Driver Failure', now, { DriverError: error }));
+      }
+    });
+    this.afterExit(run, 'unrecoverable', () => this.pull(run));
   }
 
   private startTasks(run: Run): void {
@@ -215,8 +237,24 @@ export class ClientSim {
     const alloc = this.alloc(run);
     const node = this.rt.nodes.find((n) => n.ID === alloc?.NodeID);
     if (!alloc || !node) return;
-    const output = run.scenario.kind === 'health-check-fails' ? (run.scenario.output ?? 'HTTP GET: 503 Service Unavailable') : undefined;
-    this.consul.register(alloc, node, { canary: this.rt.watcher.isUnpromotedCanary(alloc), checks: run.checksPassing ? 'passing' : 'critical', ...(output ? { output } : {}) });
+    this.consul.register(alloc, node, { canary: this.rt.watcher.isUnpromotedCanary(alloc), checks: run.checksPassing ? 'passing' : 'critical', ...this.failingOutput(run) });
+  }
+
+  /**
+   * Nomad registers checks without output; the agent's first results keep the status (critical), so
+   * Consul defers writing their output to the catalog (TIMING.checkOutputSync).
+   */
+  private failingOutput(run: Run): { output?: string | ((check: FailingCheck) => string) } {
+    if (run.scenario.kind !== 'health-check-fails') return {};
+    if (run.checkOutputSynced) return { output: run.scenario.output ?? consulHttp503 };
+    if (run.checkOutputSynced === undefined) {
+      run.checkOutputSynced = false;
+      this.later(run, TIMING.checkOutputSync, () => {
+        run.checkOutputSynced = true;
+        if (run.running) this.register(run);
+      });
+    }
+    return { output: '' };
   }
 
   private crash(run: Run): void {
@@ -249,8 +287,10 @@ export class ClientSim {
     const attempts = Number(policy.Attempts ?? 0);
     const main = mainTaskNames(alloc);
     run.restarts++;
-    if (kind === 'unrecoverable' || (run.restarts > attempts && policy.Mode !== 'delay')) {
-      const reason = kind === 'unrecoverable' ? 'Error was unrecoverable' : attempts === 0 ? 'Policy allows no restarts' : exceededAttempts(attempts, Number(policy.Interval ?? 0));
+    // The restart tracker's order (client/allocrunner/taskrunner/restarts/restarts.go GetState): a
+    // policy without attempts answers first, whatever the error; then an unrecoverable start error.
+    if (attempts === 0 || kind === 'unrecoverable' || (run.restarts > attempts && policy.Mode !== 'delay')) {
+      const reason = attempts === 0 ? 'Policy allows no restarts' : kind === 'unrecoverable' ? 'Error was unrecoverable' : exceededAttempts(attempts, Number(policy.Interval ?? 0));
       return this.update(alloc, (a, now) => {
         appendEvent(a, main, taskEvent('Not Restarting', now, { RestartReason: reason, FailsTask: true }));
         setTaskState(a, main, 'dead', now, true);

@@ -6,13 +6,37 @@ import type { ConsulSink } from './runtime.ts';
 /** Consul check status of a simulated service. */
 export type CheckStatus = 'passing' | 'critical';
 
+/** Where a failing check probes: for its output text. */
+export interface FailingCheck {
+  readonly type: string;
+  readonly address: string;
+  readonly port: number;
+  readonly path: string;
+}
+
+/**
+ * What a Consul 1.8 agent writes for a check answered by a 503 (an HTTP check's
+ * `HTTP GET <url>: <status> Output: <body>`, seen on a real agent), or refused (TCP).
+ */
+export function consulHttp503(check: FailingCheck): string {
+  if (check.type === 'tcp') return `dial tcp ${check.address}:${check.port}: connect: connection refused`;
+  return `HTTP GET http://${check.address}:${check.port}${check.path}: 503 Service Unavailable Output: service unavailable`;
+}
+
+/** Options of a registration: canary tags, check status, and the failing checks' output. */
+export interface RegisterOptions {
+  readonly canary: boolean;
+  readonly checks: CheckStatus;
+  readonly output?: string | ((check: FailingCheck) => string);
+}
+
 /**
  * Registers the Consul-provider services of an allocation the way the Nomad client does: IDs
  * `_nomad-task-<alloc>-<task|group-<group>>-<service>-<port label>`, `CanaryTags` instead of
  * `Tags` (and `CanaryMeta`) while the allocation is an unpromoted canary, meta
  * `external-source=nomad`, checks registered `critical` until they pass.
  */
-export function registrations(alloc: Allocation, node: SimNode, options: { canary: boolean; checks: CheckStatus; output?: string }): ConsulServiceRegistration[] {
+export function registrations(alloc: Allocation, node: SimNode, options: RegisterOptions): ConsulServiceRegistration[] {
   const group = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
   if (!group) return [];
   const owned: { owner: string; service: Json }[] = [
@@ -29,11 +53,16 @@ function services(value: unknown): Json[] {
 function toRegistration(
   alloc: Allocation,
   node: SimNode,
-  ctx: { owner: string; service: Json; canary: boolean; checks: CheckStatus; output?: string },
+  ctx: RegisterOptions & { owner: string; service: Json },
 ): ConsulServiceRegistration {
   const { service } = ctx;
   const portLabel = String(service.PortLabel ?? '');
   const id = `_nomad-task-${alloc.ID}-${ctx.owner}-${String(service.Name)}-${portLabel}`;
+  const port = portOf(alloc, portLabel);
+  const output = (check: Json): string => {
+    if (typeof ctx.output === 'function') return ctx.output({ type: String(check.Type ?? ''), address: node.Address, port, path: String(check.Path ?? '') });
+    return ctx.output ?? (ctx.checks === 'passing' ? 'HTTP GET: 200 OK' : '');
+  };
   const canaryTags = ctx.canary && Array.isArray(service.CanaryTags) && service.CanaryTags.length > 0;
   const tags = (canaryTags ? service.CanaryTags : service.Tags) as string[] | null;
   const meta = (ctx.canary && service.CanaryMeta ? service.CanaryMeta : service.Meta) as Record<string, string> | null;
@@ -42,13 +71,13 @@ function toRegistration(
     name: String(service.Name),
     tags: tags ?? [],
     address: node.Address,
-    port: portOf(alloc, portLabel),
+    port,
     meta: { ...(meta ?? {}), 'external-source': 'nomad' },
     checks: ((service.Checks as Json[] | null) ?? []).map((check) => ({
       id: `_nomad-check-${createHash('sha1').update(`${id}${String(check.Name)}`).digest('hex')}`,
       name: String(check.Name ?? `service: "${String(service.Name)}" check`),
       status: ctx.checks,
-      output: ctx.output ?? (ctx.checks === 'passing' ? 'HTTP GET: 200 OK' : ''),
+      output: output(check),
       type: String(check.Type ?? ''),
     })),
     node: { name: node.Name, address: node.Address, id: node.ID },
@@ -69,7 +98,7 @@ export class ConsulRegistry {
   constructor(private readonly sink: ConsulSink | undefined) {}
 
   /** Registers (or re-registers) the services of `alloc`. */
-  register(alloc: Allocation, node: SimNode, options: { canary: boolean; checks: CheckStatus; output?: string }): void {
+  register(alloc: Allocation, node: SimNode, options: RegisterOptions): void {
     if (!this.sink) return;
     const regs = registrations(alloc, node, options);
     for (const reg of regs) this.sink.registerService(reg);

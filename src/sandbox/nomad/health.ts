@@ -1,7 +1,7 @@
 import { goDuration, rfc3339 } from '../json.ts';
-import { appendEvent, mainTaskNames, tasksOf } from './alloc-state.ts';
+import { appendEvent, tasksOf } from './alloc-state.ts';
 import type { ClientSim, Run } from './client-sim.ts';
-import type { Allocation, Json } from './model.ts';
+import type { Allocation, Json, TaskState } from './model.ts';
 import type { Runtime } from './runtime.ts';
 import { groupUpdate, num } from './spec.ts';
 import { taskEvent } from './task-events.ts';
@@ -58,9 +58,10 @@ export class HealthTracker {
     if (t) delete t.healthyTimer;
   }
 
-  /** A task failed for good. */
+  /** A task failed for good: the tracker reports unhealthy at once, explaining each task. */
   onFailed(run: Run): void {
-    if (this.tracking.has(run.allocId)) this.report(run, false, () => 'Unhealthy because of failed task');
+    const t = this.tracking.get(run.allocId);
+    if (t) this.report(run, false, (alloc) => unhealthyEvents(alloc, t));
   }
 
   private scheduleHealthy(run: Run, t: Tracking): void {
@@ -70,19 +71,19 @@ export class HealthTracker {
 
   private deadline(run: Run): void {
     const t = this.tracking.get(run.allocId);
-    if (t) this.report(run, false, (alloc) => unhealthyReason(alloc, t, run));
+    if (t) this.report(run, false, (alloc) => unhealthyEvents(alloc, t));
   }
 
-  private report(run: Run, healthy: boolean, reason?: (alloc: Allocation) => string): void {
+  private report(run: Run, healthy: boolean, reasons?: (alloc: Allocation) => ReadonlyMap<string, string>): void {
     const alloc = this.rt.store.allocs.get(run.allocId);
     this.stopTracking(run.allocId);
     if (!alloc || alloc.DeploymentStatus?.Healthy != null) return;
-    const message = reason?.(alloc);
+    const messages = reasons?.(alloc) ?? new Map<string, string>();
     this.client.update(
       alloc,
       (a, now) => {
         a.DeploymentStatus = { Healthy: healthy, Timestamp: rfc3339(now), Canary: a.DeploymentStatus?.Canary ?? false, ModifyIndex: this.rt.store.index + 1 };
-        if (message) appendEvent(a, mainTaskNames(a), taskEvent('Alloc Unhealthy', now, { Message: message }));
+        for (const [task, message] of messages) appendEvent(a, [task], taskEvent('Alloc Unhealthy', now, { Message: message }));
         if (!healthy) this.rt.failedAt.set(a.ID, now);
       },
       (a) => this.rt.watcher.onHealth(a),
@@ -102,17 +103,37 @@ function hasChecks(alloc: Allocation): boolean {
   return services.some((s) => Array.isArray(s.Checks) && s.Checks.length > 0 && s.Provider !== 'nomad');
 }
 
-/** The tracker's explanation at the deadline (client/allochealth `taskHealthState.event`). */
-function unhealthyReason(alloc: Allocation, t: Tracking, run: Run): string {
+/**
+ * The tracker's `Alloc Unhealthy` event per task (client/allochealth/tracker.go `TaskEvents` and
+ * `taskHealthState.event`, Nomad 2.0.5). Its "deadline" is the tracker context's, which has none
+ * (`context.WithCancel`): it is Go's zero time, so every started, running task reads as "not running
+ * for min_healthy_time … by healthy_deadline …" — also when the real reason is a failing check, and
+ * the "Services not healthy by deadline" branch is never reached for it. Seen on a real 2.0.5 agent
+ * with failing group and task checks alike. Which check fails is only in Consul.
+ */
+function unhealthyEvents(alloc: Allocation, t: Tracking): Map<string, string> {
   const deadline = goDuration(num(t.update, 'HealthyDeadline', 300e9));
   const minHealthy = goDuration(num(t.update, 'MinHealthyTime', 10e9));
-  const state = alloc.TaskStates?.[mainTaskNames(alloc)[0] ?? ''];
-  if (!state || state.State === 'pending') return `Task not running by healthy_deadline of ${deadline}`;
-  if (state.State === 'dead') return state.Failed ? 'Unhealthy because of failed task' : 'Unhealthy because of dead task';
-  if (!run.checksPassing && hasChecks(alloc) && t.update.HealthCheck !== 'task_states') {
-    const group = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
-    const names = ((group?.Services as Json[] | null) ?? []).map((s) => String(s.Name));
-    return `Services not healthy by deadline: ${names.join(', ')}`;
+  const events = new Map<string, string>();
+  for (const task of tasksOf(alloc)) {
+    const name = String(task.Name);
+    const message = taskUnhealthyReason(task, alloc.TaskStates?.[name], { deadline, minHealthy }) ?? unregisteredChecks(task, t.update.HealthCheck !== 'task_states');
+    if (message) events.set(name, message);
   }
-  return `Task not running for min_healthy_time of ${minHealthy} by healthy_deadline of ${deadline}`;
+  return events;
+}
+
+function taskUnhealthyReason(task: Json, state: TaskState | undefined, text: { deadline: string; minHealthy: string }): string | undefined {
+  if (!state) return undefined;
+  if (state.Failed) return 'Unhealthy because of failed task';
+  if (state.State === 'pending') return `Task not running by healthy_deadline of ${text.deadline}`;
+  const lifecycle = task.Lifecycle as Json | null | undefined;
+  if (state.State === 'dead') return !lifecycle || lifecycle.Sidecar === true ? 'Unhealthy because of dead task' : undefined;
+  return `Task not running for min_healthy_time of ${text.minHealthy} by healthy_deadline of ${text.deadline}`;
+}
+
+/** A finished prestart task declaring checks of its own has no registrations left. */
+function unregisteredChecks(task: Json, useChecks: boolean): string | undefined {
+  const services = ((task.Services as Json[] | null) ?? []).filter((s) => s.Provider !== 'nomad');
+  return useChecks && services.some((s) => Array.isArray(s.Checks) && s.Checks.length > 0) ? 'Service checks not registered' : undefined;
 }

@@ -21,6 +21,21 @@ export function decideReschedule(alloc: Allocation, policy: Json | null, failedA
   return at <= now ? { kind: 'now' } : { kind: 'later', at };
 }
 
+/**
+ * Nomad's `RescheduleTracker.RescheduleEligible` (nomad/structs/structs.go): no policy, or one
+ * with neither attempts nor `Unlimited`, never reschedules; otherwise fewer attempts than allowed
+ * within `Interval` before `now` (sandbox ms).
+ */
+export function isRescheduleEligible(alloc: Allocation, policy: Json | null | undefined, now: number): boolean {
+  if (!policy) return false;
+  const attempts = Number(policy.Attempts ?? 0);
+  if (policy.Unlimited === true) return true;
+  if (attempts <= 0) return false;
+  const interval = Number(policy.Interval ?? 0) / 1e6;
+  const recent = (alloc.RescheduleTracker?.Events ?? []).filter((e) => now - Number(e.RescheduleTime / 1_000_000n) < interval);
+  return recent.length < attempts;
+}
+
 /** Delay in nanoseconds before attempt number `attempt` (0-based). */
 export function rescheduleDelay(policy: Json, attempt: number): number {
   const base = Number(policy.Delay ?? 0);

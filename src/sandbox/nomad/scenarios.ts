@@ -9,9 +9,19 @@ export type Scenario =
   | { readonly kind: 'slow-healthy'; readonly healthyAfterMs?: number }
   /** The docker driver cannot pull the image: `Driver Failure`, restarts, then the alloc fails. */
   | { readonly kind: 'image-pull-fails'; readonly message?: string; readonly recoverable?: boolean }
+  /**
+   * The task's command does not exist: `Driver Failure` with the executor's error (raw_exec, exec),
+   * `Not Restarting` ("Error was unrecoverable"), then the health tracker's `Alloc Unhealthy`.
+   * Docker reports a missing entrypoint differently (a recoverable container start error): not simulated.
+   */
+  | { readonly kind: 'missing-binary'; readonly path?: string }
   /** The task starts, then exits with `exitCode` after `crashAfterMs`, every time. */
   | { readonly kind: 'crash-loop'; readonly crashAfterMs?: number; readonly exitCode?: number }
-  /** Tasks run but service checks stay critical. */
+  /**
+   * Tasks run but service checks stay critical. As with a real Consul agent, the catalog shows the
+   * check's `Output` only `TIMING.checkOutputSync` after it was registered (its status never
+   * changed); `output` defaults to Consul's HTTP check text for a 503.
+   */
   | { readonly kind: 'health-check-fails'; readonly output?: string }
   /** A template reads a Vault secret that does not exist: the task never starts. */
   | { readonly kind: 'template-missing-secret'; readonly path?: string }
@@ -37,6 +47,12 @@ export const TIMING = {
   kill: 200,
   /** Template missing-dependency event after receipt. */
   templateEvent: 5000,
+  /**
+   * A check whose status never changes has its output written back to the catalog only after
+   * Consul's check_update_interval (default 5m; the agent waits interval/2 + a random stagger of up
+   * to the interval, so 2.5–7.5 min): until then `/v1/health/*` shows its Output as "". The middle.
+   */
+  checkOutputSync: 300_000,
 } as const;
 
 /** Scenarios by job (and optionally version), with a fallback to `healthy`. */
@@ -70,7 +86,7 @@ function key(namespace: string, jobId: string, version: number | undefined): str
 
 /** Validates a scenario received over the admin API. */
 export function parseScenario(value: unknown): Scenario | string {
-  const kinds = ['healthy', 'slow-healthy', 'image-pull-fails', 'crash-loop', 'health-check-fails', 'template-missing-secret', 'unplaceable'];
+  const kinds = ['healthy', 'slow-healthy', 'image-pull-fails', 'missing-binary', 'crash-loop', 'health-check-fails', 'template-missing-secret', 'unplaceable'];
   if (value === null || typeof value !== 'object' || !kinds.includes(String((value as { kind?: unknown }).kind))) {
     return `scenario.kind must be one of: ${kinds.join(', ')}`;
   }

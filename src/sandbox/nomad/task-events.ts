@@ -70,6 +70,17 @@ export function exceededAttempts(attempts: number, intervalNs: number): string {
   return `Exceeded allowed attempts ${attempts} in interval ${goDuration(intervalNs)} and mode is "fail"`;
 }
 
+/**
+ * An executor-based driver (raw_exec, exec) asked to run a command that does not exist: the
+ * executor's `lookupBin` error (drivers/shared/executor/executor.go) crosses the executor plugin's
+ * gRPC boundary (hence `rpc error: code = Unknown desc =`) and is wrapped by the driver's
+ * StartTask (drivers/rawexec/driver.go: "failed to launch command with executor"). It is not a
+ * recoverable error, so the restart tracker answers "Error was unrecoverable".
+ */
+export function missingBinary(path: string): string {
+  return `failed to launch command with executor: rpc error: code = Unknown desc = binary ${JSON.stringify(path)} could not be found`;
+}
+
 /** Docker's pull failure as the Nomad docker driver wraps it. */
 export function pullFailure(image: string): string {
   return `Failed to pull \`${image}\`: Error response from daemon: manifest for ${image} not found: manifest unknown: manifest unknown`;

@@ -1,6 +1,7 @@
 import { rfc3339, unixNanos } from '../json.ts';
 import { current } from './encode.ts';
-import { type Allocation, type Deployment, type JobObject, DEPLOYMENT_TEXT, isTerminal } from './model.ts';
+import { type Allocation, type Deployment, type Json, type JobObject, DEPLOYMENT_TEXT, isTerminal } from './model.ts';
+import { isRescheduleEligible } from './reschedule.ts';
 import { runningDescription } from './reconcile.ts';
 import type { Runtime } from './runtime.ts';
 import { newEvaluation, setDeploymentStatus } from './scheduler.ts';
@@ -38,10 +39,22 @@ export class DeploymentWatcher {
     const deployment = this.rt.store.deployments.get(alloc.DeploymentID);
     if (!deployment || deployment.Status !== 'running') return;
     const state = deployment.TaskGroups[alloc.TaskGroup];
-    if (alloc.DeploymentStatus?.Healthy === false && state?.ProgressDeadline === 0) return void this.fail(deployment, DEPLOYMENT_TEXT.unhealthy);
+    if (alloc.DeploymentStatus?.Healthy === false && state && this.failsEarly(alloc, state)) return void this.fail(deployment, DEPLOYMENT_TEXT.unhealthy);
     if (this.autoPromoteReady(deployment)) return void this.promote(deployment, { all: true });
     this.watch(deployment.ID);
     this.createEval(deployment);
+  }
+
+  /**
+   * Nomad's `shouldFailEarly` (nomad/deploymentwatcher/deployment_watcher.go): an unhealthy
+   * allocation fails the deployment at once when the group has no progress deadline, or when Nomad
+   * could not replace it (no reschedule attempt left); otherwise Nomad replaces it and the
+   * deployment waits for its progress deadline.
+   */
+  private failsEarly(alloc: Allocation, state: Deployment['TaskGroups'][string]): boolean {
+    if (state.ProgressDeadline === 0) return true;
+    const group = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+    return !isRescheduleEligible(alloc, group?.ReschedulePolicy as Json | null | undefined, this.rt.clock.now());
   }
 
   /** (Re)arms the progress-deadline timer of a deployment. */
