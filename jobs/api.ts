@@ -1,12 +1,17 @@
 import { defineJob } from '../src/index.ts';
+import { CHECKOUT_IS_SET, fromCheckout } from './lib/checkout.ts';
 
-/** The shop's backend: routed at /api, canary updates, autoscaled on CPU, secrets from Vault. */
+/**
+ * The shop's backend: routed at /api, canary updates, autoscaled on CPU, secrets from Vault.
+ * In dev it runs examples/apps/api from the agent's checkout with raw_exec (README: "Run the
+ * examples on a real dev agent"), without the postgres it waits for elsewhere.
+ */
 export default defineJob((env) => ({
   id: 'api',
   kind: 'service',
   description: 'Shop backend (REST under /api).',
   owner: 'team-shop',
-  dependsOn: ['postgres'],
+  dependsOn: env.is('dev') ? [] : ['postgres'],
   links: [{ label: 'Runbook', url: 'https://runbooks.example.internal/shop/api' }],
   update: { strategy: 'canary', canaries: 1, maxParallel: 1, minHealthyTime: '15s', healthyDeadline: '3m', progressDeadline: '8m', autoRevert: true },
   // Through Fabio the public path (Fabio strips /api); via Consul the app's own path.
@@ -17,9 +22,11 @@ export default defineJob((env) => ({
   groups: [
     {
       name: 'api',
-      scaling: { min: env.pick({ qa: 2, prod: 3 }), max: env.pick({ qa: 5, prod: 10 }), target: { kind: 'cpu', percent: 60 } },
-      ports: { http: { to: 8080 } },
-      waitFor: [{ service: 'postgres' }],
+      scaling: { min: env.pick({ dev: 1, qa: 2, prod: 3 }), max: env.pick({ dev: 2, qa: 5, prod: 10 }), target: { kind: 'cpu', percent: 60 } },
+      // raw_exec maps no ports: in dev the app listens on the host port Nomad picks.
+      ports: { http: env.is('dev') ? {} : { to: 8080 } },
+      constraints: env.is('dev') ? [CHECKOUT_IS_SET] : undefined,
+      waitFor: env.is('dev') ? undefined : [{ service: 'postgres' }],
       spreads: env.is('prod') ? [{ attribute: '${node.datacenter}', weight: 100 }] : undefined,
       services: [
         {
@@ -37,8 +44,9 @@ export default defineJob((env) => ({
       tasks: [
         {
           name: 'api',
-          image: 'ghcr.io/example-shop/api:1.8.2',
-          env: { PORT: '8080', DATABASE_HOST: 'postgres.service.consul', DATABASE_NAME: 'shop' },
+          ...(env.is('dev') ? fromCheckout('api') : { image: 'ghcr.io/example-shop/api:1.8.2' }),
+          // The example app only checks that the database settings are there; it never connects.
+          env: { PORT: env.is('dev') ? '${NOMAD_PORT_http}' : '8080', DATABASE_HOST: 'postgres.service.consul', DATABASE_NAME: 'shop' },
           secrets: [
             { env: 'DATABASE_USER', path: 'shop/api/database', key: 'username' },
             { env: 'DATABASE_PASSWORD', path: 'shop/api/database', key: 'password' },
@@ -47,7 +55,7 @@ export default defineJob((env) => ({
             { env: 'LOG_LEVEL', key: 'shop/api/log_level' },
             { env: 'FEATURE_FLAGS', key: 'shop/api/feature_flags' },
           ],
-          resources: env.pick({ qa: { cpu: 300, memoryMb: 256, memoryMaxMb: 384 }, prod: { cpu: 1000, memoryMb: 768, memoryMaxMb: 1024 } }),
+          resources: env.pick({ dev: { cpu: 200, memoryMb: 256, memoryMaxMb: 512 }, qa: { cpu: 300, memoryMb: 256, memoryMaxMb: 384 }, prod: { cpu: 1000, memoryMb: 768, memoryMaxMb: 1024 } }),
           logs: { maxFiles: 5, maxFileSizeMb: 20 },
           killTimeout: '20s',
         },

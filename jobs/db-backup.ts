@@ -6,7 +6,8 @@ export default defineJob((env) => ({
   kind: 'batch',
   description: 'Nightly pg_dump of the shop database.',
   owner: 'team-data',
-  periodic: { crons: [env.pick({ qa: '30 4 * * 1', prod: '15 2 * * *' })], timeZone: 'Europe/Berlin', prohibitOverlap: true },
+  // Not env.pick: the job is excluded from dev, so it has no dev value to give.
+  periodic: { crons: [env.is('prod') ? '15 2 * * *' : '30 4 * * 1'], timeZone: 'Europe/Berlin', prohibitOverlap: true },
   groups: [
     {
       name: 'backup',
@@ -29,4 +30,6 @@ export default defineJob((env) => ({
       ],
     },
   ],
-}));
+}), {
+  excludeFrom: { dev: 'backs up postgres, which does not run in dev, with a docker image' },
+});

@@ -1,7 +1,11 @@
 import { defineJob } from '../src/index.ts';
 import { renderFabioProperties } from '../src/render/fabio-properties.ts';
 
-/** Fabio, the Consul-driven load balancer, on every client; configured by fabio/fabio.<env>.properties (embedded). */
+/**
+ * Fabio, the Consul-driven load balancer, on every client; configured by
+ * fabio/fabio.<env>.properties (embedded). Fleets download the release binary into an isolated
+ * exec task; a dev agent (raw_exec only, often offline) runs the `fabio` on its own PATH.
+ */
 export default defineJob((env) => ({
   id: 'fabio',
   kind: 'system',
@@ -28,16 +32,17 @@ export default defineJob((env) => ({
       tasks: [
         {
           name: 'fabio',
-          driver: 'exec',
-          command: 'local/fabio',
+          ...(env.is('dev') ? { driver: 'raw_exec' as const, command: 'fabio' } : { driver: 'exec' as const, command: 'local/fabio' }),
           args: ['-cfg', 'local/fabio.properties'],
-          artifacts: [
-            {
-              source: 'https://github.com/fabiolb/fabio/releases/download/v1.7.3/fabio-1.7.3-linux_amd64',
-              destination: 'local/fabio',
-              mode: 'file',
-            },
-          ],
+          artifacts: env.is('dev')
+            ? undefined
+            : [
+                {
+                  source: 'https://github.com/fabiolb/fabio/releases/download/v1.7.3/fabio-1.7.3-linux_amd64',
+                  destination: 'local/fabio',
+                  mode: 'file',
+                },
+              ],
           // The same text as the committed fabio/fabio.<env>.properties, so admins and the job agree.
           templates: [{ destination: 'local/fabio.properties', data: renderFabioProperties(env), onChange: { mode: 'restart' } }],
           resources: { cpu: 200, memoryMb: 128 },

@@ -33,4 +33,6 @@ export default defineJob(() => ({
       ],
     },
   ],
-}));
+}), {
+  excludeFrom: { dev: 'host metrics are for the fleet; on a dev machine the job would download node_exporter from GitHub and hold port 9100' },
+});

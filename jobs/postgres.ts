@@ -30,11 +30,14 @@ export default defineJob((env) => ({
           env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_DB: 'shop', POSTGRES_USER: 'shop' },
           secrets: [{ env: 'POSTGRES_PASSWORD', path: 'shop/postgres', key: 'password' }],
           volumeMounts: [{ volume: 'data', destination: '/var/lib/postgresql/data' }],
-          resources: env.pick({ qa: { cpu: 500, memoryMb: 512 }, prod: { cpu: 2000, memoryMb: 4096, memoryMaxMb: 6144 } }),
+          // Not env.pick: the job is excluded from dev, so it has no dev value to give.
+          resources: env.is('prod') ? { cpu: 2000, memoryMb: 4096, memoryMaxMb: 6144 } : { cpu: 500, memoryMb: 512 },
           killTimeout: '60s',
           killSignal: 'SIGINT',
         },
       ],
     },
   ],
-}));
+}), {
+  excludeFrom: { dev: 'needs docker and the postgres-data host volume; in dev the example apps run without a database' },
+});

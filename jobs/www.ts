@@ -1,6 +1,33 @@
-import { defineJob } from '../src/index.ts';
+import { defineJob, type TaskSpec } from '../src/index.ts';
+import { CHECKOUT_IS_SET, fromCheckout } from './lib/checkout.ts';
 
-/** The storefront: static frontend at / on the environment's domain. */
+/** The image's nginx, configured by a template; dev runs examples/apps/www instead. */
+const nginx: TaskSpec = {
+  name: 'nginx',
+  image: 'ghcr.io/example-shop/www:3.2.0',
+  env: { API_BASE_URL: '/api' },
+  templates: [
+    {
+      destination: 'local/nginx/default.conf',
+      onChange: { mode: 'signal', signal: 'SIGHUP' },
+      data: [
+        'server {',
+        '  listen 80;',
+        '  location /healthz { return 200 "ok"; }',
+        '  location / { root /usr/share/nginx/html; try_files $uri /index.html; }',
+        '}',
+        '',
+      ].join('\n'),
+    },
+  ],
+  extra: { volumes: ['local/nginx:/etc/nginx/conf.d'] },
+  resources: { cpu: 100, memoryMb: 64, memoryMaxMb: 128 },
+};
+
+/**
+ * The storefront: static frontend at / on the environment's domain, served by nginx from the
+ * image. In dev examples/apps/www serves it, from the agent's checkout with raw_exec.
+ */
 export default defineJob((env) => ({
   id: 'www',
   kind: 'service',
@@ -16,8 +43,10 @@ export default defineJob((env) => ({
   groups: [
     {
       name: 'web',
-      count: env.pick({ qa: 1, prod: 4 }),
-      ports: { http: { to: 80 } },
+      count: env.pick({ dev: 1, qa: 1, prod: 4 }),
+      // raw_exec maps no ports: in dev the app listens on the host port, NOMAD_PORT_http.
+      ports: { http: env.is('dev') ? {} : { to: 80 } },
+      constraints: env.is('dev') ? [CHECKOUT_IS_SET] : undefined,
       services: [
         {
           name: 'www',
@@ -28,27 +57,7 @@ export default defineJob((env) => ({
         },
       ],
       tasks: [
-        {
-          name: 'nginx',
-          image: 'ghcr.io/example-shop/www:3.2.0',
-          env: { API_BASE_URL: '/api' },
-          templates: [
-            {
-              destination: 'local/nginx/default.conf',
-              onChange: { mode: 'signal', signal: 'SIGHUP' },
-              data: [
-                'server {',
-                '  listen 80;',
-                '  location /healthz { return 200 "ok"; }',
-                '  location / { root /usr/share/nginx/html; try_files $uri /index.html; }',
-                '}',
-                '',
-              ].join('\n'),
-            },
-          ],
-          extra: { volumes: ['local/nginx:/etc/nginx/conf.d'] },
-          resources: { cpu: 100, memoryMb: 64, memoryMaxMb: 128 },
-        },
+        env.is('dev') ? { name: 'www', ...fromCheckout('www'), env: { API_BASE_URL: '/api' }, resources: { cpu: 100, memoryMb: 256 } } : nginx,
       ],
     },
   ],

@@ -30,6 +30,19 @@ describe('drover render', () => {
     expect(await readFile(join(project.dir, `fabio/fabio.${env}.properties`), 'utf8')).toContain('metrics.prefix = fabio');
   });
 
+  it('writes dev\'s jobs only, each task run by raw_exec from the agent\'s checkout, the same on every machine', async () => {
+    const result = await runCli(['render', 'dev', '--out', 'out', '--git-sha', SHA], { cwd: project.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const tree = await readTree(join(project.dir, 'out', 'dev'));
+    expect([...tree.keys()].sort()).toEqual(['api', 'fabio', 'worker', 'www'].flatMap((id) => [`${id}.json`, `${id}.nomad.hcl`]));
+    const api = JSON.parse(tree.get('api.json')!) as { Job: { TaskGroups: { Tasks: { Driver: string; Config: Record<string, unknown> }[] }[] } };
+    expect(api.Job.TaskGroups[0]!.Tasks.map((t) => [t.Driver, t.Config])).toEqual([
+      ['raw_exec', { command: 'node', args: ['--import', 'tsx', '${meta.drover_checkout}/examples/apps/api/main.ts'], work_dir: '${meta.drover_checkout}' }],
+    ]);
+    expect(tree.get('api.json')).not.toContain(project.dir);
+    expect(await readFile(join(project.dir, 'fabio/fabio.dev.properties'), 'utf8')).toContain('ui.title = dev');
+  });
+
   it('renders byte-identical files twice', async () => {
     await runCli(['render', 'prod', '--out', 'a', '--git-sha', SHA], { cwd: project.dir });
     await runCli(['render', 'prod', '--out', 'b', '--git-sha', SHA], { cwd: project.dir });
@@ -103,6 +116,17 @@ describe('drover validate and jobs', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/qa: 7 jobs, 0 errors/);
     expect(result.stdout).toMatch(/prod: 7 jobs, 0 errors/);
+    expect(result.stdout).toMatch(/dev: 4 jobs \(not deployed here: db-backup, node-exporter, postgres\), 0 errors/);
+  });
+
+  it('lists the jobs excluded from dev after the deploy waves, each with its reason', async () => {
+    const result = await runCli(['jobs', 'dev']);
+    expect(result.code, result.stderr).toBe(0);
+    const row = (id: string) => result.stdout.split('\n').find((l) => l.split(/\s+/)[1] === id)?.split(/\s+/);
+    expect(row('postgres')?.slice(0, 3)).toEqual(['-', 'postgres', 'excluded']);
+    expect(row('api')?.[0]).toBe('1');
+    expect(row('www')?.[0]).toBe('2');
+    expect(result.stdout).toContain('postgres is not deployed to dev: needs docker');
   });
 
   it('lists jobs in deploy order: postgres, then api and worker, then www', async () => {

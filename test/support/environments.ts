@@ -1,9 +1,10 @@
 import type { Environment } from '../../src/config/environment.ts';
+import dev from '../../environments/dev.ts';
 import prod from '../../environments/prod.ts';
 import qa from '../../environments/qa.ts';
 import type { RenderContext } from '../../src/render/context.ts';
 
-export const environments: readonly Environment[] = [qa, prod];
+export const environments: readonly Environment[] = [dev, qa, prod];
 
 /** A render context with fixed inputs, so renders are comparable across runs. */
 export function aContext(env: Environment = qa, overrides: Partial<RenderContext> = {}): RenderContext {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../src/config/environment.ts';
-import type { JobDefinition } from '../../src/model/define-job.ts';
+import { exclusionReason, type JobDefinition } from '../../src/model/define-job.ts';
 import type { LoadedJob } from '../../src/validate/rule.ts';
 
 const jobsDir = fileURLToPath(new URL('../../jobs/', import.meta.url));
@@ -14,6 +14,7 @@ export async function loadExampleJobs(): Promise<{ file: string; definition: Job
   );
 }
 
+/** The example jobs built for `env`, without those excluded from it (as `drover` builds them). */
 export async function buildExampleJobs(env: Environment): Promise<LoadedJob[]> {
-  return (await loadExampleJobs()).map(({ file, definition }) => ({ file, spec: definition.build(env) }));
+  return (await loadExampleJobs()).filter(({ definition }) => exclusionReason(definition, env.name) === undefined).map(({ file, definition }) => ({ file, spec: definition.build(env) }));
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { progressiveCanaryPlan } from '../../canary/plan.ts';
 import { createNomadClient } from '../../clients/nomad/index.ts';
 import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
-import { promotionOrder } from '../../config/promotion-chain.ts';
+import { promotionOrder, releaseChainOf } from '../../config/promotion-chain.ts';
 import { ExitCode } from '../../errors.ts';
 import { buildJobs } from '../../project/load.ts';
 import type { Project } from '../../project/project.ts';
@@ -24,12 +24,14 @@ import { validateCommand } from './validate.ts';
 
 export const DEMO_HELP = `drover demo [--speed X] [--output tty|plain|ndjson]
 
-The main job, on one machine: renders every environment, validates, then deploys to each
-environment in promotion order — qa, then prod — each against its own embedded drover sandbox, a
-SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing really runs), plus a
-simulated Fabio and simulated app instances whose answers are scripted in
+The main job, on one machine: renders every environment, validates, then deploys to the
+environments a release travels through, in promotion order — qa, then prod — each against its own
+embedded drover sandbox, a SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing
+really runs), plus a simulated Fabio and simulated app instances whose answers are scripted in
 src/sandbox/example-apps.ts. Before each deploy the sandbox's Vault gets the jobs' secrets (random
 placeholders) and the committed policies and roles; the deploy reaches it with a read-only token.
+dev is rendered and validated only: it is for a real local agent (README, "Run the examples on a
+real dev agent").
 
 qa records a release and verifies it: smoke checks through the simulated Fabio, then the soak
 (promotion.soak, in sandbox time). prod then deploys exactly that release (confirmed with --yes on
@@ -60,6 +62,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
     ...(values.environments ? ['--environments', values.environments] : []),
   ];
   const sha = values['git-sha'] ? ['--git-sha', values['git-sha']] : [];
+  const deployed = releaseStory(envs);
   for (const env of envs) {
     const rendered = await renderCommand([env.name, ...passthrough, ...sha], io, style);
     if (rendered !== ExitCode.ok) return rendered;
@@ -69,7 +72,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
   const sandboxes = new Map<string, RunningSandbox>();
   const prometheusServers: PrometheusServer[] = [];
   try {
-    for (const env of envs) {
+    for (const env of deployed) {
       // A seed per environment: the simulated instances of both sandboxes listen on 127.0.0.1 side by side.
       const sandbox = await startSandbox({ clockSpeed: speed, seed: sandboxes.size + 1, nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
       sandboxes.set(env.name, sandbox);
@@ -99,6 +102,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
     await Promise.all(prometheusServers.map((p) => p.stop()));
     await Promise.all([...sandboxes.values()].map((s) => s.close()));
   }
+}
+
+/**
+ * The environments the demo deploys: those a release travels through (qa → prod). One outside
+ * every chain (dev, whose jobs run from a checkout on a real agent) would show nothing the
+ * release story does not; a project without any chain deploys all of its environments.
+ */
+function releaseStory(envs: readonly Environment[]): Environment[] {
+  const chained = envs.filter((env) => releaseChainOf(envs, env.name).length > 1);
+  return chained.length ? chained : [...envs];
 }
 
 /**

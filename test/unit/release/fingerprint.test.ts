@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import dev from '../../../environments/dev.ts';
 import prod from '../../../environments/prod.ts';
 import qa from '../../../environments/qa.ts';
 import type { Environment } from '../../../src/config/environment.ts';
@@ -87,6 +88,24 @@ describe('environment-free job fingerprints', () => {
     const pinned = fingerprints(prod, definitions, { images: { 'ghcr.io/example-shop/api': digest } });
     expect(pinned.get('api')!.images.map((i) => i.reference)).toContain(digest);
     expect(pinned.get('api')!.images.find((i) => i.reference === digest)!.digest).toBe(`sha256:${'c'.repeat(64)}`);
+  });
+});
+
+describe('fingerprints in a project with a standalone dev environment', () => {
+  const withDev = (target: Environment, defs = definitions) => fingerprintJobs({ definitions: defs, environments: [dev, qa, prod], target, context });
+
+  it('compares only the release chain: dev\'s raw_exec variants mask nothing in qa and prod', () => {
+    const inQa = fingerprints(qa);
+    for (const [id, fingerprint] of withDev(qa)) expect(fingerprint, id).toEqual(inQa.get(id));
+    expect(withDev(qa).get('api')!.maskedPaths.some((p) => p.includes('Config') || p.includes('Env'))).toBe(false);
+  });
+
+  it('renders a job excluded from an environment neither there nor as that environment\'s fingerprint', () => {
+    const built: string[] = [];
+    const only = [{ value: defineJob((env) => (built.push(env.name), { id: 'db', kind: 'batch', groups: [] }), { excludeFrom: { prod: 'not in prod' } as never }) }];
+    expect([...withDev(prod, only).keys()]).toEqual([]);
+    expect([...withDev(qa, only).keys()]).toEqual(['db']);
+    expect(built).toEqual(['qa']);
   });
 });
 
