@@ -39,6 +39,8 @@ export interface SandboxOptions {
     readonly datacenters?: readonly string[];
     /** Event batches kept for resumes. @default 100 (Nomad's default) */
     readonly eventBufferSize?: number;
+    /** Memory oversubscription in the scheduler configuration; off (Nomad's default) makes `memory_max` draw a register warning. @default false */
+    readonly memoryOversubscription?: boolean;
   };
   /**
    * Receives what the simulated apps and Fabio could not do (a port taken, an ignored route

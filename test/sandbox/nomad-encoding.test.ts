@@ -70,7 +70,7 @@ describe('plan', () => {
     expect(plan.Diff).toMatchObject({ Type: 'Added', ID: 'web' });
     expect(plan.Diff.TaskGroups[0]).toMatchObject({ Type: 'Added', Name: 'web', Updates: { create: 2 } });
     expect(plan.Diff.TaskGroups[0].Tasks[0]).toMatchObject({ Type: 'Added', Name: 'web', Annotations: ['forces create'] });
-    expect(plan).toMatchObject({ FailedTGAllocs: null, CreatedEvals: null, Warnings: '', NextPeriodicLaunch: null });
+    expect(plan).toMatchObject({ FailedTGAllocs: null, CreatedEvals: null, Warnings: '1 warning:\n\n* group "web" defines services, but neither the group nor any of its tasks have shutdown_delay set', NextPeriodicLaunch: null });
     expect((await h.get('/v1/job/web')).status).toBe(404);
   });
 

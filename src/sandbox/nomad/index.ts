@@ -40,6 +40,8 @@ export interface NomadServiceOptions {
   readonly datacenters?: readonly string[];
   /** Event batches kept for `index` resumes; Nomad's `event_buffer_size` default is 100. @default 100 */
   readonly eventBufferSize?: number;
+  /** The scheduler configuration's memory oversubscription (off in Nomad by default: `memory_max` then draws a warning). @default false */
+  readonly memoryOversubscription?: boolean;
 }
 
 /** The simulated Nomad agent plus the controls the admin API needs. */
@@ -70,7 +72,7 @@ export function createNomadService(options: NomadServiceOptions): NomadSandbox {
   // The three actors reference each other through the runtime; they are bound right below.
   const rt: Runtime = {
     store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1']),
-    scenarios: new ScenarioBook(), consul: options.consul, failedAt: new Map<string, number>(),
+    scenarios: new ScenarioBook(), consul: options.consul, failedAt: new Map<string, number>(), memoryOversubscription: options.memoryOversubscription ?? false,
     scheduler: undefined as unknown as Scheduler, client: undefined as unknown as ClientSim, watcher: undefined as unknown as DeploymentWatcher,
   };
   rt.scheduler = new Scheduler(rt);

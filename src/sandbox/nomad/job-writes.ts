@@ -6,6 +6,7 @@ import type { Runtime } from './runtime.ts';
 import { newEvaluation } from './scheduler.ts';
 import { specChanged } from './spec.ts';
 import type { Txn } from './store.ts';
+import { jobWarnings } from './warnings.ts';
 
 /** A failed write: the HTTP status and plain-text body Nomad answers with. */
 export class NomadError extends Error {
@@ -70,7 +71,7 @@ export function registerJob(rt: Runtime, input: RegisterInput, namespaces: Reado
   if (result.evalId) rt.scheduler.enqueue(result.evalId);
   const index = rt.store.index;
   return {
-    EvalID: result.evalId, EvalCreateIndex: result.evalId ? index : 0, JobModifyIndex: result.jobModifyIndex, Warnings: warnings(job),
+    EvalID: result.evalId, EvalCreateIndex: result.evalId ? index : 0, JobModifyIndex: result.jobModifyIndex, Warnings: jobWarnings(job, rt),
     Index: index, LastContact: 0, KnownLeader: true, NextToken: '',
   };
 }
@@ -106,19 +107,6 @@ function storeVersion(tx: Txn, job: JobObject, existing: JobObject | undefined, 
   };
   record.submissions.set(job.Version, stored);
   for (const version of [...record.submissions.keys()].sort((a, b) => a - b).slice(0, -KEPT_SUBMISSIONS)) record.submissions.delete(version);
-}
-
-/** Nomad's register warnings; the one it gives most often is about max_parallel > count. */
-function warnings(job: JobObject): string {
-  const lines = job.TaskGroups.flatMap((group) => {
-    const update = group.Update as Json | null;
-    const maxParallel = Number(update?.MaxParallel ?? 0);
-    const count = Number(group.Count ?? 0);
-    if (!update || maxParallel <= count || job.Type !== 'service') return [];
-    return [`Group "${String(group.Name)}" has warnings: 1 error occurred:\n\t* Update max parallel count is greater than task group count (${maxParallel} > ${count}). A destructive change would result in the simultaneous replacement of all allocations.\n\n`];
-  });
-  if (lines.length === 0) return '';
-  return `${lines.length} warning${lines.length === 1 ? '' : 's'}:\n\n${lines.map((l) => `* ${l}`).join('')}`;
 }
 
 /** `POST /v1/job/:id/revert`: registers the spec of an older version as a new version. */
@@ -178,7 +166,8 @@ export function scaleJob(rt: Runtime, req: { namespace: string; id: string; body
   if (req.body.count !== null && !req.body.error) {
     const spec: Json = structuredClone(cur);
     (spec.TaskGroups as Json[]).find((g) => g.Name === req.body.group)!.Count = req.body.count;
-    response = registerJob(rt, { job: spec, namespace: req.namespace, triggeredBy: 'job-scaling' }, namespaces);
+    // Job.Scale applies the registration through raft without the admission controllers, so it never warns (nomad/job_endpoint.go).
+    response = { ...registerJob(rt, { job: spec, namespace: req.namespace, triggeredBy: 'job-scaling' }, namespaces), Warnings: '' };
   }
   const events = record.scalingEvents.get(req.body.group) ?? [];
   events.unshift({

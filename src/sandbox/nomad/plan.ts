@@ -10,6 +10,7 @@ import type { DesiredUpdates, ReconcileResult } from './reconcile.ts';
 import { newEvaluation } from './scheduler.ts';
 import { specChanged } from './spec.ts';
 import { checkJobDecodes, validateJob } from './validate-job.ts';
+import { jobWarnings } from './warnings.ts';
 
 /** `POST|PUT /v1/job/:id/plan`: a dry run of the scheduler against the current state. */
 export function addPlanRoute(router: Router, ctx: NomadContext): void {
@@ -45,7 +46,8 @@ function plan(ctx: NomadContext, r: RouteRequest): unknown {
     CreatedEvals: failed ? [blockedEval(ctx, hypothetical)] : null,
     Diff: field(body, 'Diff') === true ? annotate(diffJobs(existing, existing && hypothetical === existing ? existing : proposed, input.ID), result) : null,
     NextPeriodicLaunch: null,
-    Warnings: '',
+    // Nomad's plan runs the same admission controllers as register, warnings included.
+    Warnings: jobWarnings(proposed, ctx.rt),
     Index: store.index,
   };
 }

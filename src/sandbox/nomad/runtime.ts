@@ -24,6 +24,8 @@ export interface Runtime {
   readonly consul: ConsulSink | undefined;
   /** When each allocation failed or was found unhealthy (sandbox ms), for reschedule delays. */
   readonly failedAt: Map<string, number>;
+  /** The scheduler configuration's `MemoryOversubscriptionEnabled`: when off, `memory_max` draws a register warning. */
+  readonly memoryOversubscription: boolean;
   scheduler: Scheduler;
   client: ClientSim;
   watcher: DeploymentWatcher;
