@@ -3,7 +3,7 @@ import { runProgressiveCanary } from '../canary/progressive.ts';
 import type { ConsulClient } from '../clients/consul/index.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import { ApiError } from '../clients/api-error.ts';
-import { NomadCheckIndexConflict, type NomadClient } from '../clients/nomad/index.ts';
+import { NomadCheckIndexConflict, parseNomadWarnings, type NomadClient } from '../clients/nomad/index.ts';
 import { DroverError, ExitCode, InternalError } from '../errors.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { META } from '../render/context.ts';
@@ -76,6 +76,8 @@ export interface DeployDeps {
 interface Preflight {
   readonly decision: RegistrationDecision;
   readonly enforceIndex: number;
+  /** Nomad's warnings from the plan, already reported. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -121,12 +123,16 @@ async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<
     const decision = decideRegistration({ current, latest, rendered: item.job, project: options.project, env: options.env, adopt: options.adopt ?? false });
     if (decision.action === 'refuse-foreign') foreign.push(`${item.id} (owned by ${decision.owner})`);
     let enforceIndex = current?.JobModifyIndex ?? 0;
+    let warnings: readonly string[] = [];
     if (decision.action === 'register') {
       const plan = await deps.nomad.jobs.plan(item.job, { diff: true, signal: deps.signal });
       enforceIndex = plan.JobModifyIndex;
       deps.report({ type: 'job-planned', job: item.id, summary: summarizePlan(plan) });
+      // Before anything is registered: the same warnings the registration will carry.
+      warnings = parseNomadWarnings(plan.Warnings);
+      if (warnings.length) deps.report({ type: 'job-warnings', job: item.id, source: 'plan', warnings });
     }
-    results.set(item.id, { decision, enforceIndex });
+    results.set(item.id, { decision, enforceIndex, warnings });
   }
   if (foreign.length) {
     throw new DroverError(`Refusing to deploy over jobs this project does not own in ${options.env}`, ExitCode.refused, {
@@ -156,6 +162,9 @@ async function rollout(item: DeployJob, preflight: Preflight, options: DeployOpt
       const response = await register(item, preflight.enforceIndex, options, deps);
       const version = await registeredVersion(deps.nomad, item.id, response.JobModifyIndex, deps.signal);
       deps.report({ type: 'job-registered', job: item.id, version, evalId: response.EvalID });
+      // Only what the plan did not already say (the cluster's configuration may have changed in between).
+      const fresh = parseNomadWarnings(response.Warnings).filter((w) => !preflight.warnings.includes(w));
+      if (fresh.length) deps.report({ type: 'job-warnings', job: item.id, source: 'register', warnings: fresh });
       const launchesNothing = Boolean(item.job.Periodic || item.job.ParameterizedJob);
       return watchJob({ jobId: item.id, jobType: item.job.Type, version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex, launchesNothing }, watchOptions);
     }

@@ -1,3 +1,4 @@
+import { parseNomadWarnings } from '../clients/nomad/warnings.ts';
 import { describePlacementFailure } from '../watch/decide.ts';
 import type { NomadDesiredUpdates, NomadDiffType, NomadFieldDiff, NomadJobDiff, NomadJobPlanResponse, NomadObjectDiff, NomadTaskGroupDiff } from '../wire/nomad-api.ts';
 
@@ -56,7 +57,7 @@ export function summarizeJobPlan(plan: NomadJobPlanResponse): JobPlanSummary {
     groups,
     // A new job's diff lists every field as added: nothing a reviewer would read.
     fields: plan.Diff?.Type === 'Edited' ? changedFields(plan.Diff) : [],
-    warnings: plan.Warnings.split('\n').map((line) => line.trim()).filter(Boolean),
+    warnings: parseNomadWarnings(plan.Warnings),
   };
 }
 

@@ -32,6 +32,8 @@ export type EngineEvent =
   | { readonly type: 'lock-lost'; readonly env: string; readonly reason: string }
   | { readonly type: 'job-waiting'; readonly job: string; readonly on: readonly string[] }
   | { readonly type: 'job-planned'; readonly job: string; readonly summary: string }
+  /** Nomad's warnings about the job, one line each, from its plan or (when new there) its registration. */
+  | { readonly type: 'job-warnings'; readonly job: string; readonly source: 'plan' | 'register'; readonly warnings: readonly string[] }
   | { readonly type: 'job-registered'; readonly job: string; readonly version: number; readonly evalId: string }
   | { readonly type: 'job-resumed'; readonly job: string; readonly version: number; readonly deploymentId: string }
   | { readonly type: 'job-progress'; readonly job: string; readonly message: string }

@@ -18,6 +18,7 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'lock-lost': (e, s) => s.red(`Lost the ${e.env} lock: ${e.reason}`),
   'job-waiting': (e) => `[${e.job}] waiting for ${e.on.join(', ')}`,
   'job-planned': (e) => `[${e.job}] plan: ${e.summary}`,
+  'job-warnings': (e, s) => e.warnings.map((w) => s.yellow(`⚠ [${e.job}] Nomad warns${e.source === 'register' ? ' on registration' : ''}: ${w}`)).join('\n'),
   'job-registered': (e) => `[${e.job}] registered version ${e.version}${e.evalId ? ` (evaluation ${short(e.evalId)})` : ''}`,
   'job-resumed': (e) => `[${e.job}] resuming the watch of deployment ${short(e.deploymentId)} (version ${e.version}) already in flight`,
   'job-progress': (e, s) => s.dim(`[${e.job}] ${e.message}`),

@@ -101,6 +101,8 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     const images = await imagePinsFor({ env: prepared.env, jobs: selected, context, io, report: session.report, ...(taken?.images ? { releasePins: taken.images } : {}) });
     const { jobs } = renderOutputs(selected, { ...context, ...(images ? { images } : {}) }, prepared.jobs);
     const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
+    // Reporters (and ndjson readers) get Nomad's warnings as events; the plan text lists them per job too.
+    for (const job of doc.jobs) if (job.warnings?.length) session.report({ type: 'job-warnings', job: job.id, source: 'plan', warnings: job.warnings });
     const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, canonicalJson(doc));

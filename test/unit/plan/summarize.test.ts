@@ -83,11 +83,11 @@ describe('summarizeJobPlan', () => {
           Fields: [aField('Meta[drover.release]', 'r1', 'r2')],
           Objects: [{ Type: 'Edited', Name: 'Datacenters', Fields: [aField('Datacenters', '', 'qa2')], Objects: [] }],
         }),
-        Warnings: '1 warning:\n\n* Group "api" has warnings\n',
+        Warnings: '1 warning:\n\n* group "api" defines services, but neither the group nor any of its tasks have shutdown_delay set',
       }),
     );
     expect(summary.fields).toEqual(['Meta[drover.release]: "r1" → "r2"', 'Datacenters › Datacenters: + "qa2"']);
-    expect(summary.warnings).toEqual(['1 warning:', '* Group "api" has warnings']);
+    expect(summary.warnings).toEqual(['group "api" defines services, but neither the group nor any of its tasks have shutdown_delay set']);
     expect(hasChanges(summary)).toBe(true);
   });
 
