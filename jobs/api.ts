@@ -55,7 +55,7 @@ export default defineJob((env) => ({
             { env: 'LOG_LEVEL', key: 'shop/api/log_level' },
             { env: 'FEATURE_FLAGS', key: 'shop/api/feature_flags' },
           ],
-          resources: env.pick({ dev: { cpu: 200, memoryMb: 256, memoryMaxMb: 512 }, qa: { cpu: 300, memoryMb: 256, memoryMaxMb: 384 }, prod: { cpu: 1000, memoryMb: 768, memoryMaxMb: 1024 } }),
+          resources: env.pick({ dev: { cpu: 200, memoryMb: 256 }, qa: { cpu: 300, memoryMb: 256, memoryMaxMb: 384 }, prod: { cpu: 1000, memoryMb: 768, memoryMaxMb: 1024 } }),
           logs: { maxFiles: 5, maxFileSizeMb: 20 },
           killTimeout: '20s',
         },
