@@ -45,6 +45,7 @@ import { secretPlainCredentialRule } from './secret-plain-credential.ts';
 import { secretProcessEnvRule } from './secret-process-env.ts';
 import { serviceMetaRule } from './service-meta.ts';
 import { serviceNameRule } from './service-name.ts';
+import { serviceShutdownDelayRule } from './service-shutdown-delay.ts';
 import { smokePathRule } from './smoke-path.ts';
 import { smokePatternRule } from './smoke-pattern.ts';
 import { smokeRequestRule } from './smoke-request.ts';
@@ -67,6 +68,8 @@ import { updateDeadlinesRule } from './update-deadlines.ts';
 import { updateProgressiveCanaryRule } from './update-progressive-canary.ts';
 import { updateJobKindRule } from './update-job-kind.ts';
 import { updateMaxParallelRule } from './update-max-parallel.ts';
+import { updateMaxParallelCountRule } from './update-max-parallel-count.ts';
+import { updateAutoPromoteRule } from './update-auto-promote.ts';
 import { volumeMountRule } from './volume-mount.ts';
 import { volumeUnusedRule } from './volume-unused.ts';
 import { waitForRule } from './wait-for.ts';
@@ -119,6 +122,7 @@ export const rules: readonly Rule[] = [
   secretProcessEnvRule,
   serviceMetaRule,
   serviceNameRule,
+  serviceShutdownDelayRule,
   smokePathRule,
   smokePatternRule,
   smokeRequestRule,
@@ -141,6 +145,8 @@ export const rules: readonly Rule[] = [
   updateDeadlinesRule,
   updateJobKindRule,
   updateMaxParallelRule,
+  updateMaxParallelCountRule,
+  updateAutoPromoteRule,
   volumeMountRule,
   volumeUnusedRule,
   waitForRule,

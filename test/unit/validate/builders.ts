@@ -26,9 +26,9 @@ export function aService(overrides: Loose = {}): ServiceSpec {
   } as unknown as ServiceSpec;
 }
 
-/** A group with port `http`, one service and one task. */
+/** A group with port `http`, one service (drained for 5 s before its task stops) and one task. */
 export function aGroup(overrides: Loose = {}): GroupSpec {
-  return { name: 'app', count: 1, ports: { http: { to: 8080 } }, services: [aService()], tasks: [aTask()], ...overrides } as unknown as GroupSpec;
+  return { name: 'app', count: 1, ports: { http: { to: 8080 } }, services: [aService()], shutdownDelay: '5s', tasks: [aTask()], ...overrides } as unknown as GroupSpec;
 }
 
 /** A valid service job `app` (file `jobs/app.ts`). */
