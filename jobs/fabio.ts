@@ -21,6 +21,7 @@ export default defineJob((env) => ({
         ui: { static: env.fabio.uiPort },
         metrics: { static: env.fabio.metricsPort },
       },
+      shutdownDelay: '5s',
       services: [
         {
           name: 'fabio-metrics',

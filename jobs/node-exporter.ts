@@ -12,6 +12,7 @@ export default defineJob(() => ({
     {
       name: 'exporter',
       ports: { metrics: { static: 9100 } },
+      shutdownDelay: '5s',
       services: [
         { name: 'node-exporter', port: 'metrics', tags: ['metrics'], checks: [{ type: 'http', path: '/metrics', interval: '30s', timeout: '5s' }] },
       ],

@@ -15,6 +15,7 @@ export default defineJob((env) => ({
       constraints: [{ attribute: '${meta.storage}', value: 'ssd' }],
       update: { strategy: 'rolling', maxParallel: 1, minHealthyTime: '20s', healthyDeadline: '3m', progressDeadline: '10m', autoRevert: true },
       restart: { attempts: 3, interval: '10m', delay: '30s', mode: 'fail' },
+      shutdownDelay: '5s',
       services: [
         {
           name: 'postgres',

@@ -26,6 +26,7 @@ export default defineJob((env) => ({
       ports: { metrics: env.is('dev') ? {} : { to: 9102 } },
       constraints: env.is('dev') ? [CHECKOUT_IS_SET] : undefined,
       reschedule: { delay: '30s', delayFunction: 'exponential', maxDelay: '10m', unlimited: true },
+      shutdownDelay: '5s',
       services: [
         {
           name: 'worker',

@@ -47,6 +47,8 @@ export default defineJob((env) => ({
       // raw_exec maps no ports: in dev the app listens on the host port, NOMAD_PORT_http.
       ports: { http: env.is('dev') ? {} : { to: 80 } },
       constraints: env.is('dev') ? [CHECKOUT_IS_SET] : undefined,
+      // Consul (and so Fabio) stops routing to an instance this long before its tasks are told to stop.
+      shutdownDelay: '5s',
       services: [
         {
           name: 'www',
