@@ -68,11 +68,12 @@ function ownershipMeta(job: JobSpec, ctx: RenderContext): Record<string, string>
 }
 
 function renderPeriodic(periodic: NonNullable<Extract<JobSpec, { kind: 'batch' }>['periodic']>): NomadJob['Periodic'] {
-  const crons = [...periodic.crons];
-  // A single schedule uses `Spec`, understood by every Nomad version; `Specs` needs Nomad ≥ 1.6.
+  // Always `Specs` (Nomad ≥ 1.6): Nomad 2.0.5 answers every job with the single-schedule `Spec`
+  // with the warning "cron is deprecated and may be removed in a future release. Use crons instead"
+  // (nomad/structs/structs.go, Job.Warnings).
   return compact({
     Enabled: true,
-    ...(crons.length === 1 ? { Spec: crons[0] } : { Specs: crons }),
+    Specs: [...periodic.crons],
     SpecType: 'cron' as const,
     ProhibitOverlap: periodic.prohibitOverlap ?? true,
     TimeZone: periodic.timeZone ?? 'UTC',

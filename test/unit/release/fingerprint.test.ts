@@ -52,7 +52,7 @@ describe('environment-free job fingerprints', () => {
     );
     expect(inQa.get('api')!.maskedPaths.some((p) => p.includes('image') || p.includes('Env'))).toBe(false);
     expect(inQa.get('worker')!.maskedPaths).toContain('TaskGroups[0].Tasks[0].Config.args[1]');
-    expect(inQa.get('db-backup')!.maskedPaths).toContain('Periodic.Spec');
+    expect(inQa.get('db-backup')!.maskedPaths).toContain('Periodic.Specs[0]');
   });
 
   it('ignores the commit and release label, which change with every release', () => {

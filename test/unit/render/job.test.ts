@@ -122,7 +122,8 @@ describe('renderJob', () => {
   it('renders periodic batch jobs without an update block', () => {
     const job = renderJob(dbBackup.build(prod), aContext(prod));
     expect(job.Type).toBe('batch');
-    expect(job.Periodic).toEqual({ Enabled: true, Spec: '15 2 * * *', SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'Europe/Berlin' });
+    // One schedule too goes in Specs: Nomad 2.0.5 warns that the single-schedule Spec is deprecated.
+    expect(job.Periodic).toEqual({ Enabled: true, Specs: ['15 2 * * *'], SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'Europe/Berlin' });
     expect(job.TaskGroups[0]!.Update).toBeUndefined();
   });
 
