@@ -110,7 +110,7 @@ async function waitForLeader(address: string, child: ChildProcess, timeoutMs: nu
  * Distinct ports that are free on 127.0.0.1 for TCP and UDP (Serf gossips over both on one port).
  * All are held open together so the kernel does not hand out the same one twice.
  */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const held: Array<() => Promise<void>> = [];
   const ports: number[] = [];
   try {

@@ -1,0 +1,156 @@
+/**
+ * A throwaway drover project for the real-server suites: one environment (`real`, addresses
+ * replaced per run by NOMAD_ADDR and friends) and the jobs a test writes as typed specs, each a
+ * tiny HTTP server run with raw_exec by this machine's `node`. src/ and node_modules/ link back to
+ * the repository.
+ */
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnvironmentInput } from '../../src/config/environment.ts';
+import type { JobSpec } from '../../src/model/index.ts';
+import type { DeployEvent } from '../../src/report/events.ts';
+import { repoRoot, runCli, type CliResult } from './run-cli.ts';
+
+/** A project on disk. */
+export interface RealProject {
+  readonly dir: string;
+  /** Writes `jobs/<spec.id>.ts` exporting exactly `spec` (for every environment). */
+  writeJob(spec: JobSpec): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The `real` environment's settings besides addresses: one `-dev` node, datacenter dc1. */
+export type RealEnvironmentSettings = Partial<Pick<EnvironmentInput, 'promotion' | 'fabio' | 'vault'>>;
+
+/** Creates the project with `environments/real.ts` from `settings`. */
+export async function realProject(settings: RealEnvironmentSettings = {}): Promise<RealProject> {
+  const dir = await mkdtemp(join(tmpdir(), 'drover-real-project-'));
+  await cp(join(repoRoot, 'package.json'), join(dir, 'package.json'));
+  await symlink(join(repoRoot, 'src'), join(dir, 'src'));
+  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  await mkdir(join(dir, 'jobs'));
+  await mkdir(join(dir, 'environments'));
+  // Not one of this repository's environment names (environments/index.ts types those), hence the cast.
+  const environment: EnvironmentInput = {
+    name: 'real' as EnvironmentInput['name'],
+    description: 'A nomad agent -dev started by the test (test/support/real-cluster.ts).',
+    // Placeholders: every run points NOMAD_ADDR, CONSUL_HTTP_ADDR and VAULT_ADDR at its servers.
+    nomad: { address: 'http://127.0.0.1:1' },
+    consul: { address: 'http://127.0.0.1:1' },
+    vault: { address: 'http://127.0.0.1:1', ...settings.vault },
+    fabio: { domain: 'localhost', ...settings.fabio },
+    datacenters: ['dc1'],
+    promotion: { canary: 'manual', confirm: false, prune: false, ...settings.promotion },
+  };
+  await writeFile(join(dir, 'environments/real.ts'), `import { defineEnvironment } from '../src/index.ts';\n\nexport default defineEnvironment(${JSON.stringify(environment, null, 2)});\n`);
+  return {
+    dir,
+    writeJob: (spec) => writeFile(join(dir, `jobs/${spec.id}.ts`), `import { defineJob } from '../src/index.ts';\n\nexport default defineJob(() => (${JSON.stringify(spec, null, 2)}));\n`),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Where a run of drover talks to: the real servers' addresses (and a Vault token when needed). */
+export interface RealTargets {
+  readonly nomad: string;
+  readonly consul: string;
+  readonly vault?: string;
+  readonly vaultToken?: string;
+  readonly fabio?: string;
+  readonly prometheus?: string;
+}
+
+/** Runs the CLI in-process from `project` against real servers, as CI would (`--output ndjson`), collecting events. */
+export async function runDrover(project: Pick<RealProject, 'dir'>, targets: RealTargets, argv: readonly string[]): Promise<CliResult & { events: DeployEvent[] }> {
+  const env: Record<string, string> = {
+    NO_COLOR: '1',
+    CI: 'true',
+    NOMAD_ADDR: targets.nomad,
+    CONSUL_HTTP_ADDR: targets.consul,
+    VAULT_ADDR: targets.vault ?? 'http://127.0.0.1:1',
+    ...(targets.vaultToken ? { VAULT_TOKEN: targets.vaultToken } : {}),
+    ...(targets.fabio ? { DROVER_FABIO_ADDR: targets.fabio } : {}),
+    ...(targets.prometheus ? { DROVER_PROMETHEUS_ADDR: targets.prometheus } : {}),
+  };
+  const result = await runCli([...argv, '--output', 'ndjson'], { cwd: project.dir, env });
+  const events = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as DeployEvent);
+  return { ...result, events };
+}
+
+/**
+ * An HTTP server for `node -e`: answers `<name> <version>` on every path (so a test can count
+ * answers per instance), 200 on `/ready` and `/healthz`, on Nomad's `NOMAD_IP_http:NOMAD_PORT_http`;
+ * drains on SIGTERM.
+ */
+export const TINY_SERVER = [
+  "const http = require('node:http');",
+  "const name = process.env.NOMAD_ALLOC_ID.slice(0, 8), version = process.env.VERSION || '?';",
+  "const server = http.createServer((req, res) => res.end(name + ' ' + version + ' ' + req.url));",
+  "server.listen(Number(process.env.NOMAD_PORT_http), process.env.NOMAD_IP_http || '127.0.0.1');",
+  "process.on('SIGTERM', () => server.close(() => process.exit(0)));",
+].join('\n');
+
+/** Options of {@link tinyServiceJob}. */
+export interface TinyServiceOptions {
+  readonly id: string;
+  /** Changing it makes a new job version; the server answers it. */
+  readonly version: string;
+  /** @default 2 */
+  readonly count?: number;
+  /** The program raw_exec runs. @default this process's node */
+  readonly command?: string;
+  /** Canary update with this many canaries; rolling without. */
+  readonly canaries?: number;
+  /** Fabio route of the service. @default `/<id>` with strip */
+  readonly route?: string;
+  /** The update's progress deadline (healthy deadline 2 s less). @default "40s" */
+  readonly progressDeadline?: `${number}s`;
+}
+
+/**
+ * A service job running {@link TINY_SERVER}: one group, an HTTP readiness check every second,
+ * short health times so a deployment settles in seconds, auto_revert on.
+ */
+export function tinyServiceJob(options: TinyServiceOptions): JobSpec {
+  const route = options.route ?? `/${options.id}`;
+  const progressDeadline = options.progressDeadline ?? '40s';
+  const healthyDeadline = `${Math.min(20, Number.parseInt(progressDeadline, 10) - 2)}s` as const;
+  const update = { maxParallel: 1, minHealthyTime: '1s', healthyDeadline, progressDeadline, autoRevert: true } as const;
+  return {
+    id: options.id,
+    kind: 'service',
+    description: 'A tiny node HTTP server (test/support/real-project.ts).',
+    update: options.canaries ? { strategy: 'canary', canaries: options.canaries, ...update } : { strategy: 'rolling', ...update },
+    groups: [
+      {
+        name: options.id,
+        count: options.count ?? 2,
+        ports: { http: {} },
+        shutdownDelay: '1s',
+        // One attempt, no delay: a broken version fails its allocation at once.
+        restart: { attempts: 0, interval: '1m', delay: '1s', mode: 'fail' },
+        services: [
+          {
+            name: options.id,
+            port: 'http',
+            tags: ['http'],
+            routes: [{ path: route, strip: route }],
+            checks: [{ type: 'http', name: `${options.id}-ready`, path: '/ready', interval: '2s', timeout: '1s' }],
+          },
+        ],
+        tasks: [
+          {
+            name: options.id,
+            driver: 'raw_exec',
+            command: options.command ?? process.execPath,
+            args: ['-e', TINY_SERVER],
+            env: { VERSION: options.version },
+            resources: { cpu: 50, memoryMb: 96 },
+            killTimeout: '2s',
+          },
+        ],
+      },
+    ],
+  };
+}
