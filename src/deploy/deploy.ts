@@ -146,7 +146,10 @@ async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<
 async function rollout(item: DeployJob, preflight: Preflight, options: DeployOptions, deps: DeployDeps, feed: FactFeed): Promise<JobOutcome> {
   const { decision } = preflight;
   const progressive = progressiveRunner(item.id, options, deps);
-  const watchOptions = { nomad: deps.nomad, feed, report: deps.report, signal: deps.signal, stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false, ...(progressive ? { progressive } : {}) };
+  const watchOptions = {
+    nomad: deps.nomad, consul: deps.consul, feed, report: deps.report, signal: deps.signal,
+    stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false, ...(progressive ? { progressive } : {}),
+  };
   switch (decision.action) {
     case 'unchanged':
       return { status: 'unchanged', version: decision.version };

@@ -1,11 +1,15 @@
 import type { CanaryOutcome } from '../canary/events.ts';
 import { ApiError } from '../clients/api-error.ts';
+import type { ConsulClient } from '../clients/consul/index.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { JobOutcome, Report } from '../report/events.ts';
 import { decideRollout, type RolloutDecision } from '../watch/decide.ts';
+import type { HealthWait } from '../watch/health-wait.ts';
+import { describeCheck } from '../watch/health-wait-text.ts';
 import type { FactFeed } from '../watch/feed.ts';
 import { initialRollout, reduceRollout, rolloutDeployment, type Fact, type RolloutState } from '../watch/state.ts';
 import type { NomadJobType } from '../wire/nomad-api.ts';
+import { createHealthWatch } from './health-watch.ts';
 
 export interface WatchJobOptions {
   readonly nomad: NomadClient;
@@ -21,6 +25,10 @@ export interface WatchJobOptions {
    * waiting): traffic steps, analysis, then promote or fail. Resolves with how it ended.
    */
   readonly progressive?: (deploymentId: string, signal: AbortSignal) => Promise<CanaryOutcome>;
+  /** Where the services' checks are: while allocations wait to be healthy, failing checks are reported. */
+  readonly consul?: Pick<ConsulClient, 'health'>;
+  /** drover's clock, for how long a check has been seen failing. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface WatchTarget {
@@ -40,6 +48,10 @@ export interface WatchTarget {
 export async function watchJob(target: WatchTarget, options: WatchJobOptions): Promise<JobOutcome> {
   let state = initialRollout(target);
   let wake: (() => void) | undefined;
+  const health = createHealthWatch({
+    job: target.jobId, nomad: options.nomad, report: options.report, signal: options.signal,
+    ...(options.consul ? { consul: options.consul } : {}), ...(options.now ? { now: options.now } : {}),
+  });
   const unsubscribe = options.feed.subscribe(target.jobId, (fact: Fact) => {
     state = reduceRollout(state, fact);
     wake?.();
@@ -57,6 +69,7 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
       if (decision.type === 'wait') {
         if (decision.reason !== lastReason) options.report({ type: 'job-progress', job: target.jobId, message: decision.reason });
         lastReason = decision.reason;
+        await health.observe(state);
         await nextFact(options.signal, (resolve) => (wake = resolve));
         continue;
       }
@@ -76,7 +89,7 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
         await nextFact(options.signal, (resolve) => (wake = resolve));
         continue;
       }
-      const next = await act(decision, state, target, options);
+      const next = await act(state.failedByDrover ? decision : withCheckCause(decision, health.explain()), state, target, options);
       if (next.outcome) return next.outcome;
       state = next.state ?? state;
     }
@@ -116,8 +129,26 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
       return { outcome: { status: 'failed', version: target.version, reason, ...(running === undefined ? {} : { runningVersion: running }) } };
     }
     case 'reverted':
-      return { outcome: { status: 'failed', version: target.version, reason: `${decision.failure}; rolled back, version ${decision.version} is ${decision.status === 'successful' ? 'running' : decision.status}`, runningVersion: decision.version } };
+      return {
+        outcome: {
+          status: 'failed',
+          version: target.version,
+          reason: `${decision.cause ? `${decision.cause} → deployment failed: ` : ''}${decision.failure}; rolled back, version ${decision.version} is ${decision.status === 'successful' ? 'running' : decision.status}`,
+          runningVersion: decision.version,
+        },
+      };
   }
+}
+
+/**
+ * A deployment Nomad failed while checks failed: the checks are the root cause (Nomad 2.0.5's own
+ * `Alloc Unhealthy` text for a running task never names them), before the task events and Nomad's verdict.
+ */
+function withCheckCause(decision: Exclude<RolloutDecision, { type: 'wait' }>, wait: HealthWait | undefined): Exclude<RolloutDecision, { type: 'wait' }> {
+  if (!wait) return decision;
+  if (decision.type !== 'deployment-failed' && decision.type !== 'reverted') return decision;
+  const checks = `${wait.allocName}: ${wait.checks.map(describeCheck).join('; ')}`;
+  return { ...decision, cause: decision.cause ? `${checks} → ${decision.cause}` : checks };
 }
 
 /**

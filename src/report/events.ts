@@ -1,6 +1,7 @@
 import type { CanaryEvent } from '../canary/events.ts';
 import type { ReleaseEvent } from '../release/events.ts';
 import type { AllocationFailure } from '../watch/classify.ts';
+import type { HealthWait } from '../watch/health-wait.ts';
 
 /** How one job's rollout ended. */
 export type JobOutcome =
@@ -38,6 +39,7 @@ export type EngineEvent =
   | { readonly type: 'job-resumed'; readonly job: string; readonly version: number; readonly deploymentId: string }
   | { readonly type: 'job-progress'; readonly job: string; readonly message: string }
   | { readonly type: 'allocation-failed'; readonly job: string; readonly failure: AllocationFailure }
+  | { readonly type: 'health-check-failing'; readonly job: string; readonly wait: HealthWait }
   | { readonly type: 'deployment-failing'; readonly job: string; readonly deploymentId: string; readonly reason: string }
   | { readonly type: 'canaries-healthy'; readonly job: string; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'deployment-promoted'; readonly job: string; readonly deploymentId: string }

@@ -1,6 +1,7 @@
 import { CANARY_FORMATTERS } from '../canary/format.ts';
 import { RELEASE_FORMATTERS } from '../release/events.ts';
 import { summarizeFailure } from '../watch/classify.ts';
+import { summarizeHealthWait } from '../watch/health-wait-text.ts';
 import type { DeployEvent, DeployEventType, JobOutcome } from './events.ts';
 import type { Style } from './style.ts';
 
@@ -24,6 +25,7 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'job-progress': (e, s) => s.dim(`[${e.job}] ${e.message}`),
   'allocation-failed': (e, s) =>
     s.red(`[${e.job}] allocation ${e.failure.allocName} (${short(e.failure.allocId)}) group ${e.failure.group} task ${e.failure.task}: ${summarizeFailure(e.failure)}`),
+  'health-check-failing': (e, s) => s.yellow(`[${e.job}] allocation ${e.wait.allocName} (${short(e.wait.allocId)}) is not healthy: ${summarizeHealthWait(e.wait)}`),
   'deployment-failing': (e, s) => s.red(`[${e.job}] failing deployment ${short(e.deploymentId)} now (${e.reason}); Nomad rolls back if auto_revert is set`),
   'canaries-healthy': (e, s) => s.green(`[${e.job}] canaries healthy in ${e.groups.join(', ')} (deployment ${short(e.deploymentId)})`),
   'deployment-promoted': (e) => `[${e.job}] promoted deployment ${short(e.deploymentId)}`,

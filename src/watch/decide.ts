@@ -11,7 +11,7 @@ export type RolloutDecision =
   | { readonly type: 'canaries-healthy'; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'succeeded'; readonly deploymentId?: string }
   | { readonly type: 'deployment-failed'; readonly deploymentId: string; readonly description: string; readonly revertingTo: number | null; readonly cause?: string }
-  | { readonly type: 'reverted'; readonly deploymentId: string; readonly version: number; readonly status: string; readonly failure: string };
+  | { readonly type: 'reverted'; readonly deploymentId: string; readonly version: number; readonly status: string; readonly failure: string; readonly cause?: string };
 
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
 const ROLLBACK = /rolling back to job version (\d+)/;
@@ -39,8 +39,7 @@ function decideDeployment(state: RolloutState, deployment: NomadDeployment): Rol
     // Nomad failed it (a deadline, unhealthy allocations): the root cause first, then Nomad's verdict.
     const cause = deployment.Status === 'failed' ? explainRolloutFailure(state, deployment.ID) : undefined;
     if (revert && TERMINAL.has(revert.Status)) {
-      const failure = cause ? `${cause} → deployment failed: ${deployment.StatusDescription}` : deployment.StatusDescription;
-      return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure };
+      return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure: deployment.StatusDescription, ...(cause ? { cause } : {}) };
     }
     return { type: 'deployment-failed', deploymentId: deployment.ID, description: deployment.StatusDescription, revertingTo, ...(cause ? { cause } : {}) };
   }

@@ -35,11 +35,37 @@ export interface NomadUpdateStrategyRead {
   Canary: number;
 }
 
+/** A service check as read back (durations in ns). */
+export interface NomadServiceCheckRead {
+  Name: string;
+  Type: string;
+  Interval: number;
+  Timeout: number;
+}
+
+/** A group or task service as read back; `Provider` is `consul` or `nomad`. */
+export interface NomadServiceRead {
+  Name: string;
+  Provider: string;
+  Checks: NomadServiceCheckRead[];
+}
+
+/** `ReschedulePolicy` as read back (the server fills the job type's default). */
+export interface NomadReschedulePolicyRead {
+  Attempts: number;
+  Interval: number;
+  Delay: number;
+  DelayFunction: string;
+  MaxDelay: number;
+  Unlimited: boolean;
+}
+
 export interface NomadTaskRead {
   Name: string;
   Driver: string;
   Config: Record<string, NomadJsonValue>;
   Meta: Record<string, string>;
+  Services: NomadServiceRead[];
 }
 
 export interface NomadTaskGroupRead {
@@ -47,7 +73,9 @@ export interface NomadTaskGroupRead {
   Count: number;
   /** `null` for batch/sysbatch groups without an update block. */
   Update: NomadUpdateStrategyRead | null;
+  ReschedulePolicy: NomadReschedulePolicyRead | null;
   Meta: Record<string, string>;
+  Services: NomadServiceRead[];
   Tasks: NomadTaskRead[];
 }
 

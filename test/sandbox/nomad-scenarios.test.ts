@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createConsulClient } from '../../src/clients/consul/index.ts';
+import { createNomadClient } from '../../src/clients/nomad/index.ts';
+import { allocationChecks, healthPolicies } from '../../src/watch/health-wait.ts';
 import { type Harness, type Json, aJob, allocs, deployment, eventTypes, seconds, startHarness } from './nomad-harness.ts';
 
 let h: Harness;
@@ -209,5 +212,30 @@ describe('batch and system jobs', () => {
     expect(list.map((a) => a.Name)).toEqual(['web.web[0]', 'web.web[0]', 'web.web[0]']);
     expect(new Set(list.map((a) => a.NodeID)).size).toBe(3);
     expect(list.every((a) => a.ClientStatus === 'running')).toBe(true);
+  });
+});
+
+describe('what the deploy watch reads while checks fail', () => {
+  it('answers the job read with services, checks and the default reschedule policy, and Consul with the allocation\'s checks', async () => {
+    const nomad = createNomadClient({ address: h.nomad });
+    const consul = createConsulClient({ address: h.consul });
+    try {
+      await h.scenario('web', { kind: 'health-check-fails' });
+      await h.register(aJob({ count: 1 }));
+      await h.advance(seconds(5));
+      // As a real 2.0.5 agent answers GET /v1/job/:id for a service group with a Consul check.
+      const job = (await nomad.jobs.read('web')).value;
+      expect(job.TaskGroups[0]).toMatchObject({
+        ReschedulePolicy: { Attempts: 0, Interval: 0, Delay: 30e9, DelayFunction: 'exponential', MaxDelay: 3600e9, Unlimited: true },
+        Services: [{ Name: 'web', Provider: 'consul', Checks: [{ Name: 'web-ready', Type: 'http', Interval: 5e9, Timeout: 2e9 }] }],
+      });
+      expect(healthPolicies(job).get('web')).toMatchObject({ healthCheck: 'checks', reschedule: { unlimited: true }, checks: [{ service: 'web', check: 'web-ready', graceMs: 7000 }] });
+      const [alloc] = await allocs(h, 'web');
+      const checks = allocationChecks((await consul.health.service('web')).value, alloc!.ID);
+      expect(checks).toEqual([{ service: 'web', check: 'web-ready', status: 'critical', output: '' }]);
+    } finally {
+      nomad.close();
+      consul.close();
+    }
   });
 });

@@ -13,9 +13,15 @@ const updateStrategy: Shape<W.NomadUpdateStrategyRead> = obj({
   AutoRevert: bool, AutoPromote: bool, Canary: num,
 });
 
-const task: Shape<W.NomadTaskRead> = obj({ Name: str, Driver: str, Config: dict(json), Meta: stringMap });
+const service: Shape<W.NomadServiceRead> = obj({ Name: str, Provider: str, Checks: list(obj<W.NomadServiceCheckRead>({ Name: str, Type: str, Interval: num, Timeout: num })) });
 
-const taskGroup: Shape<W.NomadTaskGroupRead> = obj({ Name: str, Count: num, Update: nullable(updateStrategy), Meta: stringMap, Tasks: list(task) });
+const reschedulePolicy: Shape<W.NomadReschedulePolicyRead> = obj({ Attempts: num, Interval: num, Delay: num, DelayFunction: str, MaxDelay: num, Unlimited: bool });
+
+const task: Shape<W.NomadTaskRead> = obj({ Name: str, Driver: str, Config: dict(json), Meta: stringMap, Services: list(service) });
+
+const taskGroup: Shape<W.NomadTaskGroupRead> = obj({
+  Name: str, Count: num, Update: nullable(updateStrategy), ReschedulePolicy: nullable(reschedulePolicy), Meta: stringMap, Services: list(service), Tasks: list(task),
+});
 
 const jobType = oneOf<W.NomadJobType>(['service', 'batch', 'system', 'sysbatch']);
 const jobStatus = oneOf<W.NomadJobStatus>(['pending', 'running', 'dead']);

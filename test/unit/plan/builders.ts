@@ -55,7 +55,7 @@ export function aJobRead(overrides: Partial<NomadJobRead> = {}): NomadJobRead {
     ID: 'api', ParentID: '', Name: 'api', Namespace: 'shop', Region: 'global', Type: 'service', Priority: 50, Datacenters: ['qa1'], NodePool: 'default',
     Stop: false, Status: 'running', StatusDescription: '', Stable: true, Version: 3, SubmitTime: '1700000000123456789', CreateIndex: 10, ModifyIndex: 40,
     JobModifyIndex: 40, Meta: { 'drover.project': 'shop', 'drover.env': 'qa', 'drover.release': 'r3', 'drover.spec_hash': 'hash-3' }, Update: null,
-    TaskGroups: [{ Name: 'api', Count: 2, Update: null, Meta: {}, Tasks: [] }], VersionTag: null, ...overrides,
+    TaskGroups: [{ Name: 'api', Count: 2, Update: null, ReschedulePolicy: null, Meta: {}, Services: [], Tasks: [] }], VersionTag: null, ...overrides,
   };
 }
 

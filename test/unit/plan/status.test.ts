@@ -43,7 +43,7 @@ describe('summarizeJobStatus', () => {
 
   it('says stopped for a stopped job and counts batch allocations as done', () => {
     expect(summarizeJobStatus(aJobRead({ Stop: true, Status: 'dead' }), [], []).state).toBe('stopped');
-    const batch = aJobRead({ Type: 'batch', TaskGroups: [{ Name: 'backup', Count: 1, Update: null, Meta: {}, Tasks: [] }] });
+    const batch = aJobRead({ Type: 'batch', TaskGroups: [{ Name: 'backup', Count: 1, Update: null, ReschedulePolicy: null, Meta: {}, Services: [], Tasks: [] }] });
     expect(summarizeJobStatus(batch, [], []).allocations).toBe('backup -');
     expect(summarizeJobStatus(batch, [], [anAllocation({ TaskGroup: 'backup', ClientStatus: 'complete' })]).allocations).toBe('backup 1/1 done');
   });
