@@ -31,6 +31,8 @@ const MIN_READ_INTERVAL_MS = 1000;
 export function createHealthWatch(options: HealthWatchOptions) {
   const now = options.now ?? Date.now;
   const firstSeen = new Map<string, number>();
+  /** When a check seen failing but not yet long enough becomes due (drover's clock). */
+  const pending = new Map<string, number>();
   const reported = new Map<string, string>();
   const latest = new Map<string, HealthWait>();
   let policies: { version: number; byGroup: ReadonlyMap<string, GroupHealthPolicy> } | undefined;
@@ -76,6 +78,7 @@ export function createHealthWatch(options: HealthWatchOptions) {
     const at = now();
     return checks.filter((c) => {
       const id = `${allocId}\n${c.service}\n${c.check}`;
+      pending.delete(id);
       if (c.status === 'passing') {
         firstSeen.delete(id);
         return false;
@@ -83,7 +86,9 @@ export function createHealthWatch(options: HealthWatchOptions) {
       if (!firstSeen.has(id)) firstSeen.set(id, at);
       const since = firstSeen.get(id)!;
       const grace = policy.checks.find((p) => p.service === c.service && p.check === c.check)?.graceMs ?? 10_000;
-      return unhealthy || at - since >= grace;
+      if (unhealthy || at - since >= grace) return true;
+      pending.set(id, since + grace);
+      return false;
     });
   };
 
@@ -93,6 +98,8 @@ export function createHealthWatch(options: HealthWatchOptions) {
       observe(state).catch((error: unknown) => {
         if (options.signal.aborted) throw error;
       }),
+    /** How long until a check seen failing becomes worth a report, so the watch wakes then; undefined when none waits. */
+    nextDueInMs: (): number | undefined => (pending.size ? Math.max(MIN_READ_INTERVAL_MS, Math.min(...pending.values()) - now()) : undefined),
     /** The latest failing-check picture of the first allocation seen failing, for the failure reason. */
     explain: (): HealthWait | undefined => [...latest.values()][0],
   };

@@ -70,7 +70,7 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
         if (decision.reason !== lastReason) options.report({ type: 'job-progress', job: target.jobId, message: decision.reason });
         lastReason = decision.reason;
         await health.observe(state);
-        await nextFact(options.signal, (resolve) => (wake = resolve));
+        await nextFact(options.signal, (resolve) => (wake = resolve), Math.min(5000, health.nextDueInMs() ?? 5000));
         continue;
       }
       if (decision.type === 'canaries-healthy' && !options.stopAtCanary) {
