@@ -1,5 +1,5 @@
 import type { Allocation, Deployment } from './model.ts';
-import { nameIndex } from './model.ts';
+import { isTerminal, nameIndex } from './model.ts';
 import { type Exhausted, failedMetric, groupDemand } from './placement.ts';
 import { type DesiredUpdates, type Placement, emptyUpdates } from './reconcile.ts';
 import { type GroupAnalysis, type GroupInput, type GroupPlan, isSystem, slotOf } from './reconcile-group.ts';
@@ -33,13 +33,17 @@ class GroupPlanner {
 
   plan(): GroupPlan {
     const { analysis, desired } = this;
-    for (const alloc of analysis.excess) this.stopAlloc(alloc, NOT_NEEDED, true);
+    // A failed canary being stopped holds no capacity any more.
+    for (const alloc of analysis.excess) this.stopAlloc(alloc, NOT_NEEDED, !isTerminal(alloc));
     desired.InPlaceUpdate = analysis.inPlace.length;
     for (const alloc of analysis.rescheduleNow) if (this.replace(alloc, RESCHEDULED, { canary: this.isCanary(alloc), reschedule: true })) desired.RescheduleNow++;
     const followups = analysis.rescheduleLater.filter((l) => !l.alloc.FollowupEvalID).map((l) => ({ ...l, evalId: this.input.newId() }));
     desired.RescheduleLater = followups.length;
     const state = this.deployment?.TaskGroups[this.input.group];
-    const remaining = state && state.DesiredCanaries > 0 && !state.Promoted ? this.placeCanaries(state.DesiredCanaries) : this.rollOut();
+    const canarying = state !== undefined && state.DesiredCanaries > 0 && !state.Promoted;
+    // A failed or paused deployment places no canaries (reconciler computeCanaries).
+    const halted = this.deployment?.Status === 'failed' || this.deployment?.Status === 'paused';
+    const remaining = canarying ? (halted ? this.sortedOld() : this.placeCanaries(state.DesiredCanaries)) : this.rollOut();
     for (const slot of analysis.missing) if (this.tryPlace(slot)) desired.Place++;
     desired.Place += this.failures;
     desired.Ignore = analysis.current.length + remaining.length;
@@ -117,9 +121,10 @@ class GroupPlanner {
     this.desired.Stop++;
   }
 
+  /** A canary of the current deployment, promoted or not (promotion clears the allocation's `Canary` flag, not this). */
   private isCanary(alloc: Allocation): boolean {
     const d = this.deployment;
-    return d !== undefined && alloc.DeploymentID === d.ID && alloc.DeploymentStatus?.Canary === true;
+    return d !== undefined && alloc.DeploymentID === d.ID && (d.TaskGroups[alloc.TaskGroup]?.PlacedCanaries ?? []).includes(alloc.ID);
   }
 
   private sortedOld(): Allocation[] {

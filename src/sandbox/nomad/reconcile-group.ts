@@ -88,10 +88,13 @@ function classify(
   // A running but unhealthy allocation of an active deployment with a progress deadline is
   // rescheduled like a failed one (the deployment watcher sets DesiredTransition.Reschedule).
   const unhealthy = live && alloc.DeploymentStatus?.Healthy === false && deployment?.Status === 'running' && (deployment.TaskGroups[alloc.TaskGroup]?.ProgressDeadline ?? 0) > 0;
-  // Nomad stops unpromoted canaries of an older deployment instead of updating them: they never
-  // count as allocations to replace, so a revert to the stable spec needs no canaries of its own.
-  const staleCanary = alloc.DeploymentStatus?.Canary === true && deployment !== undefined && deployment.JobVersion !== job.Version && !deployment.TaskGroups[alloc.TaskGroup]?.Promoted;
-  if (live && staleCanary) return void buckets.stale.push(alloc);
+  // Nomad stops unpromoted canaries of an older deployment or of a failed one instead of updating
+  // or rescheduling them, whatever their client status (reconciler cancelUnneededCanaries; a failed
+  // canary ended "failed/stop" on Nomad 2.0.5): they never count as allocations to replace, so a
+  // revert to the stable spec needs no canaries of its own.
+  const state = deployment?.TaskGroups[alloc.TaskGroup];
+  const unpromotedCanary = state !== undefined && !state.Promoted && (state.PlacedCanaries ?? []).includes(alloc.ID);
+  if (unpromotedCanary && (deployment!.JobVersion !== job.Version || deployment!.Status === 'failed')) return void buckets.stale.push(alloc);
   if (live && !unhealthy) {
     const sameVersion = alloc.Job.Version === job.Version && alloc.Job.CreateIndex === job.CreateIndex;
     if (sameVersion) buckets.current.push(alloc);

@@ -88,9 +88,21 @@ export class DeploymentWatcher {
     if (errors.length > 0) throw new Error(multiError(errors));
     if (!groups.some((g) => (deployment.TaskGroups[g]?.PlacedCanaries ?? []).length > 0)) throw new Error('no canaries to promote');
     const result = this.update('DeploymentPromotion', deployment, (tx) => {
-      for (const g of groups) deployment.TaskGroups[g]!.Promoted = true;
+      for (const g of groups) {
+        const state = deployment.TaskGroups[g]!;
+        state.Promoted = true;
+        // The rest of the rollout gets a fresh progress deadline: the canaries may have waited
+        // for promotion far longer than it (seen on Nomad 2.0.5).
+        if (state.ProgressDeadline > 0 && state.RequireProgressBy !== null) state.RequireProgressBy = rfc3339(tx.now + state.ProgressDeadline / 1e6);
+      }
       if (deployment.Status === 'running') deployment.StatusDescription = runningDescription(deployment.TaskGroups);
       tx.putDeployment(deployment);
+      // Promoted canaries stop being canaries: Nomad clears their DeploymentStatus.Canary.
+      for (const alloc of this.promotableCanaries(deployment, groups)) {
+        alloc.DeploymentStatus = { ...alloc.DeploymentStatus!, Canary: false, ModifyIndex: tx.index };
+        alloc.AllocModifyIndex = tx.index;
+        tx.putAlloc(alloc);
+      }
       return null;
     });
     for (const g of groups) for (const id of deployment.TaskGroups[g]?.PlacedCanaries ?? []) this.rt.client.refreshServices(id);
@@ -168,8 +180,15 @@ export class DeploymentWatcher {
     const now = this.rt.clock.now();
     const done = this.doneGroups(deployment);
     const late = Object.entries(deployment.TaskGroups).some(([name, s]) => !done.has(name) && s.RequireProgressBy !== null && Date.parse(s.RequireProgressBy) <= now);
-    if (late) this.fail(deployment, DEPLOYMENT_TEXT.progressDeadline);
-    else this.watch(deploymentId);
+    if (!late) return void this.watch(deploymentId);
+    // Past the deadline, Nomad fails only when a group lacks healthy allocations; healthy
+    // canaries waiting for promotion are enough. It then waits for the next deployment update.
+    if (this.shouldFail(deployment)) this.fail(deployment, DEPLOYMENT_TEXT.progressDeadline);
+  }
+
+  /** Nomad's `shouldFail` (nomad/deploymentwatcher/deployment_watcher.go), from the deployment's counters. */
+  private shouldFail(deployment: Deployment): boolean {
+    return Object.values(deployment.TaskGroups).some((s) => (s.DesiredCanaries > 0 && !s.Promoted ? s.HealthyAllocs < s.DesiredCanaries : s.HealthyAllocs < s.DesiredTotal));
   }
 
   /** Groups that look finished: promoted (or no canaries) and enough healthy live allocations. */
@@ -190,6 +209,12 @@ export class DeploymentWatcher {
 
   private healthyCanaries(deployment: Deployment, ids: readonly string[] | null): number {
     return (ids ?? []).map((id) => this.rt.store.allocs.get(id)).filter((a) => a && a.DeploymentID === deployment.ID && !isTerminal(a) && a.DeploymentStatus?.Healthy === true).length;
+  }
+
+  /** The live, healthy canaries of `groups` (state store UpdateDeploymentPromotion's `promotable`). */
+  private promotableCanaries(deployment: Deployment, groups: readonly string[]): Allocation[] {
+    const ids = groups.flatMap((g) => deployment.TaskGroups[g]?.PlacedCanaries ?? []);
+    return ids.map((id) => this.rt.store.allocs.get(id)).filter((a): a is Allocation => a !== undefined && !isTerminal(a) && a.DeploymentStatus?.Healthy === true);
   }
 
   private jobOf(deployment: Deployment): JobObject | undefined {

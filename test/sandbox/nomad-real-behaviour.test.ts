@@ -1,0 +1,103 @@
+/**
+ * Behaviour of deployments with canaries that a real Nomad showed and the sandbox did not.
+ * Each was observed on Nomad v2.0.5 (`nomad agent -dev`, raw_exec, with Consul 1.8.7) by
+ * test/integration/deploy-real.test.ts or the run recorded in its commit, and is read from
+ * Nomad's source where named.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, type Json, aJob, allocs, deployment, live, seconds, startHarness } from './nomad-harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(() => h.close());
+
+const canaryJob = (image: string, update: Json = {}) => aJob({ count: 2, image, update: { Canary: 1, ...update } });
+
+/** Version 0 deployed, then version 1 registered; resolves with version 1's deployment once its canary is healthy. */
+async function healthyCanary(update: Json = {}): Promise<Json> {
+  await h.register(canaryJob('example/web:1.0.0', update));
+  await h.advance(seconds(30));
+  expect(await deployment(h, 'web')).toMatchObject({ Status: 'successful' });
+  await h.register(canaryJob('example/web:2.0.0', update));
+  await h.advance(seconds(20));
+  const waiting = await deployment(h, 'web');
+  expect(waiting).toMatchObject({ JobVersion: 1, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion' });
+  expect(waiting.TaskGroups.web).toMatchObject({ HealthyAllocs: 1, Promoted: false });
+  return waiting;
+}
+
+const promote = (d: Json) => h.call('POST', `/v1/deployment/promote/${d.ID}`, { DeploymentID: d.ID, All: true });
+const allocation = async (id: string) => (await h.get(`/v1/allocation/${id}`)).json as Json;
+const consulInstances = async () => ((await h.call('GET', `${h.consul}/v1/health/service/web`)).json as Json[]).map((e) => e.Service.ID as string);
+
+describe('promotion (Nomad 2.0.5 state store UpdateDeploymentPromotion)', () => {
+  it('clears DeploymentStatus.Canary of the promoted canaries, and the rollout still replaces only the rest', async () => {
+    const d = await healthyCanary();
+    const canaryId = d.TaskGroups.web.PlacedCanaries[0];
+    expect((await allocation(canaryId)).DeploymentStatus).toMatchObject({ Canary: true, Healthy: true });
+    const answer = await promote(d);
+    expect(answer.status).toBe(200);
+    // Observed on Nomad 2.0.5: the promoted canary reads {Canary: false, Healthy: true} at once.
+    const promoted = await allocation(canaryId);
+    expect(promoted.DeploymentStatus).toMatchObject({ Canary: false, Healthy: true, ModifyIndex: answer.json.Index });
+    expect(promoted.AllocModifyIndex).toBe(answer.json.Index);
+    await h.advance(seconds(60));
+    expect(await deployment(h, 'web')).toMatchObject({ Status: 'successful' });
+    const running = live(await allocs(h, 'web'));
+    expect(running.map((a) => [a.Name, a.JobVersion]).sort()).toEqual([['web.web[0]', 1], ['web.web[1]', 1]]);
+    expect(running.map((a) => a.ID)).toContain(canaryId);
+  });
+
+  it('keeps healthy canaries waiting past the progress deadline, and gives the rest of the rollout a fresh deadline', async () => {
+    // Observed on Nomad 2.0.5 with progress_deadline 10s: the deployment still "requires manual
+    // promotion" 13 s after its RequireProgressBy (deploymentwatcher shouldFail passes a group
+    // whose healthy canaries reach DesiredCanaries); promotion set RequireProgressBy to the
+    // promotion time + 10s and the deployment completed.
+    const d = await healthyCanary({ ProgressDeadline: 30e9, HealthyDeadline: 20e9 });
+    await h.advance(seconds(120));
+    expect(await deployment(h, 'web')).toMatchObject({ ID: d.ID, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion' });
+    const now = (await h.get('/_sandbox/clock')).json.now as number;
+    expect((await promote(d)).status).toBe(200);
+    const promoted = await deployment(h, 'web');
+    expect(Date.parse(promoted.TaskGroups.web.RequireProgressBy)).toBe(now + 30_000);
+    await h.advance(seconds(60));
+    expect(await deployment(h, 'web')).toMatchObject({ ID: d.ID, Status: 'successful' });
+  });
+});
+
+describe('failed deployments (Nomad 2.0.5 reconciler cancelUnneededCanaries)', () => {
+  it('stops the unpromoted canary of a deployment failed without auto_revert, and places no new one', async () => {
+    const d = await healthyCanary();
+    const canaryId = d.TaskGroups.web.PlacedCanaries[0];
+    expect(await consulInstances()).toHaveLength(3);
+    expect((await h.call('POST', `/v1/deployment/fail/${d.ID}`)).json).toMatchObject({ RevertedJobVersion: null });
+    await h.advance(seconds(10));
+    // Observed on Nomad 2.0.5: the healthy canary went to "complete/stop" with this description,
+    // still marked Canary (it was never promoted); Consul kept only the two old instances.
+    const canary = await allocation(canaryId);
+    expect(canary).toMatchObject({ DesiredStatus: 'stop', ClientStatus: 'complete', DesiredDescription: 'alloc not needed due to job update', DeploymentStatus: { Canary: true, Healthy: true } });
+    const running = live(await allocs(h, 'web'));
+    expect(running.map((a) => a.JobVersion)).toEqual([0, 0]);
+    expect(await consulInstances()).toHaveLength(2);
+    expect((await h.get('/v1/job/web')).json.Version).toBe(1);
+  });
+
+  it('stops a failed canary of a deployment that rolled back, instead of leaving it to be rescheduled', async () => {
+    await h.register(canaryJob('example/web:1.0.0', { AutoRevert: true }));
+    await h.advance(seconds(30));
+    await h.scenario('web', { kind: 'missing-binary' }, { version: 1 });
+    await h.register(canaryJob('example/web:2.0.0', { AutoRevert: true }));
+    await h.advance(seconds(2));
+    const failed = (await allocs(h, 'web')).find((a) => a.JobVersion === 1)!;
+    expect(failed.ClientStatus).toBe('failed');
+    const d = await deployment(h, 'web');
+    // drover fails such a deployment as soon as the allocation fails.
+    expect((await h.call('POST', `/v1/deployment/fail/${d.ID}`)).json).toMatchObject({ RevertedJobVersion: 0 });
+    await h.advance(seconds(10));
+    // Observed on Nomad 2.0.5 after drover failed the deployment and Nomad reverted: failed/stop.
+    expect(await allocation(failed.ID)).toMatchObject({ ClientStatus: 'failed', DesiredStatus: 'stop', DesiredDescription: 'alloc not needed due to job update' });
+    expect(live(await allocs(h, 'web')).map((a) => a.JobVersion)).toEqual([2, 2]);
+  });
+});
