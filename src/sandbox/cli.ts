@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli/io.ts';
 import { ExitCode, UsageError } from '../errors.ts';
+import { EXAMPLE_APPS } from './example-apps.ts';
 import { type RunningSandbox, startSandbox } from './server.ts';
 
 /** `drover sandbox --help`. */
@@ -67,6 +68,8 @@ export async function runSandboxCommand(argv: readonly string[], io: CliIo, _sty
       eventBufferSize: number(values['event-buffer'], 'event-buffer', 100),
     },
   });
+  // Instances of the example jobs' services run the example apps (examples/apps/), as in the demo.
+  for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
   io.stderr.write(banner(sandbox, speed));
   io.stdout.write(exports(sandbox, values['acl-token']));
   control.onReady?.(sandbox);
@@ -113,7 +116,7 @@ function banner(sandbox: RunningSandbox, speed: number): string {
     `  nomad   ${sandbox.addresses.nomad}   (admin: ${sandbox.addresses.nomad}/_sandbox)`,
     `  consul  ${sandbox.addresses.consul}`,
     `  vault   ${sandbox.addresses.vault}`,
-    `  fabio   ${sandbox.addresses.fabio}   (simulated Fabio; metrics: ${sandbox.addresses.fabioMetrics}/metrics; app answers scripted via /_sandbox/apps)`,
+    `  fabio   ${sandbox.addresses.fabio}   (simulated Fabio; metrics: ${sandbox.addresses.fabioMetrics}/metrics; instances of www, api and worker run examples/apps, others answer as scripted via /_sandbox/apps)`,
     `  clock   ${clock}`,
     'Export the variables below, then run drover. Stop with Ctrl-C.',
     '',

@@ -1,30 +1,18 @@
 /**
- * What the sandbox's simulated instances of this repository's example jobs (jobs/) answer, so the
- * demo's smoke checks and canary traffic have something to talk to. Written out by hand, not
- * derived from the smoke checks: change a check's expectation without changing the app here and
- * the demo's verification fails, as it would against a real app.
+ * How the sandbox's simulated instances of this repository's example jobs (jobs/) answer: with the
+ * real example apps of examples/apps/ (their own handlers, placeholder configuration), so the
+ * demo's smoke checks, canary traffic and each instance's `/metrics` meet the same code a Nomad
+ * agent would run. Scripted faults go on top: `{ ...EXAMPLE_APPS.api, instances: 'canary',
+ * errorRatio: 1 }` is the real api answering 503 on its canaries, counted in their own metrics.
  */
 import type { AppBehaviour } from './apps/index.ts';
 import type { TrafficRoute } from './fabio/traffic.ts';
 
-const HTML = 'text/html; charset=utf-8';
-const JSON_TYPE = 'application/json';
-
-/** Per Consul service: scripted answers of every instance (paths as the app sees them, after Fabio's strip). */
+/** Per Consul service: the example app every instance runs. */
 export const EXAMPLE_APPS: Readonly<Record<string, AppBehaviour>> = {
-  www: {
-    responses: {
-      '/': { body: '<!doctype html><html><head><title>Example shop</title></head><body>Simulated by the drover sandbox</body></html>', contentType: HTML },
-      '/healthz': { body: 'ok' },
-    },
-  },
-  api: {
-    responses: {
-      '/products': { body: '[{"id":1,"name":"Simulated product"}]', contentType: JSON_TYPE },
-      '/ready': { body: 'ready' },
-      '/healthz': { body: 'ok' },
-    },
-  },
+  www: { app: 'www' },
+  api: { app: 'api' },
+  worker: { app: 'worker' },
 };
 
 /** Background traffic of the demo's prod, so canary analysis has requests to measure (requests per second). */

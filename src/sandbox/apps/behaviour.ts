@@ -1,8 +1,12 @@
 /**
- * What a simulated application instance answers. The sandbox runs no application: every body is
- * whatever a test or the demo scripted here. Pure: no sockets, no clock.
+ * What a simulated application instance answers: a real example app (examples/apps/) when the
+ * behaviour names one, with the scripted faults on top; otherwise whatever a test or the demo
+ * scripted here. Pure: no sockets, no clock.
  */
+import type { Answer } from '../../../examples/apps/shared/answers.ts';
+import { isErrorTurn } from '../../../examples/apps/shared/chaos.ts';
 import { createRandom } from '../random.ts';
+import { EXAMPLE_APP_NAMES, type ExampleAppName } from './real-apps.ts';
 
 /** One scripted answer. */
 export interface AppResponse {
@@ -19,9 +23,15 @@ export type InstanceSelector = 'all' | 'canary' | 'stable';
 
 /** How every instance (or the canaries, or the stable ones) of a service answers. */
 export interface AppBehaviour {
+  /**
+   * The example app (examples/apps/<app>) that answers what `responses` and `default` do not
+   * script, counting every answer, scripted faults included, in the instance's `/metrics`. A
+   * canary/stable behaviour without one takes the `all` behaviour's. @default none: scripted only
+   */
+  readonly app?: ExampleAppName;
   /** By exact request path (without the query string). */
   readonly responses?: Readonly<Record<string, AppResponse>>;
-  /** Paths not in `responses`. @default { status: 200, body: "ok" } */
+  /** Paths not in `responses`. @default the app's answer, or { status: 200, body: "ok" } without an app */
   readonly default?: AppResponse;
   /** Share of requests answered `503`, spread evenly (deterministic, not random). @default 0 */
   readonly errorRatio?: number;
@@ -31,13 +41,13 @@ export interface AppBehaviour {
   readonly instances?: InstanceSelector;
 }
 
-/** A fully decided answer. */
-export interface AppAnswer {
-  readonly status: number;
-  readonly body: string;
-  readonly contentType: string;
-  readonly latencyMs: number;
-}
+/**
+ * What one request gets: the example app's answer (`app`, unless `answer` replaces it), or a
+ * scripted `answer`; either way after `latencyMs`.
+ */
+export type InstancePlan =
+  | { readonly kind: 'app'; readonly app: ExampleAppName; readonly latencyMs: number; readonly answer?: Answer }
+  | { readonly kind: 'scripted'; readonly latencyMs: number; readonly answer: Answer };
 
 /** The tag Nomad's `canary_tags` carry in drover's rendering (render/fabio-tags.ts). */
 export const CANARY_TAG = 'canary';
@@ -81,39 +91,51 @@ export class BehaviourBook {
     return Object.fromEntries([...this.byService].map(([service, selectors]) => [service, [...selectors.values()].map((s) => s.behaviour)]));
   }
 
-  /** Decides the answer of one request; the canary- or stable-specific behaviour wins over `all`. */
-  answer(service: string, canary: boolean, path: string): AppAnswer {
-    const selectors = this.byService.get(service);
-    const scripted = selectors?.get(canary ? 'canary' : 'stable') ?? selectors?.get('all');
-    if (!scripted) return { status: 200, body: 'ok', contentType: TEXT, latencyMs: 0 };
+  /**
+   * Decides one request (a turn of the error spread); the canary- or stable-specific behaviour
+   * wins over `all`. Failures follow the example apps' own rule (`isErrorTurn`): exactly
+   * ⌊n·ratio⌋ of n requests (± the phase), evenly spaced.
+   */
+  plan(service: string, canary: boolean, path: string): InstancePlan {
+    const scripted = this.selected(service, canary);
+    const app = this.appOf(service, canary);
+    if (!scripted) return app ? { kind: 'app', app, latencyMs: 0 } : { kind: 'scripted', latencyMs: 0, answer: OK };
     scripted.served++;
-    return decideAnswer(scripted.behaviour, path, isErrorTurn(scripted));
+    const failing = isErrorTurn(scripted.served, scripted.behaviour.errorRatio ?? 0, scripted.phase);
+    return decidePlan(scripted.behaviour, { path, failing, app });
+  }
+
+  /** The example app an instance runs, if any: its selector's, else the `all` behaviour's. */
+  appOf(service: string, canary: boolean): ExampleAppName | undefined {
+    return this.selected(service, canary)?.behaviour.app ?? this.byService.get(service)?.get('all')?.behaviour.app;
+  }
+
+  private selected(service: string, canary: boolean): Scripted | undefined {
+    const selectors = this.byService.get(service);
+    return selectors?.get(canary ? 'canary' : 'stable') ?? selectors?.get('all');
   }
 }
 
-/** The answer for `path` under `behaviour`; `failing` turns it into the scripted 503. */
-export function decideAnswer(behaviour: AppBehaviour, path: string, failing: boolean): AppAnswer {
-  const latencyMs = behaviour.latencyMs ?? 0;
-  if (failing) return { status: 503, body: 'simulated error (errorRatio)', contentType: TEXT, latencyMs };
-  const scripted = behaviour.responses?.[path] ?? behaviour.default ?? {};
-  return { status: scripted.status ?? 200, body: scripted.body ?? 'ok', contentType: scripted.contentType ?? TEXT, latencyMs };
-}
+const OK: Answer = { status: 200, body: 'ok', contentType: TEXT };
 
-/**
- * Request n fails when the running total n·ratio crosses an integer: exactly ⌊n·ratio⌋ failures
- * after n requests (± the phase), evenly spaced, so a 25 % ratio is visible within a few requests.
- */
-function isErrorTurn(scripted: Scripted): boolean {
-  const ratio = scripted.behaviour.errorRatio ?? 0;
-  const n = scripted.served;
-  return Math.floor(n * ratio + scripted.phase) > Math.floor((n - 1) * ratio + scripted.phase);
+/** The plan for one request under `behaviour`; `failing` turns it into the scripted 503. */
+export function decidePlan(behaviour: AppBehaviour, request: { readonly path: string; readonly failing: boolean; readonly app?: ExampleAppName | undefined }): InstancePlan {
+  const latencyMs = behaviour.latencyMs ?? 0;
+  const { app } = request;
+  const scripted = behaviour.responses?.[request.path] ?? behaviour.default;
+  const answer: Answer | undefined = request.failing
+    ? { status: 503, body: 'simulated error (errorRatio)', contentType: TEXT }
+    : scripted && { status: scripted.status ?? 200, body: scripted.body ?? 'ok', contentType: scripted.contentType ?? TEXT };
+  if (app) return answer ? { kind: 'app', app, latencyMs, answer } : { kind: 'app', app, latencyMs };
+  return { kind: 'scripted', latencyMs, answer: answer ?? OK };
 }
 
 /** Checks a behaviour received as JSON (admin API); returns it, or why it is not one. */
 export function parseAppBehaviour(value: unknown): AppBehaviour | { readonly error: string } {
   if (!isRecord(value)) return { error: 'the behaviour must be a JSON object' };
   const problems: string[] = [];
-  const { responses, errorRatio, latencyMs, instances } = value;
+  const { app, responses, errorRatio, latencyMs, instances } = value;
+  if (app !== undefined && !EXAMPLE_APP_NAMES.includes(app as ExampleAppName)) problems.push(`app must be one of ${EXAMPLE_APP_NAMES.join(', ')} (the example apps under examples/apps/)`);
   if (responses !== undefined) {
     if (!isRecord(responses)) problems.push('responses must map paths to {status?, body?, contentType?}');
     else for (const [path, response] of Object.entries(responses)) problems.push(...responseProblems(`responses["${path}"]`, response));

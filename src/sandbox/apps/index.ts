@@ -1,7 +1,9 @@
 /**
  * Simulated application instances: for every service instance in the sandbox's Consul, a real
- * HTTP listener on 127.0.0.1:<Service.Port> answering what the test scripted (`setApp`). Consul is
- * read over HTTP with blocking queries, as an outside process would; nothing here runs an app.
+ * HTTP listener on 127.0.0.1:<Service.Port> answering as scripted (`setApp`): with the real
+ * example app's handler when the behaviour names one (examples/apps/), else with scripted
+ * answers; either way with `/metrics` of its own. Consul is read over HTTP with blocking queries,
+ * as an outside process would; no process is started.
  */
 import { consulGet, watchBlocking, type SimulationProblem } from '../consul-watch.ts';
 import { type BehaviourBook, CANARY_TAG } from './behaviour.ts';
@@ -10,6 +12,7 @@ import { type AppInstance, AppListeners, type AppListenerState } from './listene
 export type { AppBehaviour, AppResponse, InstanceSelector } from './behaviour.ts';
 export { BehaviourBook, parseAppBehaviour } from './behaviour.ts';
 export type { AppListenerState } from './listeners.ts';
+export { EXAMPLE_APP_NAMES, type ExampleAppName } from './real-apps.ts';
 export { SIMULATED_APP_HEADER } from './listeners.ts';
 
 /** The running app simulation. */

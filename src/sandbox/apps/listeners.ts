@@ -1,11 +1,12 @@
 /**
- * One real HTTP listener per registered instance port, answering as that instance. A port that
- * cannot be bound is reported and left unreachable, as a crashed app would be; nothing throws.
+ * One real HTTP listener per registered instance port, answering as that instance (instance-apps.ts).
+ * A port that cannot be bound is reported and left unreachable, as a crashed app would be;
+ * nothing throws.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import { closeServer, listen, SANDBOX_HOST } from '../listen.ts';
 import type { BehaviourBook } from './behaviour.ts';
+import { InstanceApps } from './instance-apps.ts';
 
 /** A service instance as read from Consul's catalog. */
 export interface AppInstance {
@@ -34,12 +35,13 @@ interface Slot {
   instance: AppInstance;
   readonly server: Server;
   listening: boolean;
+  /** Replaced when another instance (allocation) takes the port: a new process, new counters. */
+  apps: InstanceApps;
 }
 
 /** The listeners, reconciled against the catalog by {@link AppListeners.reconcile}. */
 export class AppListeners {
   private readonly slots = new Map<number, Slot>();
-  private readonly closing = new AbortController();
 
   constructor(
     private readonly book: BehaviourBook,
@@ -58,8 +60,13 @@ export class AppListeners {
     for (const [port, slot] of this.slots) if (!wanted.has(port)) await this.closeSlot(port, slot);
     for (const [port, instance] of wanted) {
       const slot = this.slots.get(port);
-      if (slot) slot.instance = instance;
-      else await this.open(instance);
+      if (!slot) await this.open(instance);
+      else if (slot.instance.serviceId === instance.serviceId) slot.instance = instance;
+      else {
+        slot.apps.close();
+        slot.instance = instance;
+        slot.apps = this.appsOf(() => slot.instance);
+      }
     }
   }
 
@@ -70,12 +77,12 @@ export class AppListeners {
 
   /** Closes every listener and cuts answers that are still waiting out their latency. */
   async close(): Promise<void> {
-    this.closing.abort();
     await Promise.all([...this.slots].map(([port, slot]) => this.closeSlot(port, slot)));
   }
 
   private async open(instance: AppInstance): Promise<void> {
-    const slot: Slot = { instance, server: createServer((req, res) => void this.answer(slot, req, res)), listening: false };
+    const server = createServer((req, res) => void this.answer(slot, req, res));
+    const slot: Slot = { instance, server, listening: false, apps: this.appsOf(() => slot.instance) };
     this.slots.set(instance.port, slot);
     // Keep-alive sockets from Fabio's pool would otherwise keep a closed app answering.
     slot.server.keepAliveTimeout = 2_000;
@@ -88,27 +95,23 @@ export class AppListeners {
     }
   }
 
-  private async answer(slot: Slot, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { instance } = slot;
-    req.resume();
-    const path = new URL(req.url ?? '/', 'http://app').pathname;
-    const answer = this.book.answer(instance.service, instance.canary, path);
-    if (answer.latencyMs > 0) {
-      const waited = await delay(answer.latencyMs, undefined, { signal: this.closing.signal }).then(() => true, () => false);
-      if (!waited) return void res.destroy();
-    }
-    if (res.destroyed) return;
-    res.writeHead(answer.status, {
-      'Content-Type': answer.contentType,
-      'Content-Length': Buffer.byteLength(answer.body),
-      [SIMULATED_APP_HEADER]: 'simulated-app',
-      'X-Drover-Sandbox-Instance': instance.serviceId,
+  /** Apps scripted by what the book says about the instance `current()` is (its canary tag can change). */
+  private appsOf(current: () => AppInstance): InstanceApps {
+    return new InstanceApps({
+      plan: (path) => this.book.plan(current().service, current().canary, path),
+      app: () => this.book.appOf(current().service, current().canary),
     });
-    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  private async answer(slot: Slot, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader(SIMULATED_APP_HEADER, 'simulated-app');
+    res.setHeader('X-Drover-Sandbox-Instance', slot.instance.serviceId);
+    await slot.apps.handle(req, res);
   }
 
   private async closeSlot(port: number, slot: Slot): Promise<void> {
     this.slots.delete(port);
+    slot.apps.close();
     if (!slot.listening) return;
     await closeServer(slot.server);
   }
