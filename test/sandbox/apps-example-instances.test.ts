@@ -3,6 +3,7 @@
  * answers, their health routes and their own `/metrics`, with scripted faults counted there as the
  * app's own answers, so a canary's injected 503s show on the canary's series only.
  */
+import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_APPS } from '../../src/sandbox/example-apps.ts';
 import { catalogInstances, deploy, eventually, get, sampleValue, startTrafficSandbox, type CatalogInstance, type TrafficSandbox } from './fabio-harness.ts';
@@ -104,7 +105,38 @@ describe('simulated instances of the example apps', () => {
     expect([sampleValue(exposition, requests(503, 'other')), sampleValue(exposition, requests(200, 'other'))]).toEqual([2, 2]);
   });
 
+  it('starts a new allocation on a port its predecessor used with counters at 0', async () => {
+    const { consul } = sim.sandbox.addresses;
+    const port = await freePort();
+    sim.sandbox.fabio.setApp('reused', EXAMPLE_APPS.api!);
+    await agent(consul, 'PUT', '/v1/agent/service/register', { ID: 'reused-1', Name: 'reused', Address: '127.0.0.1', Port: port });
+    await eventually(() => get(`http://127.0.0.1:${port}/products`));
+    expect(sampleValue((await get(`http://127.0.0.1:${port}/metrics`)).body, requests(200, 'products'))).toBe(1);
+    await agent(consul, 'PUT', '/v1/agent/service/deregister/reused-1');
+    await agent(consul, 'PUT', '/v1/agent/service/register', { ID: 'reused-2', Name: 'reused', Address: '127.0.0.1', Port: port });
+    const answer = await eventually(async () => {
+      const reply = await get(`http://127.0.0.1:${port}/products`);
+      expect(reply.headers['x-drover-sandbox-instance']).toBe('reused-2');
+      return reply;
+    });
+    expect(answer.status).toBe(200);
+    expect(sampleValue((await get(`http://127.0.0.1:${port}/metrics`)).body, requests(200, 'products'))).toBe(1);
+  });
+
   it('refuses a behaviour naming an app that is not an example app', () => {
     expect(() => sim.sandbox.fabio.setApp('api', { app: 'billing' as 'api' })).toThrow('invalid behaviour for api: app must be one of www, api, worker (the example apps under examples/apps/)');
   });
 });
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function agent(consul: string, method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${consul}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+}
