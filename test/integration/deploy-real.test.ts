@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/report/events.ts';
 import type { NomadAllocation, NomadDeployment, NomadJobRead } from '../../src/wire/nomad-api.ts';
-import { consulAvailability, getJson, startRealConsul, startRealNomad, type ConsulAgent, type RealNomad } from '../support/real-cluster.ts';
+import { consulAvailability, getJson, sendJson, startRealConsul, startRealNomad, type ConsulAgent, type RealNomad } from '../support/real-cluster.ts';
 import { missingBinaries, tail } from '../support/real-process.ts';
 import { realProject, runDrover, tinyServiceJob, type RealProject, type RealTargets } from '../support/real-project.ts';
 
@@ -125,5 +125,43 @@ describe.skipIf(missing.length > 0)('drover deploy, promote and rollback against
     expect(rolledBack.stdout).toContain(`Rolled ${JOB} in real back from version 3 to the spec of version 0 (now version ${job.Version}).`);
     expect((job.TaskGroups[0]!.Tasks[0] as { Env?: Record<string, string> }).Env).toMatchObject({ VERSION: 'v1' });
     expect(await versionsServed()).toEqual(['v1', 'v1']);
+  });
+
+  it('keeps a healthy canary waiting past the progress deadline; promotion restarts the deadline; failing the deployment stops the canary', async () => {
+    // What test/sandbox/nomad-real-behaviour.test.ts pins in the sandbox.
+    const job = (version: string) => tinyServiceJob({ id: 'patient', version, canaries: 1, progressDeadline: '10s', autoRevert: false });
+    const deployments = () => nomadGet<NomadDeployment[]>('/v1/job/patient/deployments');
+    await project!.writeJob(job('v1'));
+    expect((await drover('deploy', 'real', ...SHA, '--job', 'patient')).code).toBe(0);
+    await project!.writeJob(job('v2'));
+    expect((await drover('deploy', 'real', ...SHA, '--job', 'patient', '--stop-at-canary')).code).toBe(3);
+    const waiting = (await deployments()).find((d) => d.JobVersion === 1)!;
+    const deadline = Date.parse(waiting.TaskGroups['patient']!.RequireProgressBy!);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()) + 3000));
+    expect((await deployments()).find((d) => d.JobVersion === 1)).toMatchObject({ Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion' });
+
+    const promotedAt = Date.now();
+    const promoted = await drover('promote', 'real', '--job', 'patient');
+    expect(promoted.code, promoted.why).toBe(0);
+    const done = (await deployments()).find((d) => d.JobVersion === 1)!;
+    expect(done.Status).toBe('successful');
+    // The deadline that had passed was replaced by one at least progress_deadline after the
+    // promotion (later healthy allocations move it further).
+    expect(Date.parse(done.TaskGroups['patient']!.RequireProgressBy!) - promotedAt).toBeGreaterThan(9_000);
+
+    await project!.writeJob(job('v3'));
+    expect((await drover('deploy', 'real', ...SHA, '--job', 'patient', '--stop-at-canary')).code).toBe(3);
+    const third = (await deployments()).find((d) => d.JobVersion === 2)!;
+    const [canaryId] = third.TaskGroups['patient']!.PlacedCanaries ?? [];
+    expect((await sendJson('PUT', `${nomad!.address}/v1/deployment/fail/${third.ID}`, {})).status).toBe(200);
+    const stoppedCanary = async () => {
+      const alloc = await nomadGet<NomadAllocation>(`/v1/allocation/${canaryId}`);
+      return alloc.ClientStatus === 'complete' ? alloc : undefined;
+    };
+    let canary: NomadAllocation | undefined;
+    for (let i = 0; i < 50 && !(canary = await stoppedCanary()); i++) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(canary).toMatchObject({ DesiredStatus: 'stop', DesiredDescription: 'alloc not needed due to job update', DeploymentStatus: { Canary: true, Healthy: true } });
+    const live = (await nomadGet<NomadAllocation[]>('/v1/job/patient/allocations')).filter((a) => a.DesiredStatus === 'run');
+    expect(live.map((a) => a.JobVersion)).toEqual([1, 1]);
   });
 });

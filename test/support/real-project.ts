@@ -106,6 +106,8 @@ export interface TinyServiceOptions {
   readonly route?: string;
   /** The update's progress deadline (healthy deadline 2 s less). @default "40s" */
   readonly progressDeadline?: `${number}s`;
+  /** @default true */
+  readonly autoRevert?: boolean;
 }
 
 /**
@@ -116,7 +118,7 @@ export function tinyServiceJob(options: TinyServiceOptions): JobSpec {
   const route = options.route ?? `/${options.id}`;
   const progressDeadline = options.progressDeadline ?? '40s';
   const healthyDeadline = `${Math.min(20, Number.parseInt(progressDeadline, 10) - 2)}s` as const;
-  const update = { maxParallel: 1, minHealthyTime: '1s', healthyDeadline, progressDeadline, autoRevert: true } as const;
+  const update = { maxParallel: 1, minHealthyTime: '1s', healthyDeadline, progressDeadline, autoRevert: options.autoRevert ?? true } as const;
   return {
     id: options.id,
     kind: 'service',
