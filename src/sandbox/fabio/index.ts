@@ -10,7 +10,7 @@ import type { RouteCommand } from '../../canary/route-grammar.ts';
 import { closeServer, listen, SANDBOX_HOST } from '../listen.ts';
 import { createRandom } from '../random.ts';
 import { watchManualRoutes, watchRoutedInstances } from './consul-registry.ts';
-import { FabioMetrics } from './metrics.ts';
+import { FabioMetrics, type RouteLabels } from './metrics.ts';
 import { createProxyHandler } from './proxy.ts';
 import { buildRouteTable, type FabioRoute, type RoutedInstance } from './route-table.ts';
 import { TrafficGenerator, type TrafficRate, type TrafficRoute, type TrafficStream } from './traffic.ts';
@@ -47,7 +47,7 @@ export interface FabioSimulation {
 export async function startFabio(options: FabioOptions): Promise<FabioSimulation> {
   const metrics = new FabioMetrics();
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-  const table = createTableState((message) => options.onProblem(message, 'fabio'));
+  const table = createTableState((message) => options.onProblem(message, 'fabio'), (routes) => metrics.retainRoutes(routeLabels(routes)));
   const proxy = createServer(createProxyHandler({ routes: table.routes, random: createRandom(options.seed ^ 0xfab10), metrics, agent }));
   const metricsServer = createServer((req, res) => void serveMetrics(metrics, req, res));
   const servers: Server[] = [];
@@ -80,8 +80,16 @@ export async function startFabio(options: FabioOptions): Promise<FabioSimulation
   };
 }
 
-/** The inputs of the table and the table built from them; problems reported when they first appear. */
-function createTableState(report: (message: string) => void) {
+/** Every target of every route, as `fabio_route` labels it. */
+function routeLabels(routes: readonly FabioRoute[]): RouteLabels[] {
+  return routes.flatMap((route) => route.targets.map((t) => ({ service: t.service, host: route.host, path: route.path, target: t.url })));
+}
+
+/**
+ * The inputs of the table and the table built from them; problems reported when they first
+ * appear; `onTable` sees every new table.
+ */
+function createTableState(report: (message: string) => void, onTable: (routes: readonly FabioRoute[]) => void) {
   let instances: readonly RoutedInstance[] = [];
   let commands: readonly RouteCommand[] = [];
   let parseErrors: readonly string[] = [];
@@ -90,6 +98,7 @@ function createTableState(report: (message: string) => void) {
   const rebuild = (): void => {
     const table = buildRouteTable(instances, commands);
     routes = table.routes;
+    onTable(routes);
     const problems = new Set([...table.problems, ...parseErrors]);
     for (const problem of problems) if (!reported.has(problem)) report(problem);
     reported = problems;

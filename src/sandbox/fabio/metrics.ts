@@ -19,17 +19,47 @@ export interface ProxiedRequest {
   readonly seconds: number;
 }
 
+/** The labels of one `fabio_route` series: a target of a route. */
+export interface RouteLabels {
+  readonly service: string;
+  readonly host: string;
+  readonly path: string;
+  readonly target: string;
+}
+
+function routeKey(labels: RouteLabels): string {
+  return JSON.stringify([labels.service, labels.host, labels.path, labels.target]);
+}
+
 /** The metrics of one simulated Fabio. */
 export class FabioMetrics {
   readonly registry = new Registry();
   private readonly route = new Histogram({ name: 'fabio_route', help: 'Latency of proxied requests by route and target (simulated Fabio).', labelNames: ['service', 'host', 'path', 'target'], buckets: FABIO_BUCKETS, registers: [this.registry] });
   private readonly status = new Histogram({ name: 'fabio_http_status', help: 'Latency of proxied requests by response status (simulated Fabio).', labelNames: ['code', 'service'], buckets: FABIO_BUCKETS, registers: [this.registry] });
   private readonly notFound = new Counter({ name: 'fabio_notfound', help: 'Requests without a route (simulated Fabio).', registers: [this.registry] });
+  /** Label sets of `fabio_route` observed so far, by {@link routeKey}. */
+  private readonly routeLabels = new Map<string, RouteLabels>();
 
   /** Records a request that reached (or failed to reach) a target. */
   recordProxied(request: ProxiedRequest): void {
-    this.route.observe({ service: request.service, host: request.host, path: request.path, target: request.target }, request.seconds);
+    const labels: RouteLabels = { service: request.service, host: request.host, path: request.path, target: request.target };
+    this.routeLabels.set(routeKey(labels), labels);
+    this.route.observe(labels, request.seconds);
     this.status.observe({ code: String(request.status), service: request.service }, request.seconds);
+  }
+
+  /**
+   * Drops the `fabio_route` series of targets no longer in the routing table, as Fabio 1.7.3 does
+   * on every table change (route/table.go cleanupStaleMetrics; seen on a real Fabio 1.7.3: the
+   * series of a deregistered instance vanish from /metrics). `fabio_http_status` is kept.
+   */
+  retainRoutes(current: readonly RouteLabels[]): void {
+    const keep = new Set(current.map(routeKey));
+    for (const [key, labels] of this.routeLabels) {
+      if (keep.has(key)) continue;
+      this.route.remove(labels);
+      this.routeLabels.delete(key);
+    }
   }
 
   /** Records a request that matched no route. */

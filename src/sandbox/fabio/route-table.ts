@@ -67,8 +67,10 @@ export function buildRouteTable(instances: readonly RoutedInstance[], commands: 
   }
   for (const route of routes.values()) shareTraffic(route.targets);
   for (const command of commands) {
-    if (command.cmd === 'route weight') applyWeight([...routes.values()], command);
-    else problems.push(`"${command.cmd}" from Consul KV ignored: the simulated Fabio applies only "route weight"`);
+    if (command.cmd === 'route weight') {
+      // Fabio 1.7.3 logs this (route/table.go NewTable) and leaves the table as it was.
+      if (!applyWeight([...routes.values()], command)) problems.push(`weight command for service ${command.service ?? ''} not valid - route: no target match`);
+    } else problems.push(`"${command.cmd}" from Consul KV ignored: the simulated Fabio applies only "route weight"`);
   }
   return { routes: [...routes.values()].sort(lookupOrder), problems };
 }
@@ -100,16 +102,19 @@ export function upstreamPath(target: FabioTarget, pathAndQuery: string): string 
 
 /**
  * `route weight [<svc>] <src> weight <w> [tags "…"]`: the matching targets share `w`, so each gets
- * `w / n`; a rule matching no target changes nothing.
+ * `w / n`; a rule matching no target changes nothing. Answers whether any target matched.
  */
-function applyWeight(routes: readonly MutableRoute[], rule: RouteWeight): void {
+function applyWeight(routes: readonly MutableRoute[], rule: RouteWeight): boolean {
+  let matched = false;
   for (const route of routes) {
     if (`${route.host}${route.path}` !== rule.src) continue;
     const matching = route.targets.filter((t) => (rule.service === undefined || t.service === rule.service) && (rule.tags ?? []).every((tag) => t.tags.includes(tag)));
     if (matching.length === 0) continue;
+    matched = true;
     for (const target of matching) target.fixedWeight = rule.weight / matching.length;
     shareTraffic(route.targets);
   }
+  return matched;
 }
 
 /**
