@@ -28,7 +28,7 @@ export interface SeedOptions {
  * `roles/*.json` as JWT roles (what the Terraform module does), plus the deployer policy, and
  * returns a deployer token. Uses the sandbox's root token over HTTP.
  */
-export async function seedSandboxVault(sandbox: RunningSandbox, env: Environment, options: SeedOptions): Promise<SeededVault> {
+export async function seedSandboxVault(sandbox: VaultAdminTarget, env: Environment, options: SeedOptions): Promise<SeededVault> {
   const call = vaultAdmin(sandbox);
   const values: Record<string, string> = {};
   const secrets = new Map<string, Record<string, string>>();
@@ -54,8 +54,11 @@ export async function seedSandboxVault(sandbox: RunningSandbox, env: Environment
   return { values, deployerToken: created.auth.client_token };
 }
 
+/** A Vault to seed: the sandbox's, or any server's address with a root token (a real dev server in tests). */
+export type VaultAdminTarget = Pick<RunningSandbox, 'vaultToken'> & { readonly addresses: Pick<RunningSandbox['addresses'], 'vault'> };
+
 /** A Vault API call with the sandbox's root token; throws on any non-2xx answer. */
-export function vaultAdmin(sandbox: RunningSandbox): (method: string, path: string, body?: unknown) => Promise<unknown> {
+export function vaultAdmin(sandbox: VaultAdminTarget): (method: string, path: string, body?: unknown) => Promise<unknown> {
   return async (method, path, body) => {
     const response = await fetch(`${sandbox.addresses.vault}/v1/${path}`, {
       method,

@@ -7,9 +7,12 @@
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnvironmentInput } from '../../src/config/environment.ts';
-import type { JobSpec } from '../../src/model/index.ts';
+import type { Environment, EnvironmentInput } from '../../src/config/environment.ts';
+import type { JobSpec, TaskSpec } from '../../src/model/index.ts';
+import { buildJobs } from '../../src/project/load.ts';
+import { loadProject } from '../../src/project/project.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
+import type { LoadedJob } from '../../src/validate/rule.ts';
 import { repoRoot, runCli, type CliResult } from './run-cli.ts';
 
 /** A project on disk. */
@@ -29,6 +32,9 @@ export async function realProject(settings: RealEnvironmentSettings = {}): Promi
   await cp(join(repoRoot, 'package.json'), join(dir, 'package.json'));
   await symlink(join(repoRoot, 'src'), join(dir, 'src'));
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  // The deployer policy is written by hand, not rendered: the secrets preflight's token holds it.
+  await mkdir(join(dir, 'vault-policies'));
+  await cp(join(repoRoot, 'vault-policies/drover-deployer.hcl'), join(dir, 'vault-policies/drover-deployer.hcl'));
   await mkdir(join(dir, 'jobs'));
   await mkdir(join(dir, 'environments'));
   // Not one of this repository's environment names (environments/index.ts types those), hence the cast.
@@ -51,6 +57,14 @@ export async function realProject(settings: RealEnvironmentSettings = {}): Promi
   };
 }
 
+/** The project's `real` environment and its jobs built for it, as drover loads them. */
+export async function loadRealProject(project: Pick<RealProject, 'dir'>): Promise<{ env: Environment; jobs: LoadedJob[] }> {
+  const loaded = await loadProject({ root: project.dir });
+  const env = loaded.environments.find((e) => String(e.value.name) === 'real')?.value;
+  if (!env) throw new Error(`no environments/real.ts in ${project.dir}`);
+  return { env, jobs: buildJobs(loaded.jobs, env).jobs };
+}
+
 /** Where a run of drover talks to: the real servers' addresses (and a Vault token when needed). */
 export interface RealTargets {
   readonly nomad: string;
@@ -61,8 +75,11 @@ export interface RealTargets {
   readonly prometheus?: string;
 }
 
-/** Runs the CLI in-process from `project` against real servers, as CI would (`--output ndjson`), collecting events. */
-export async function runDrover(project: Pick<RealProject, 'dir'>, targets: RealTargets, argv: readonly string[]): Promise<CliResult & { events: DeployEvent[] }> {
+/**
+ * Runs the CLI in-process from `project` against real servers, as CI would, collecting events
+ * (`--output ndjson` is added unless `ndjson: false`, for commands without it).
+ */
+export async function runDrover(project: Pick<RealProject, 'dir'>, targets: RealTargets, argv: readonly string[], options: { readonly ndjson?: boolean } = {}): Promise<CliResult & { events: DeployEvent[] }> {
   const env: Record<string, string> = {
     NO_COLOR: '1',
     CI: 'true',
@@ -73,20 +90,23 @@ export async function runDrover(project: Pick<RealProject, 'dir'>, targets: Real
     ...(targets.fabio ? { DROVER_FABIO_ADDR: targets.fabio } : {}),
     ...(targets.prometheus ? { DROVER_PROMETHEUS_ADDR: targets.prometheus } : {}),
   };
-  const result = await runCli([...argv, '--output', 'ndjson'], { cwd: project.dir, env });
+  const result = await runCli(options.ndjson === false ? argv : [...argv, '--output', 'ndjson'], { cwd: project.dir, env });
   const events = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as DeployEvent);
   return { ...result, events };
 }
 
 /**
- * An HTTP server for `node -e`: answers `<name> <version>` on every path (so a test can count
- * answers per instance), 200 on `/ready` and `/healthz`, on Nomad's `NOMAD_IP_http:NOMAD_PORT_http`;
- * drains on SIGTERM.
+ * An HTTP server for `node -e`: answers `<name> <version> <path>` on every path (so a test can
+ * count answers per instance; 200 on `/ready` and `/healthz` too) but `/digest/<VAR>`, on Nomad's
+ * `NOMAD_IP_http:NOMAD_PORT_http`; drains on SIGTERM.
  */
 export const TINY_SERVER = [
-  "const http = require('node:http');",
+  "const http = require('node:http'), { createHash } = require('node:crypto');",
   "const name = process.env.NOMAD_ALLOC_ID.slice(0, 8), version = process.env.VERSION || '?';",
-  "const server = http.createServer((req, res) => res.end(name + ' ' + version + ' ' + req.url));",
+  // `/digest/<VAR>`: the SHA-256 of an environment variable (a secret from Vault), never its value.
+  "const digest = (v) => (v === undefined ? 'unset' : createHash('sha256').update(v).digest('hex'));",
+  "const answer = (url) => (url.startsWith('/digest/') ? digest(process.env[url.slice(8)]) : name + ' ' + version + ' ' + url);",
+  "const server = http.createServer((req, res) => res.end(answer(req.url)));",
   "server.listen(Number(process.env.NOMAD_PORT_http), process.env.NOMAD_IP_http || '127.0.0.1');",
   "process.on('SIGTERM', () => server.close(() => process.exit(0)));",
 ].join('\n');
@@ -108,6 +128,8 @@ export interface TinyServiceOptions {
   readonly progressDeadline?: `${number}s`;
   /** @default true */
   readonly autoRevert?: boolean;
+  /** Vault KV v2 values the task gets as environment variables (drover renders the template). */
+  readonly secrets?: TaskSpec['secrets'];
 }
 
 /**
@@ -148,6 +170,7 @@ export function tinyServiceJob(options: TinyServiceOptions): JobSpec {
             command: options.command ?? process.execPath,
             args: ['-e', TINY_SERVER],
             env: { VERSION: options.version },
+            ...(options.secrets ? { secrets: options.secrets } : {}),
             resources: { cpu: 50, memoryMb: 96 },
             killTimeout: '2s',
           },
