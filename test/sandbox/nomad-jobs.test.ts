@@ -88,7 +88,8 @@ describe('job registration', () => {
   it('answers 404 job not found with an X-Nomad-Index header', async () => {
     const answer = await h.get('/v1/job/missing');
     expect(answer).toMatchObject({ status: 404, text: 'job not found' });
-    expect(Number(answer.headers.get('x-nomad-index'))).toBeGreaterThanOrEqual(1);
+    // The jobs table was never written: Nomad 2.0.5 answers index 0 then (test/sandbox/nomad-real-behaviour.test.ts).
+    expect(answer.headers.get('x-nomad-index')).toBe('0');
     expect((await h.get('/v1/job/missing/allocations')).json).toEqual([]);
     expect((await h.get('/v1/job/missing/deployment')).text).toBe('null');
   });

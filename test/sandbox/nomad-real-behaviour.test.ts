@@ -101,3 +101,19 @@ describe('failed deployments (Nomad 2.0.5 reconciler cancelUnneededCanaries)', (
     expect(live(await allocs(h, 'web')).map((a) => a.JobVersion)).toEqual([2, 2]);
   });
 });
+
+describe('indexes of tables never written (Nomad 2.0.5 state.Index)', () => {
+  it('answers X-Nomad-Index 0 until the first write, then the write\'s index; index=0 does not block', async () => {
+    // Observed on a fresh Nomad 2.0.5 agent: 0 for these, 1 for /v1/namespaces (the default one).
+    const paths = ['/v1/jobs', '/v1/deployments', '/v1/allocations', '/v1/evaluations', '/v1/job/web', '/v1/job/web/allocations', '/v1/job/web/deployments', '/v1/job/web/deployment'];
+    for (const path of paths) expect((await h.get(path)).headers.get('x-nomad-index'), path).toBe('0');
+    expect((await h.get('/v1/deployments?index=0&wait=5m')).status).toBe(200);
+    const registered = await h.register(aJob({ type: 'batch' }));
+    await h.advance(seconds(5));
+    expect(Number((await h.get('/v1/jobs')).headers.get('x-nomad-index'))).toBeGreaterThanOrEqual(registered.json.JobModifyIndex);
+    // A batch job makes no deployment: that table stays unwritten (drover's --watch poll then
+    // re-asks /v1/job/<id>/deployments?index=0 without blocking).
+    expect((await h.get('/v1/job/web/deployments')).headers.get('x-nomad-index')).toBe('0');
+    expect(Number((await h.get('/v1/job/web/allocations')).headers.get('x-nomad-index'))).toBeGreaterThan(0);
+  });
+});

@@ -13,9 +13,13 @@ export interface ReadResult {
   readonly index: number;
 }
 
-/** Headers every Nomad read carries. */
+/**
+ * Headers every Nomad read carries. The index is the read's own, 0 for a table never written: a
+ * fresh Nomad 2.0.5 answers `X-Nomad-Index: 0` for /v1/jobs, /v1/deployments and the like, and
+ * a blocking query with `index=0` does not block.
+ */
 export function queryHeaders(index: number): Record<string, string> {
-  return { 'X-Nomad-Index': String(Math.max(1, index)), 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
+  return { 'X-Nomad-Index': String(index), 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
 }
 
 /** `?pretty` (any value but 0) indents with four spaces, like Go's MarshalIndent. */

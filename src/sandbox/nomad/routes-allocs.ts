@@ -1,5 +1,5 @@
 import { type Router, parseBool } from '../http.ts';
-import { blockingRead, maxIndex } from './blocking.ts';
+import { blockingRead } from './blocking.ts';
 import { type NomadContext, inNamespace, requestNamespace } from './context.ts';
 import { allocationStub, encodeAllocation, encodeEvaluation } from './encode.ts';
 import { NomadError } from './job-writes.ts';
@@ -47,7 +47,7 @@ export function addAllocRoutes(router: Router, ctx: NomadContext): void {
   router.add(['GET'], '/v1/evaluation/:id/allocations', (r) =>
     blockingRead(store, r, ['allocs'], () => {
       const allocs = [...store.allocs.values()].filter((a) => a.EvalID === r.params.id);
-      return { value: allocs.map((a) => allocationStub(a)), index: maxIndex(allocs, 1) };
+      return { value: allocs.map((a) => allocationStub(a)), index: store.tableIndex.allocs };
     }),
   );
 }

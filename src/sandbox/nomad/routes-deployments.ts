@@ -1,5 +1,5 @@
 import { type RouteRequest, type Router, field, sendJson } from '../http.ts';
-import { answerError, blockingRead, indentFor, maxIndex } from './blocking.ts';
+import { answerError, blockingRead, indentFor } from './blocking.ts';
 import { type NomadContext, decodeBody, inNamespace, requestNamespace } from './context.ts';
 import { allocationStub, encodeDeployment } from './encode.ts';
 import { NomadError } from './job-writes.ts';
@@ -27,7 +27,7 @@ export function addDeploymentRoutes(router: Router, ctx: NomadContext): void {
   router.add(['GET'], '/v1/deployment/allocations/:id', (r) =>
     blockingRead(store, r, ['allocs'], () => {
       const allocs = [...store.allocs.values()].filter((a) => a.DeploymentID === r.params.id);
-      return { value: allocs.map((a) => allocationStub(a)), index: maxIndex(allocs, 1) };
+      return { value: allocs.map((a) => allocationStub(a)), index: store.tableIndex.allocs };
     }),
   );
   const write = (path: string, fn: (r: RouteRequest, d: Deployment) => DeploymentUpdate, options: { bodyId?: boolean } = {}): void => {

@@ -24,20 +24,21 @@ export function addJobReadRoutes(router: Router, ctx: NomadContext): void {
     const job = store.job(requestNamespace(url), id);
     const all = parseBool(url.searchParams.get('all')) === true;
     const allocs = store.allocsOf(requestNamespace(url), id).filter((a) => all || !job || a.Job.CreateIndex === current(job).CreateIndex);
-    return { value: allocs.map((a) => allocationStub(a)), index: maxIndex(allocs, 1) };
+    // Nomad answers the index of the whole table (job_endpoint.go: state.Index("allocs")), 0 before any write.
+    return { value: allocs.map((a) => allocationStub(a)), index: store.tableIndex.allocs };
   });
   get('/v1/job/:id/evaluations', ['evals'], (id, url) => {
     const evals = store.evalsOf(requestNamespace(url), id);
-    return { value: evals.map(encodeEvaluation), index: maxIndex(evals, 1) };
+    return { value: evals.map(encodeEvaluation), index: store.tableIndex.evals };
   });
   get('/v1/job/:id/deployments', ['deployments'], (id, url) => {
     const list = store.deploymentsOf(requestNamespace(url), id).sort((a, b) => b.CreateIndex - a.CreateIndex);
-    return { value: list.map(encodeDeployment), index: maxIndex(list, 1) };
+    return { value: list.map(encodeDeployment), index: store.tableIndex.deployments };
   });
   get('/v1/job/:id/deployment', ['deployments'], (id, url) => {
     const latest = store.deploymentsOf(requestNamespace(url), id).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
     // No deployment is 200 with a JSON null, not a 404.
-    return { value: latest ? encodeDeployment(latest) : null, index: latest?.ModifyIndex ?? 1 };
+    return { value: latest ? encodeDeployment(latest) : null, index: store.tableIndex.deployments };
   });
   get('/v1/job/:id/summary', ['jobs', 'allocs', 'evals'], (id, url) => summaryOf(store, currentRecord(store, url, id)));
   get('/v1/job/:id/scale', ['jobs', 'allocs'], (id, url) => scaleStatus(store, currentRecord(store, url, id)));

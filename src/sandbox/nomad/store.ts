@@ -33,7 +33,8 @@ type Changed =
 /** The in-memory state: one raft-like index that increases on every write. */
 export class NomadStore {
   index = 1;
-  readonly tableIndex: Record<Table, number> = { jobs: 1, evals: 1, allocs: 1, deployments: 1 };
+  /** Index of each table's last write; 0 until the first, which reads then carry (Nomad 2.0.5 does). */
+  readonly tableIndex: Record<Table, number> = { jobs: 0, evals: 0, allocs: 0, deployments: 0 };
   readonly jobs = new Map<string, JobRecord>();
   readonly evals = new Map<string, Evaluation>();
   readonly allocs = new Map<string, Allocation>();
