@@ -42,8 +42,11 @@ export interface RealNomad {
 
 /** Options of {@link startRealNomad}. */
 export interface NomadOptions {
-  /** Consul's HTTP address, `http://127.0.0.1:<port>`. */
-  readonly consul: string;
+  /**
+   * Consul's HTTP address, `http://127.0.0.1:<port>`. Without one, a closed port: never Nomad's
+   * default 127.0.0.1:8500, where someone else's agent may listen.
+   */
+  readonly consul?: string;
   /** Vault for workload identities: tasks log in with JWTs at `<jwtAuthPath>` for audience `aud`. */
   readonly vault?: { readonly address: string; readonly jwtAuthPath: string; readonly audience: string };
   /** Client meta, e.g. `{ drover_checkout: repoRoot }`. */
@@ -81,7 +84,7 @@ plugin "raw_exec" {
   }
 }
 consul {
-  address = ${JSON.stringify(options.consul.replace(/^https?:\/\//, ''))}
+  address = ${JSON.stringify((options.consul ?? 'http://127.0.0.1:1').replace(/^https?:\/\//, ''))}
 }
 ${vault}`;
 }
