@@ -24,7 +24,7 @@ export interface RealProject {
 }
 
 /** The `real` environment's settings besides addresses: one `-dev` node, datacenter dc1. */
-export type RealEnvironmentSettings = Partial<Pick<EnvironmentInput, 'promotion' | 'fabio' | 'vault'>>;
+export type RealEnvironmentSettings = Partial<Pick<EnvironmentInput, 'promotion' | 'fabio' | 'vault' | 'prometheus'>>;
 
 /** Creates the project with `environments/real.ts` from `settings`. */
 export async function realProject(settings: RealEnvironmentSettings = {}): Promise<RealProject> {
@@ -46,6 +46,7 @@ export async function realProject(settings: RealEnvironmentSettings = {}): Promi
     consul: { address: 'http://127.0.0.1:1' },
     vault: { address: 'http://127.0.0.1:1', ...settings.vault },
     fabio: { domain: 'localhost', ...settings.fabio },
+    ...(settings.prometheus ? { prometheus: settings.prometheus } : {}),
     datacenters: ['dc1'],
     promotion: { canary: 'manual', confirm: false, prune: false, ...settings.promotion },
   };
