@@ -56,20 +56,34 @@ export interface GateReading extends Judgement {
 /** The name of the application request counter the error gate reads. */
 export const APP_REQUESTS_METRIC = 'http_requests_total';
 
-/** The queries of a gate with concrete values, for `drover plan` and for measuring. */
+/** The queries of a gate for these instances and this window, as they are sent. */
 export function gateQueries(gate: Gate, context: MeasureContext): string[] {
-  const window = `${context.windowSeconds}s`;
-  const { canary, stable } = context.targets;
+  return buildQueries(gate, context.service, context.windowSeconds, regexVariables(context.targets));
+}
+
+/**
+ * The queries of a gate before the canaries exist (for `drover plan`): the instance and target
+ * regexes stay `$canary_instances`, `$stable_instances`, `$canary_targets`, `$stable_targets`.
+ */
+export function gateQueryTemplates(gate: Gate, service: string, windowSeconds: number): string[] {
+  const placeholders = Object.fromEntries(['canary_instances', 'stable_instances', 'canary_targets', 'stable_targets'].map((name) => [name, `$${name}`]));
+  return buildQueries(gate, service, windowSeconds, placeholders as Record<string, string>);
+}
+
+function buildQueries(gate: Gate, service: string, windowSeconds: number, regex: Readonly<Record<string, string>>): string[] {
+  const window = `${windowSeconds}s`;
   switch (gate.kind) {
-    case 'error-ratio':
-      return [`sum by (instance, code) (increase(${APP_REQUESTS_METRIC}{instance=~${promString(anyOf([...canary, ...stable]))}}[${window}]))`];
+    case 'error-ratio': {
+      const instances = `${regex['canary_instances']}|${regex['stable_instances']}`;
+      return [`sum by (instance, code) (increase(${APP_REQUESTS_METRIC}{instance=~${promString(instances)}}[${window}]))`];
+    }
     case 'latency': {
       const svc = promString(gate.service);
-      const bucket = (targets: readonly string[]) => `histogram_quantile(0.99, sum by (le) (rate(fabio_route_bucket{service=${svc},target=~${promString(anyOf(targets.map(targetUrl)))}}[${window}])))`;
-      return [bucket(canary), bucket(stable), `sum(increase(fabio_route_count{service=${svc},target=~${promString(anyOf(canary.map(targetUrl)))}}[${window}]))`];
+      const bucket = (targets: string) => `histogram_quantile(0.99, sum by (le) (rate(fabio_route_bucket{service=${svc},target=~${promString(targets)}}[${window}])))`;
+      return [bucket(regex['canary_targets']!), bucket(regex['stable_targets']!), `sum(increase(fabio_route_count{service=${svc},target=~${promString(regex['canary_targets']!)}}[${window}]))`];
     }
     case 'custom':
-      return [fillTemplate(gate.query, { window, service: context.service, ...regexVariables(context.targets) })];
+      return [fillTemplate(gate.query, { window, service, ...regex })];
   }
 }
 

@@ -228,6 +228,9 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     // plan prod shows what deploy would do: the release with its pins (jobs/ names 1.9.1), so nothing changes.
     const planned = await runAgainst(prod, ['plan', 'prod', '--release', earlier.id, '--out', join(project.dir, 'build/plan.json')], { cwd: project.dir, env: prodEnv() });
     expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    // …and what its progressive canary would ask Prometheus at each measurement of a step.
+    expect(planned.stdout).toContain('api: progressive canary of group "api" on api /api:');
+    expect(planned.stdout).toMatch(/measurement 1 \(range \d+s\):\n\s+error-ratio: sum by \(instance, code\) \(increase\(http_requests_total\{instance=~"\$canary_instances\|\$stable_instances"\}\[\d+s\]\)\)/);
   });
 
   it('removes the weight rule when Ctrl-C arrives mid-analysis and exits 130', async () => {

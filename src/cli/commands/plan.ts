@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { describeCanaryPlan } from '../../canary/describe.ts';
+import { progressiveCanaryPlan } from '../../canary/plan.ts';
 import { foreignJobsRefused } from '../../deploy/ownership.ts';
 import { findStops } from '../../deploy/prune.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
@@ -107,12 +109,22 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, canonicalJson(doc));
     io.stdout.write(formatPlan(doc, style));
+    io.stdout.write(canaryLines(selected, prepared));
     io.stdout.write(`Plan written to ${relative(io.cwd, out) || out}.\n`);
     return doc.changes ? 1 : ExitCode.ok;
   } finally {
     taken?.close();
     session.close();
   }
+}
+
+/** How each progressive canary would step and what it would ask Prometheus, or `""` when there is none. */
+function canaryLines(jobs: Prepared['jobs'], prepared: Prepared): string {
+  const lines = jobs.flatMap((job) => {
+    const canary = progressiveCanaryPlan(job.spec, prepared.env);
+    return canary ? describeCanaryPlan(job.spec.id, canary) : [];
+  });
+  return lines.length === 0 ? '' : `\nProgressive canaries (if the plan places canaries):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
 
 interface PlanInput {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PromAnswer, PromLabels } from '../../../src/clients/prometheus/types.ts';
-import { anyOf, fillTemplate, gateQueries, readGate, type Gate, type MeasureContext } from '../../../src/canary/gates.ts';
+import { anyOf, fillTemplate, gateQueries, gateQueryTemplates, readGate, type Gate, type MeasureContext } from '../../../src/canary/gates.ts';
 
 const context: MeasureContext = { service: 'api', targets: { canary: ['10.0.0.9:23002'], stable: ['10.0.0.5:23001', '10.0.0.6:23003'] }, windowSeconds: 12 };
 const ERRORS: Gate = { kind: 'error-ratio', name: 'error-ratio', service: 'api', maxExcess: 0.05, confidence: 0.9 };
@@ -10,7 +10,7 @@ const vector = (...samples: [PromLabels, number][]): PromAnswer => ({ kind: 'vec
 
 describe('gateQueries', () => {
   it('asks the apps\' request counters per instance and code over the time at the step', () => {
-    expect(gateQueries(ERRORS, context)).toEqual(['sum by (instance, code) (increase(http_requests_total{instance=~"10\\\\.0\\\\.0\\\\.5:23001|10\\\\.0\\\\.0\\\\.6:23003|10\\\\.0\\\\.0\\\\.9:23002"}[12s]))']);
+    expect(gateQueries(ERRORS, context)).toEqual([String.raw`sum by (instance, code) (increase(http_requests_total{instance=~"10\\.0\\.0\\.9:23002|10\\.0\\.0\\.5:23001|10\\.0\\.0\\.6:23003"}[12s]))`]);
   });
 
   it('asks Fabio\'s per-target histogram for the canary and the stable targets, and the canary\'s request count', () => {
@@ -23,6 +23,13 @@ describe('gateQueries', () => {
   it('fills a custom query\'s placeholders', () => {
     const custom: Gate = { kind: 'custom', name: 'orders', query: 'sum(rate(orders_failed{instance=~"$canary_instances",svc="$service"}[$window]))', thresholdMax: 2 };
     expect(gateQueries(custom, context)).toEqual(['sum(rate(orders_failed{instance=~"10\\.0\\.0\\.9:23002",svc="api"}[12s]))']);
+  });
+});
+
+describe('gateQueryTemplates', () => {
+  it('keeps the instance and target regexes as placeholders, for plan output', () => {
+    expect(gateQueryTemplates(ERRORS, 'api', 60)).toEqual(['sum by (instance, code) (increase(http_requests_total{instance=~"$canary_instances|$stable_instances"}[60s]))']);
+    expect(gateQueryTemplates(P99, 'api', 30)[2]).toBe('sum(increase(fabio_route_count{service="api",target=~"$canary_targets"}[30s]))');
   });
 });
 

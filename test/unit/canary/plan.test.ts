@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeCanaryPlan } from '../../../src/canary/describe.ts';
 import { analysisSettings, analysisSpec, canaryPromotionOf, progressiveCanaryPlan, weightedService } from '../../../src/canary/plan.ts';
 import { DEFAULT_CANARY_ANALYSIS } from '../../../src/config/environment.ts';
 import { aGroup, anEnvironment, aService, aServiceJob } from '../validate/builders.ts';
@@ -66,5 +67,18 @@ describe('analysis settings', () => {
     expect(spec).toMatchObject({ intervalMs: 90_000, maxWindowMs: 120_000 });
     expect(spec.gates[1]).toEqual({ kind: 'latency', name: 'p99-latency', service: 'api', maxP99Seconds: 0.25 });
     expect(analysisSpec('api', DEFAULT_CANARY_ANALYSIS)).not.toHaveProperty('maxWindowMs');
+  });
+});
+
+describe('describeCanaryPlan', () => {
+  it('lists each step and the queries of every measurement with its range', () => {
+    const env = anEnvironment({ promotion: { canary: 'progressive', analysis: { steps: [0.1, 0.5], interval: '2s', count: 3 } } });
+    const plan = progressiveCanaryPlan(aServiceJob({ update: { strategy: 'canary' }, groups: [aGroup({ name: 'web', services: [routed] })] }), env)!;
+    const lines = describeCanaryPlan('api', plan);
+    expect(lines[0]).toBe('api: progressive canary of group "web" on api /api: 10 % → 50 %, then promote');
+    expect(lines[1]).toBe('  each step: 3 measurements 2s apart (6s, up to 12s while evidence is thin); every gate\'s last one must be ok, one failing fails the canary');
+    expect(lines.filter((l) => l.startsWith('    measurement'))).toEqual(['    measurement 1 (range 2s):', '    measurement 2 (range 4s):', '    measurement 3 (range 6s):']);
+    expect(lines).toContain('      error-ratio: sum by (instance, code) (increase(http_requests_total{instance=~"$canary_instances|$stable_instances"}[4s]))');
+    expect(lines.filter((l) => l.includes('p99-latency'))).toHaveLength(9);
   });
 });

@@ -91,7 +91,7 @@ describe('runProgressiveCanary', () => {
     const w = world((step) => (step >= 2 ? 0.4 : 0));
     const outcome = await runProgressiveCanary(w.options);
     expect(outcome).toMatchObject({ status: 'failed', step: 2, weight: 0.25, metric: 'error-ratio', value: 0.4, thresholdMax: 0.05, reason: 'error-ratio failing: canary 40 % (200 of 500) vs stable 0 % (0 of 5000); bound 5 %', revertedToVersion: 4, ruleRemoved: true });
-    if (outcome.status === 'failed') expect(outcome.query).toMatch(/^sum by \(instance, code\) \(increase\(http_requests_total\{instance=~"10.+0.+0.+5:23001\|10.+0.+0.+9:23002"\}\[\d+s\]\)\)$/);
+    if (outcome.status === 'failed') expect(outcome.query).toMatch(/^sum by \(instance, code\) \(increase\(http_requests_total\{instance=~"10.+0.+0.+9:23002\|10.+0.+0.+5:23001"\}\[\d+s\]\)\)$/);
     if (outcome.status !== 'failed') throw new Error('expected failure');
     expect(outcome.timings.crossingToFailRequestMs).toBe(outcome.timings.failRequestedAtMs - outcome.timings.thresholdCrossedAtMs);
     expect(outcome.timings.crossingToFailRequestMs).toBeGreaterThan(0);
