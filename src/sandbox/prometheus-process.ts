@@ -5,7 +5,7 @@
  * The caller passes the search path: like the rest of src/, this module reads no environment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -45,6 +45,19 @@ export interface PrometheusOptions {
   readonly port?: number;
   /** Scrape job name. @default "fabio" */
   readonly jobName?: string;
+  /**
+   * Targets that come and go (the sandbox's app instances), scraped by a second job `apps`
+   * through `file_sd_configs`, as Consul service discovery would find them in production
+   * (`instance` = `host:port`, with `service` and `canary` labels). Asked every 250 ms; the
+   * file is rewritten only when the answer changes, and Prometheus reloads it on the change.
+   */
+  readonly discovered?: () => readonly ScrapeTargetGroup[];
+}
+
+/** One `file_sd_configs` group: `host:port` targets and the labels they get. */
+export interface ScrapeTargetGroup {
+  readonly targets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -75,9 +88,12 @@ function binaryOrThrow(searchPath: string): string {
 async function startOnce(binary: string, targets: readonly string[], options: PrometheusOptions): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-prometheus-'));
   const config = join(dir, 'prometheus.yml');
+  const jobName = options.jobName ?? 'fabio';
   // JSON is YAML: no YAML writer needed. scrape_timeout must not exceed scrape_interval.
-  const scrape = { job_name: options.jobName ?? 'fabio', static_configs: [{ targets }] };
-  writeFileSync(config, JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, scrape_configs: [scrape] }));
+  const scrapes: unknown[] = [{ job_name: jobName, static_configs: [{ targets }] }];
+  const discovery = options.discovered && followTargets(join(dir, 'apps.json'), options.discovered);
+  if (discovery) scrapes.push({ job_name: 'apps', file_sd_configs: [{ files: [discovery.file], refresh_interval: '1s' }] });
+  writeFileSync(config, JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, scrape_configs: scrapes }));
   const port = options.port ?? (await freePort());
   const args = [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,11 +102,15 @@ async function startOnce(binary: string, targets: readonly string[], options: Pr
   child.stderr?.on('data', (c: Buffer) => void output.push(c.toString()));
   child.on('error', (error) => output.push(`spawn failed: ${error.message}`));
   const address = `http://127.0.0.1:${port}`;
-  const server: PrometheusServer = { address, waitFor: (q, accept, ms) => waitFor(address, q, accept, ms), stop: () => stopChild(child, dir) };
+  const stop = async (): Promise<void> => {
+    discovery?.stop();
+    await stopChild(child, dir);
+  };
+  const server: PrometheusServer = { address, waitFor: (q, accept, ms) => waitFor(address, q, accept, ms), stop };
   try {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
     await poll(deadline, child, async () => (await fetch(`${address}/-/ready`)).ok);
-    await poll(deadline, child, async () => allUp(await (await fetch(`${address}/api/v1/targets?state=active`)).json(), targets.length));
+    await poll(deadline, child, async () => allUp(await (await fetch(`${address}/api/v1/targets?state=active`)).json(), jobName, targets.length));
     return server;
   } catch (error) {
     await server.stop();
@@ -98,9 +118,26 @@ async function startOnce(binary: string, targets: readonly string[], options: Pr
   }
 }
 
-function allUp(body: unknown, expected: number): boolean {
-  const active = (body as { data?: { activeTargets?: { health?: string }[] } }).data?.activeTargets ?? [];
+function allUp(body: unknown, jobName: string, expected: number): boolean {
+  const all = (body as { data?: { activeTargets?: { health?: string; scrapePool?: string }[] } }).data?.activeTargets ?? [];
+  const active = all.filter((t) => t.scrapePool === jobName);
   return active.length === expected && active.every((t) => t.health === 'up');
+}
+
+/** Keeps `file` equal to what `groups()` answers (atomically replaced, so Prometheus never reads half a file). */
+function followTargets(file: string, groups: () => readonly ScrapeTargetGroup[]): { readonly file: string; stop(): void } {
+  let written = '';
+  const write = (): void => {
+    const text = JSON.stringify(groups());
+    if (text === written) return;
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    written = text;
+  };
+  write();
+  const timer = setInterval(write, 250);
+  timer.unref();
+  return { file, stop: () => clearInterval(timer) };
 }
 
 async function waitFor(address: string, promql: string, accept: (value: number) => boolean = () => true, timeoutMs = 15_000): Promise<void> {

@@ -6,6 +6,8 @@
  */
 import { type AppBehaviour, BehaviourBook, type InstanceSelector, parseAppBehaviour, startApps, type AppListenerState, type AppSimulation } from './apps/index.ts';
 import type { SimulationProblem } from './consul-watch.ts';
+import { SANDBOX_HOST } from './listen.ts';
+import type { ScrapeTargetGroup } from './prometheus-process.ts';
 import { startFabio, type FabioRoute, type FabioSimulation, type TrafficRate, type TrafficRoute, type TrafficStream } from './fabio/index.ts';
 
 export type { AppBehaviour, AppResponse, InstanceSelector } from './apps/index.ts';
@@ -31,6 +33,11 @@ export interface SandboxFabio {
   routes(): FabioRoute[];
   /** What the simulation could not do (ports taken, ignored route commands…), newest last. */
   problems(): SimulationProblem[];
+  /**
+   * The listening app instances as a Prometheus `file_sd` would list them in production through
+   * Consul: `instance` = `127.0.0.1:<port>`, labels `service` and `canary` ("true"/"false").
+   */
+  scrapeTargets(): ScrapeTargetGroup[];
 }
 
 /** The sandbox-internal side: start, describe, reset, close. */
@@ -68,6 +75,10 @@ export function createTrafficSimulation(options: { readonly seed: number; readon
     setTraffic: (route, rate) => started().setTraffic(route, rate),
     routes: () => fabio?.routes() ?? [],
     problems: () => [...problems],
+    scrapeTargets: () =>
+      (apps?.listeners() ?? [])
+        .filter((instance) => instance.listening)
+        .map((instance) => ({ targets: [`${SANDBOX_HOST}:${instance.port}`], labels: { service: instance.service, canary: String(instance.canary) } })),
     start: async ({ consul, ports }) => {
       fabio = await startFabio({ consul, seed: options.seed, ...(ports ? { ports } : {}), onProblem: (message, source) => report({ source, message }) });
       apps = startApps({ consul, book, onProblem: report });

@@ -45,7 +45,7 @@ const target = (service: string, tags: readonly string[], port: number): Record<
 
 describe('prometheus/prometheus.yml', () => {
   it('scrapes nomad, consul, vault and fabio through Consul SD, with their metrics paths', () => {
-    expect(config.scrape_configs.map((c) => c.job_name)).toEqual(['nomad', 'consul', 'vault', 'fabio']);
+    expect(config.scrape_configs.map((c) => c.job_name)).toEqual(['nomad', 'consul', 'vault', 'fabio', 'apps']);
     expect(config.scrape_configs.every((c) => (c.consul_sd_configs ?? []).length > 0)).toBe(true);
     expect(['nomad', 'consul', 'vault', 'fabio'].map((n) => [job(n).metrics_path, job(n).params?.['format']])).toEqual([
       ['/v1/metrics', ['prometheus']], ['/v1/agent/metrics', ['prometheus']], ['/v1/sys/metrics', ['prometheus']], ['/metrics', undefined],
@@ -70,6 +70,20 @@ describe('prometheus/prometheus.yml', () => {
     expect(relabel(target('nomad', ['http'], 4646), rules)).toMatchObject({ __address__: '10.0.0.5:4646', instance: 'node-5', role: 'nomad', dc: 'prod1' });
     expect(relabel(target('nomad', ['rpc'], 4647), rules)).toBeNull();
     expect(relabel(target('nomad-client', ['http'], 4646), rules)).toMatchObject({ role: 'nomad-client' });
+  });
+
+  it('scrapes drover\'s app instances at their address:port, labelled with service, alloc and canary', () => {
+    const rules = job('apps').relabel_configs ?? [];
+    const alloc = '0b3f9a2c-1d4e-4f5a-8b6c-7d8e9f0a1b2c';
+    const app = (tags: string[], meta: Record<string, string> = { __meta_consul_service_metadata_drover_project: 'shop', __meta_consul_service_metadata_drover_job: 'api', __meta_consul_service_metadata_drover_env: 'prod' }) =>
+      ({ ...target('api', tags, 23001), __meta_consul_service_id: `_nomad-task-${alloc}-group-api-api-http`, ...meta });
+    const canary = relabel(app(['urlprefix-/api', 'canary']), rules);
+    // `instance` is left to Prometheus (it defaults to __address__): the canary gate selects by it.
+    expect(canary).toMatchObject({ __address__: '10.0.0.5:23001', service: 'api', job_id: 'api', env: 'prod', alloc, canary: 'true', node: 'node-5', dc: 'prod1' });
+    expect(canary).not.toHaveProperty('instance');
+    expect(relabel(app(['urlprefix-/api']), rules)).toMatchObject({ canary: 'false' });
+    expect(relabel(app(['urlprefix-/api'], {}), rules)).toBeNull();
+    expect(relabel({ ...app([]), __meta_consul_service: 'fabio' }, rules)).toBeNull();
   });
 
   it('moves Consul from its RPC port to the HTTPS API and Fabio to its metrics listener', () => {
