@@ -144,6 +144,17 @@ async function readEvery(periodMs: number, signal: AbortSignal, read: () => Prom
   }
 }
 
+/**
+ * The index of the next blocking query after one answered `answered`. A fresh Nomad answers
+ * X-Nomad-Index 0 for tables never written (deployments of a new job), and `index=0` does not
+ * block: without the floor of 1, poll mode would re-ask as fast as the network allows. An index
+ * that goes backwards (a server restored from a snapshot) restarts with one non-blocking read.
+ */
+export function nextBlockingIndex(previous: number, answered: number): number {
+  const floored = Math.max(answered, 1);
+  return floored < previous ? 0 : floored;
+}
+
 /** Blocking queries on the job's evaluations, deployments and allocations, each index moving independently. */
 async function pollJob(nomad: NomadClient, jobId: string, signal: AbortSignal, deliver: (fact: Fact) => void, count: () => void): Promise<void> {
   const loop = async <T>(read: (index: number) => Promise<{ value: T[]; index: number }>, toFact: (item: T) => Fact) => {
@@ -153,7 +164,7 @@ async function pollJob(nomad: NomadClient, jobId: string, signal: AbortSignal, d
         count();
         const result = await read(index);
         for (const item of result.value) deliver(toFact(item));
-        index = result.index > index ? result.index : index;
+        index = nextBlockingIndex(index, result.index);
       } catch {
         if (signal.aborted) return;
         await new Promise((resolve) => setTimeout(resolve, 500));
