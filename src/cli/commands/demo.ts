@@ -49,7 +49,7 @@ Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:p
 const OPTIONS = { ...COMMON_OPTIONS, speed: { type: 'string' }, output: { type: 'string' }, 'git-sha': { type: 'string' } } as const;
 
 /** The demo's canary steps: seconds instead of drover's minutes, same shape. */
-const DEMO_ANALYSIS: Partial<CanaryAnalysisSettings> = { interval: '2s', count: 3, window: '15s' };
+const DEMO_ANALYSIS: Partial<CanaryAnalysisSettings> = { interval: '2s', count: 3 };
 
 export async function demoCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values } = parseCommandArgs('demo', argv, OPTIONS);
@@ -115,7 +115,7 @@ function releaseStory(envs: readonly Environment[]): Environment[] {
 }
 
 /**
- * Sets the stage for prod's progressive canaries: a real Prometheus scraping the simulated Fabio,
+ * Sets the stage for prod's progressive canaries: a real Prometheus scraping the simulated Fabio and apps,
  * background traffic on the example routes, and the canaried jobs already running an earlier
  * image, so this release's update has canaries to weigh. Without Prometheus: none of that.
  */
@@ -127,8 +127,8 @@ async function canaryStage(project: Project, env: Environment, jobs: readonly Lo
     io.stderr.write(style.yellow(`! No Prometheus (${availability.reason}): prod runs no earlier version, so no progressive canary is shown.\n`));
     return undefined;
   }
-  io.stderr.write(style.dim(`Setting up prod (simulated history): a real Prometheus scraping the simulated Fabio, traffic on the example routes, and ${canaried.map((j) => j.spec.id).join(', ')} running an earlier image.\n`));
-  const prometheus = await startPrometheus([sandbox.addresses.fabioMetrics], { binary: availability.binary });
+  io.stderr.write(style.dim(`Setting up prod (simulated history): a real Prometheus scraping the simulated Fabio and app instances, traffic on the example routes, and ${canaried.map((j) => j.spec.id).join(', ')} running an earlier image.\n`));
+  const prometheus = await startPrometheus([sandbox.addresses.fabioMetrics], { binary: availability.binary, discovered: () => sandbox.fabio.scrapeTargets() });
   for (const { route, rps } of exampleTraffic(env.fabio.domain)) sandbox.fabio.setTraffic(route, { rps });
   try {
     await runEarlierImages(project, env, sandbox, canaried);
