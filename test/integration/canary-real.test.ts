@@ -4,14 +4,16 @@
  * and a real Prometheus scraping Fabio and the app instances with the committed `apps` job
  * (test/support/real-prometheus.ts). Steady traffic goes through Fabio while drover weighs the
  * canary (10 %, then 50 %, every 2 s, three measurements a step). A canary answering 503 to 10 %
- * of its requests is never promoted; a healthy one is. Skipped, loudly, without the binaries or
- * the example app.
+ * of its requests is never promoted; a healthy one is. With DROVER_REAL_CANARY_AT_DEFAULTS=1 the
+ * same runs use drover's default analysis (5 % → 25 % → 50 %, four measurements 30 s apart: about
+ * 6 minutes for the healthy canary). Skipped, loudly, without the binaries or the example app.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import qa from '../../environments/qa.ts';
 import type { JobSpec } from '../../src/model/index.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
+import type { CanaryAnalysisSettings } from '../../src/config/environment.ts';
 import { consulAvailability, startRealConsul, startRealFabio, startRealNomad, type ConsulAgent, type RealFabio, type RealNomad } from '../support/real-cluster.ts';
 import { missingBinaries, tail } from '../support/real-process.ts';
 import { startRealPrometheus, type RealPrometheus } from '../support/real-prometheus.ts';
@@ -23,6 +25,8 @@ const APP = `${repoRoot}examples/apps/www/main.ts`;
 const missing = missingBinaries(SUITE, ['nomad', 'fabio', 'prometheus'], [...(consulAvailability().available ? [] : ['consul']), ...(existsSync(APP) ? [] : ['examples/apps/www/main.ts'])]);
 const SHA = ['--git-sha', '9999999999999999999999999999999999999999'];
 const KEY = 'fabio/config/drover-canary-real-www';
+const AT_DEFAULTS = process.env['DROVER_REAL_CANARY_AT_DEFAULTS'] === '1';
+const SHORT_STEPS = { steps: [0.1, 0.5], interval: '2s', count: 3 } satisfies Partial<CanaryAnalysisSettings>;
 
 /** The www example app at `version`, answering 503 to `errorRatio` of its requests. */
 function www(version: string, errorRatio: number): JobSpec {
@@ -54,7 +58,7 @@ function www(version: string, errorRatio: number): JobSpec {
   };
 }
 
-describe.skipIf(missing.length > 0)('a progressive canary on real Nomad, Consul, Fabio and Prometheus', { timeout: 120_000 }, () => {
+describe.skipIf(missing.length > 0)(`a progressive canary on real Nomad, Consul, Fabio and Prometheus${AT_DEFAULTS ? ", at drover's default analysis" : ''}`, { timeout: AT_DEFAULTS ? 900_000 : 120_000 }, () => {
   let project: RealProject | undefined;
   let consul: ConsulAgent | undefined;
   let nomad: RealNomad | undefined;
@@ -66,7 +70,7 @@ describe.skipIf(missing.length > 0)('a progressive canary on real Nomad, Consul,
 
   beforeAll(async () => {
     project = await realProject({
-      promotion: { canary: 'progressive', analysis: { steps: [0.1, 0.5], interval: '2s', count: 3 } },
+      promotion: { canary: 'progressive', ...(AT_DEFAULTS ? {} : { analysis: SHORT_STEPS }) },
       prometheus: { address: 'http://127.0.0.1:1', scrapeInterval: '1s' },
     });
     consul = await startRealConsul();
@@ -107,6 +111,9 @@ describe.skipIf(missing.length > 0)('a progressive canary on real Nomad, Consul,
     // Usually the error ratio fails at the first step; with thin evidence the step is extended
     // and then failed, so which gate ends it is not pinned, only that the canary was judged on itself.
     expect(ofType(result.events, 'canary-analysis-failed')).toHaveLength(1);
+    const at = (e: DeployEvent | undefined) => Date.parse((e as { time?: string } | undefined)?.time ?? '');
+    const failedAt = ofType(result.events, 'canary-analysis-failed')[0];
+    console.info(`[canary-real] canary failing 10 %: first weight set → analysis failed ${at(failedAt) - at(ofType(result.events, 'canary-weight-set')[0])} ms, at step ${failedAt?.step} (${failedAt?.metric}: ${failedAt?.reason})`);
     const measured = ofType(result.events, 'canary-measured');
     expect(measured.every((m) => m.scope === 'canary-vs-stable')).toBe(true);
     expect(measured.filter((m) => m.metric === 'error-ratio').map((m) => m.value).some((v) => v !== null && v > 0)).toBe(true);
@@ -119,8 +126,9 @@ describe.skipIf(missing.length > 0)('a progressive canary on real Nomad, Consul,
     await project!.writeJob(www('v3', 0));
     const result = await runDrover(project!, targets, ['deploy', 'real', ...SHA]);
     expect(result.code, result.stderr).toBe(0);
-    expect(ofType(result.events, 'canary-weight-set').map((e) => e.rule)).toEqual(['route weight www / weight 0.1 tags "canary"', 'route weight www / weight 0.5 tags "canary"']);
-    expect(ofType(result.events, 'canary-step-passed').map((e) => e.weight)).toEqual([0.1, 0.5]);
+    const steps = AT_DEFAULTS ? [0.05, 0.25, 0.5] : SHORT_STEPS.steps;
+    expect(ofType(result.events, 'canary-weight-set').map((e) => e.rule)).toEqual(steps.map((w) => `route weight www / weight ${w} tags "canary"`));
+    expect(ofType(result.events, 'canary-step-passed').map((e) => e.weight)).toEqual(steps);
     const types = result.events.map((e) => e.type);
     expect(types.indexOf('canary-rule-removed')).toBeLessThan(types.indexOf('canary-promoted'));
     expect(ofType(result.events, 'job-finished')[0]?.outcome).toMatchObject({ status: 'succeeded', version: 3 });

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** `../shared/reference` beside the repository, as CI lays it out. */
 export const referenceDir = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 
-export function hasReference(): boolean {
-  return existsSync(referenceDir);
+/** Whether the reference is there, and with it each of `files` (relative to it) a test reads. */
+export function hasReference(...files: readonly string[]): boolean {
+  return existsSync(referenceDir) && files.every((file) => existsSync(`${referenceDir}${file}`));
 }
 
 export function readReferenceJson(relativePath: string): unknown {
