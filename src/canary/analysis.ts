@@ -13,6 +13,7 @@
 import { ApiError } from '../clients/api-error.ts';
 import { sleep } from '../clients/retry.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
+import type { Verdict } from './evidence.ts';
 import { readGate, type CanaryTargets, type Gate, type GateScope } from './gates.ts';
 
 /** How one step is analysed. */
@@ -28,8 +29,7 @@ export interface AnalysisSpec {
   readonly gates: readonly Gate[];
 }
 
-/** `ok` = within the bound, `failing` = past it, `inconclusive` = not enough evidence either way. */
-export type Verdict = 'ok' | 'failing' | 'inconclusive';
+export type { Verdict } from './evidence.ts';
 
 /** One gate measured once. */
 export interface Measurement {

@@ -3,7 +3,7 @@
  * printed through `CANARY_FORMATTERS` (format.ts). Numbers that may
  * be `NaN` (a measurement of 0/0) serialize as `null` in NDJSON.
  */
-import type { Verdict } from './analysis.ts';
+import type { Verdict } from './evidence.ts';
 import type { GateScope } from './gates.ts';
 
 /** Events of `runProgressiveCanary`, in the order they can happen. */

@@ -9,7 +9,9 @@
  *
  * Pure functions over counts: no Prometheus, no clock.
  */
-import type { Verdict } from './analysis.ts';
+
+/** `ok` = within the bound, `failing` = past it, `inconclusive` = not enough evidence either way. */
+export type Verdict = 'ok' | 'failing' | 'inconclusive';
 
 /** Requests and 5xx answers counted over one window. */
 export interface RequestCounts {
