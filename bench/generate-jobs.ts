@@ -1,6 +1,6 @@
 import type { JobSpec } from '../src/model/job.ts';
 import type { Environment } from '../src/config/environment.ts';
-import type { LoadedJob } from '../src/validate/rule.ts';
+import type { LoadedJob } from '../src/model/loaded-job.ts';
 
 /**
  * `count` realistic, valid, distinct service jobs: routed HTTP services with readiness and

@@ -1,6 +1,6 @@
 import type { Environment } from '../src/config/environment.ts';
 import type { JobSpec } from '../src/model/job.ts';
-import type { LoadedJob } from '../src/validate/rule.ts';
+import type { LoadedJob } from '../src/model/loaded-job.ts';
 
 /** The shape of the rollout benchmark's dependency graph. */
 export interface RolloutGraph {

@@ -20,7 +20,8 @@ import { loadReleaseForProd, recordProdOutcome, type ProdRelease } from '../rele
 import { releaseId } from '../release/record.ts';
 import { createReleaseStore } from '../release/store.ts';
 import { verifyRelease } from '../release/verify.ts';
-import type { JobResult, Report } from '../report/events.ts';
+import type { Report } from '../report/events.ts';
+import type { JobResult } from '../deploy/outcome.ts';
 import type { SmokeHttp } from '../smoke/http.ts';
 import type { CliIo } from './io.ts';
 

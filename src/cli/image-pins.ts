@@ -9,7 +9,7 @@ import { renderJob } from '../render/job.ts';
 import { resolveDigestPins } from '../release/digests.ts';
 import { jobImages } from '../release/fingerprint.ts';
 import type { Report } from '../report/events.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { retryReporter } from './clients.ts';
 import { credentialsFor, readDockerConfig } from './docker-config.ts';
 import type { CliIo } from './io.ts';

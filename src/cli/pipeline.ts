@@ -7,7 +7,7 @@ import { loadProject, type Project } from '../project/project.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { validateJobs } from '../validate/validate.ts';
 import type { CliIo } from './io.ts';
 

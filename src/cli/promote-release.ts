@@ -16,7 +16,8 @@ import { jobsAwaitingPromotion, toJobDeployment, type Release } from '../release
 import { createReleaseStore, type ReleaseStore } from '../release/store.ts';
 import { verifyRelease } from '../release/verify.ts';
 import { META } from '../render/context.ts';
-import type { JobResult, Report } from '../report/events.ts';
+import type { Report } from '../report/events.ts';
+import type { JobResult } from '../deploy/outcome.ts';
 import type { NomadDeployment } from '../wire/nomad-api.ts';
 import { releaseRole, sourceConsul } from './deploy-release.ts';
 import type { CliIo } from './io.ts';

@@ -7,7 +7,8 @@ import { NomadCheckIndexConflict, parseNomadWarnings, type NomadClient } from '.
 import { DroverError, ExitCode, InternalError } from '../errors.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { META } from '../render/context.ts';
-import type { JobOutcome, JobResult, Report } from '../report/events.ts';
+import type { Report } from '../report/events.ts';
+import type { JobOutcome, JobResult } from './outcome.ts';
 import { setMaxListeners } from 'node:events';
 import { startFactFeed, type FactFeed, type FactFeedMode } from '../watch/feed.ts';
 import type { NomadDeployment, NomadJobRead } from '../wire/nomad-api.ts';

@@ -1,5 +1,5 @@
 import { ExitCode } from '../errors.ts';
-import type { JobResult } from '../report/events.ts';
+import type { JobResult } from './outcome.ts';
 
 /**
  * The deploy's exit code from its job results; pure. A failed or rolled-back job (1) outranks a

@@ -8,7 +8,8 @@
  * @see https://github.com/prometheus/node_exporter#textfile-collector
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { DeployEvent, JobOutcome } from '../report/events.ts';
+import type { DeployEvent } from '../report/events.ts';
+import type { JobOutcome } from '../deploy/outcome.ts';
 
 /** Every job outcome, so each shows up (as 0 when it did not happen) and alerts need no `absent()`. */
 const OUTCOMES: readonly JobOutcome['status'][] = ['succeeded', 'unchanged', 'awaiting-promotion', 'failed', 'placement-failed', 'skipped'];

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Environment } from '../config/environment.ts';
 import { exclusionReason, type JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 
 /** Where a project's definitions live. */
 export interface ProjectLayout {

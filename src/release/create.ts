@@ -3,7 +3,7 @@ import type { DeployJob } from '../deploy/deploy.ts';
 import { InternalError } from '../errors.ts';
 import type { JobDefinition } from '../model/define-job.ts';
 import { META } from '../render/context.ts';
-import type { JobResult } from '../report/events.ts';
+import type { JobResult } from '../deploy/outcome.ts';
 import type { ReleaseReport } from './events.ts';
 import { fingerprintJobs } from './fingerprint.ts';
 import { buildRelease, type Release } from './record.ts';

@@ -1,7 +1,7 @@
 import type { Environment } from '../config/environment.ts';
 import { DroverError, ExitCode } from '../errors.ts';
 import { exclusionReason } from '../model/define-job.ts';
-import type { JobResult } from '../report/events.ts';
+import type { JobResult } from '../deploy/outcome.ts';
 import type { ReleaseProject } from './create.ts';
 import { forceNeedsReason, releaseNotFound } from './errors.ts';
 import type { ReleaseReport } from './events.ts';

@@ -1,4 +1,4 @@
-import type { JobOutcome, JobResult } from '../report/events.ts';
+import type { JobOutcome, JobResult } from '../deploy/outcome.ts';
 import type { SmokeResult } from '../smoke/result.ts';
 import type { JobFingerprint } from './fingerprint.ts';
 import type { SoakProblem } from './soak.ts';

@@ -1,4 +1,4 @@
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { RenderContext } from './context.ts';
 import { fabioPropertiesPath, renderFabioProperties } from './fabio-properties.ts';
@@ -6,14 +6,9 @@ import { renderJobHcl } from './hcl/index.ts';
 import { renderJob } from './job.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
 import { vaultPolicyFiles } from '../secrets/derive.ts';
+import type { GeneratedFile } from './generated-file.ts';
 
-/** A file drover writes: build output (git-ignored) or a committed generated file. */
-export interface GeneratedFile {
-  /** Relative to the output dir (build files) or the project root (committed files). */
-  readonly path: string;
-  readonly content: string;
-  readonly committed: boolean;
-}
+
 
 export interface RenderedJob {
   readonly id: string;

@@ -1,21 +1,8 @@
 import type { CanaryEvent } from '../canary/events.ts';
 import type { ReleaseEvent } from '../release/events.ts';
+import type { JobOutcome, JobResult } from '../deploy/outcome.ts';
 import type { AllocationFailure } from '../watch/classify.ts';
 import type { HealthWait } from '../watch/health-wait.ts';
-
-/** How one job's rollout ended. */
-export type JobOutcome =
-  | { readonly status: 'succeeded'; readonly version: number; readonly deploymentId?: string }
-  | { readonly status: 'unchanged'; readonly version: number }
-  | { readonly status: 'awaiting-promotion'; readonly version: number; readonly deploymentId: string; readonly groups: readonly string[] }
-  | { readonly status: 'failed'; readonly version: number; readonly reason: string; readonly runningVersion?: number; readonly failure?: AllocationFailure }
-  | { readonly status: 'placement-failed'; readonly version: number; readonly group: string; readonly reason: string; readonly runningVersion?: number }
-  | { readonly status: 'skipped'; readonly reason: string };
-
-export interface JobResult {
-  readonly job: string;
-  readonly outcome: JobOutcome;
-}
 
 /**
  * Everything a deploy reports: the engine's own events, the release's (creation, smoke checks,

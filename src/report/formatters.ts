@@ -2,7 +2,8 @@ import { CANARY_FORMATTERS } from '../canary/format.ts';
 import { RELEASE_FORMATTERS } from '../release/events.ts';
 import { summarizeFailure } from '../watch/classify.ts';
 import { summarizeHealthWait } from '../watch/health-wait-text.ts';
-import type { DeployEvent, DeployEventType, JobOutcome } from './events.ts';
+import type { DeployEvent, DeployEventType } from './events.ts';
+import type { JobOutcome } from '../deploy/outcome.ts';
 import type { Style } from './style.ts';
 
 type Formatter<T extends DeployEventType> = (event: Extract<DeployEvent, { type: T }>, style: Style) => string | undefined;

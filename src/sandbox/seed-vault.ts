@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { roleBody, secretReferences } from '../secrets/derive.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import type { RunningSandbox } from './server.ts';
 
 /** What {@link seedSandboxVault} wrote. */

@@ -1,7 +1,8 @@
 import { parse } from '@cdktf/hcl2json';
 import type { Environment } from '../config/environment.ts';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
-import { problem, type LoadedJob } from '../validate/rule.ts';
+import { problem } from '../validate/rule.ts';
+import { type LoadedJob } from '../model/loaded-job.ts';
 import { checkHandWrittenPolicy } from './check-deployer.ts';
 import { blockLocation, checkJobPolicy } from './check-job-policy.ts';
 import { checkRole } from './check-role.ts';

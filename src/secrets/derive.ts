@@ -2,10 +2,10 @@ import type { Environment } from '../config/environment.ts';
 import type { SecretRef } from '../model/secret.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { quoteString } from '../render/hcl/literals.ts';
-import type { GeneratedFile } from '../render/outputs.ts';
+import type { GeneratedFile } from '../render/generated-file.ts';
 import { vaultRoleName } from '../render/task.ts';
 import { secretDataPath } from '../render/templates.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { eachTask } from '../validate/walk.ts';
 
 /**

@@ -23,7 +23,7 @@ import type { VaultClient } from '../clients/vault/types.ts';
 import type { Environment } from '../config/environment.ts';
 import { DroverError, ExitCode, ValidationError, type DroverErrorDetails } from '../errors.ts';
 import { hasErrors, type Diagnostic } from '../validate/diagnostic.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { deriveVaultAccess } from './derive.ts';
 import { diagnoseVaultState, PREFLIGHT_FILE, type Remedies } from './preflight-diagnose.ts';
 import { readVaultState, type JobVaultState } from './vault-state.ts';

@@ -12,7 +12,7 @@ import type { VaultClient } from '../clients/vault/types.ts';
 import type { Environment } from '../config/environment.ts';
 import { canonicalJson } from '../render/canonical-json.ts';
 import { at, type Location } from '../validate/diagnostic.ts';
-import type { LoadedJob } from '../validate/rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { eachTask } from '../validate/walk.ts';
 import type { VaultJwtRoleRead } from '../wire/vault.ts';
 import { deriveVaultAccess, roleBody, vaultPolicyPath, vaultRolePath, type VaultAccess } from './derive.ts';

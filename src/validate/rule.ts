@@ -1,12 +1,7 @@
 import type { Environment } from '../config/environment.ts';
-import type { JobSpec } from '../model/job.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import type { Diagnostic, Location } from './diagnostic.ts';
 
-/** A job as loaded from `jobs/`: the built spec and the file it came from. */
-export interface LoadedJob {
-  readonly file: string;
-  readonly spec: JobSpec;
-}
 
 /** What every rule sees: all jobs of the project for one environment. */
 export interface ValidationInput {

@@ -2,7 +2,7 @@ import type { GroupSpec, JobSpec } from '../model/job.ts';
 import type { ServiceSpec } from '../model/service.ts';
 import type { TaskSpec } from '../model/task.ts';
 import { at } from './diagnostic.ts';
-import type { LoadedJob } from './rule.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 
 /** Helpers that flatten the job tree with locations, so rules stay short. Tolerant of malformed input. */
 export interface GroupVisit { readonly file: string; readonly job: JobSpec; readonly group: GroupSpec; readonly path: string }

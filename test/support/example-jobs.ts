@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../src/config/environment.ts';
 import { exclusionReason, type JobDefinition } from '../../src/model/define-job.ts';
-import type { LoadedJob } from '../../src/validate/rule.ts';
+import type { LoadedJob } from '../../src/model/loaded-job.ts';
 
 const jobsDir = fileURLToPath(new URL('../../jobs/', import.meta.url));
 

@@ -12,7 +12,7 @@ import type { JobSpec, TaskSpec } from '../../src/model/index.ts';
 import { buildJobs } from '../../src/project/load.ts';
 import { loadProject } from '../../src/project/project.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
-import type { LoadedJob } from '../../src/validate/rule.ts';
+import type { LoadedJob } from '../../src/model/loaded-job.ts';
 import { repoRoot, runCli, type CliResult } from './run-cli.ts';
 
 /** A project on disk. */

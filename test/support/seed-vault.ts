@@ -1,7 +1,7 @@
 import type { Environment } from '../../src/config/environment.ts';
 import { seedSandboxVault as seed, vaultAdmin, type SeededVault } from '../../src/sandbox/seed-vault.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import type { LoadedJob } from '../../src/validate/rule.ts';
+import type { LoadedJob } from '../../src/model/loaded-job.ts';
 import { buildExampleJobs } from './example-jobs.ts';
 import { repoRoot } from './run-cli.ts';
 import { SENTINELS } from './sentinels.ts';

@@ -14,7 +14,7 @@ import { binaryAvailability, startPrometheus, type PrometheusServer } from '../.
 import { seedSandboxVault } from '../../sandbox/seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { abortableSleep } from '../../smoke/run.ts';
-import type { LoadedJob } from '../../validate/rule.ts';
+import type { LoadedJob } from '../../model/loaded-job.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, projectName } from '../pipeline.ts';

@@ -8,7 +8,7 @@ import { isDuration, type Duration } from '../../model/duration.ts';
 import { currentOperator } from '../../release/operator.ts';
 import { awaitsPromotion, describeCanaries, nomadErrorLines } from '../../plan/promotion.ts';
 import { formatError } from '../../report/error.ts';
-import type { JobOutcome, JobResult } from '../../report/events.ts';
+import type { JobOutcome, JobResult } from '../../deploy/outcome.ts';
 import { short } from '../../report/formatters.ts';
 import { summaryTable } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';

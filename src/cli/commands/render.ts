@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
-import { renderOutputs, type GeneratedFile } from '../../render/outputs.ts';
+import { renderOutputs } from '../../render/outputs.ts';
+import { type GeneratedFile } from '../../render/generated-file.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';

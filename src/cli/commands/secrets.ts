@@ -4,7 +4,7 @@ import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
 import { assertVaultReady, checkVaultState, readsSecrets, remediesFor } from '../../secrets/preflight.ts';
 import { hasVaultChanges, planVaultChanges, type JobVaultPlan } from '../../secrets/vault-state-plan.ts';
-import type { LoadedJob } from '../../validate/rule.ts';
+import type { LoadedJob } from '../../model/loaded-job.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
 import { createVaultClientFromEnv } from '../clients.ts';
 import type { CliIo } from '../io.ts';

@@ -1,4 +1,5 @@
-import type { DeployEvent, JobOutcome, Report } from '../events.ts';
+import type { DeployEvent, Report } from '../events.ts';
+import type { JobOutcome } from '../../deploy/outcome.ts';
 import { formatEvent } from '../formatters.ts';
 import type { Style } from '../style.ts';
 

@@ -1,6 +1,6 @@
 import type { SmokeCheck } from '../../model/smoke.ts';
 import { at } from '../diagnostic.ts';
-import type { LoadedJob } from '../rule.ts';
+import type { LoadedJob } from '../../model/loaded-job.ts';
 import { itemsOf } from './lib/index.ts';
 import { jobsOf, type JobVisit } from './lib/visit.ts';
 

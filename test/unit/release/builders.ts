@@ -1,4 +1,4 @@
-import type { JobResult } from '../../../src/report/events.ts';
+import type { JobResult } from '../../../src/deploy/outcome.ts';
 import { buildRelease, withPromotedJobs, withPromotion, withVerification, type Release, type Verification } from '../../../src/release/record.ts';
 import type { ReleaseStore } from '../../../src/release/store.ts';
 import type { NomadAllocListStub } from '../../../src/wire/nomad-api.ts';

@@ -7,7 +7,7 @@ import type { JobSpec } from '../../../src/model/job.ts';
 import { renderJob } from '../../../src/render/job.ts';
 import { vaultRoleName } from '../../../src/render/task.ts';
 import { deriveVaultAccess, roleBody, vaultPolicyFiles, type VaultAccess } from '../../../src/secrets/derive.ts';
-import type { LoadedJob } from '../../../src/validate/rule.ts';
+import type { LoadedJob } from '../../../src/model/loaded-job.ts';
 import { aContext } from '../../support/environments.ts';
 import { buildExampleJobs } from '../../support/example-jobs.ts';
 

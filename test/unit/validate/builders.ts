@@ -3,7 +3,8 @@ import type { GroupSpec, JobSpec } from '../../../src/model/job.ts';
 import type { ServiceSpec } from '../../../src/model/service.ts';
 import type { TaskSpec } from '../../../src/model/task.ts';
 import type { Diagnostic } from '../../../src/validate/diagnostic.ts';
-import type { LoadedJob, Rule, ValidationInput } from '../../../src/validate/rule.ts';
+import type { Rule, ValidationInput } from '../../../src/validate/rule.ts';
+import type { LoadedJob } from '../../../src/model/loaded-job.ts';
 
 /**
  * Builders for valid definitions; tests override one field to make one thing wrong. Overrides

@@ -1,5 +1,5 @@
 import { at } from '../../diagnostic.ts';
-import type { LoadedJob } from '../../rule.ts';
+import type { LoadedJob } from '../../../model/loaded-job.ts';
 import { isRecord, list } from './shape.ts';
 import { scopesOf } from './visit.ts';
 

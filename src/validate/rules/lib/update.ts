@@ -1,6 +1,6 @@
 import type { UpdatePolicy } from '../../../model/policies.ts';
 import { at } from '../../diagnostic.ts';
-import type { LoadedJob } from '../../rule.ts';
+import type { LoadedJob } from '../../../model/loaded-job.ts';
 import { isRecord } from './shape.ts';
 import { scopesOf, type ScopeVisit } from './visit.ts';
 

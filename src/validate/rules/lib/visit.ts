@@ -3,7 +3,7 @@ import type { FabioRoute } from '../../../model/route.ts';
 import type { ServiceCheck, ServiceSpec } from '../../../model/service.ts';
 import type { TaskSpec } from '../../../model/task.ts';
 import { at } from '../../diagnostic.ts';
-import type { LoadedJob } from '../../rule.ts';
+import type { LoadedJob } from '../../../model/loaded-job.ts';
 import { isRecord, list } from './shape.ts';
 
 /**
