@@ -9,7 +9,7 @@ import { forceNeedsReason } from '../../release/errors.ts';
 import type { FactFeedMode } from '../../watch/feed.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
-import { deployWaves } from '../../plan/order.ts';
+import { deployWaves } from '../../deploy/order.ts';
 import { renderOutputs } from '../../render/outputs.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { assertVaultReady, readsSecrets } from '../../secrets/preflight.ts';

@@ -1,6 +1,6 @@
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
-import { formatTable } from '../../plan/status.ts';
-import { historyRows, type VersionRow } from '../../plan/versions.ts';
+import { formatTable } from '../../inspect/status.ts';
+import { historyRows, type VersionRow } from '../../inspect/versions.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';

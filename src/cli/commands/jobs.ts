@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../../errors.ts';
-import { deployWaves } from '../../plan/order.ts';
+import { deployWaves } from '../../deploy/order.ts';
 import { formatDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';

@@ -6,7 +6,7 @@ import { watchJob } from '../../deploy/watch-job.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { isDuration, type Duration } from '../../model/duration.ts';
 import { currentOperator } from '../../release/operator.ts';
-import { awaitsPromotion, describeCanaries, nomadErrorLines } from '../../plan/promotion.ts';
+import { awaitsPromotion, describeCanaries, nomadErrorLines } from '../../inspect/promotion.ts';
 import { formatError } from '../../report/error.ts';
 import type { JobOutcome, JobResult } from '../../deploy/outcome.ts';
 import { short } from '../../report/formatters.ts';

@@ -3,7 +3,7 @@ import { deployExitCode } from '../../deploy/exit-code.ts';
 import { describeOwner, foreignJobsRefused, isOwnedBy } from '../../deploy/ownership.ts';
 import { watchJob } from '../../deploy/watch-job.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
-import { chooseRollbackTarget } from '../../plan/versions.ts';
+import { chooseRollbackTarget } from '../../inspect/versions.ts';
 import { META } from '../../render/context.ts';
 import { summaryTable } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';

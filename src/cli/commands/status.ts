@@ -4,7 +4,7 @@ import type { ConsulClient } from '../../clients/consul/index.ts';
 import type { NomadClient } from '../../clients/nomad/index.ts';
 import { describeOwner, ownedJobs, type Owner } from '../../deploy/ownership.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
-import { formatTable, notDeployedRow, summarizeJobStatus, type JobStatusRow } from '../../plan/status.ts';
+import { formatTable, notDeployedRow, summarizeJobStatus, type JobStatusRow } from '../../inspect/status.ts';
 import { summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Report } from '../../report/events.ts';
 import { ndjsonReporter } from '../../report/reporters/ndjson.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRollbackTarget, historyRows, unixNanosToIso } from '../../../src/plan/versions.ts';
+import { chooseRollbackTarget, historyRows, unixNanosToIso } from '../../../src/inspect/versions.ts';
 import { aDeployment } from '../watch/builders.ts';
-import { aJobRead } from './builders.ts';
+import { aJobRead } from '../plan/builders.ts';
 
 const version = (n: number, stable: boolean, hash = `hash-${n}`, extra: Parameters<typeof aJobRead>[0] = {}) =>
   aJobRead({ Version: n, Stable: stable, Meta: { 'drover.project': 'shop', 'drover.env': 'qa', 'drover.release': `r${n}`, 'drover.spec_hash': hash }, ...extra });

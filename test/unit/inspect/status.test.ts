@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { awaitsPromotion, describeCanaries, nomadErrorLines, unpromotedGroups } from '../../../src/plan/promotion.ts';
-import { describeAllocationFailure, summarizeJobStatus } from '../../../src/plan/status.ts';
+import { awaitsPromotion, describeCanaries, nomadErrorLines, unpromotedGroups } from '../../../src/inspect/promotion.ts';
+import { describeAllocationFailure, summarizeJobStatus } from '../../../src/inspect/status.ts';
 import { aDeployment, aGroupState, anAllocation, aTaskEvent, aTaskState } from '../watch/builders.ts';
-import { aJobRead } from './builders.ts';
+import { aJobRead } from '../plan/builders.ts';
 
 const running = (overrides: Parameters<typeof anAllocation>[0] = {}) =>
   anAllocation({ ClientStatus: 'running', DeploymentStatus: { Healthy: true, Timestamp: null, Canary: false, ModifyIndex: 1 }, ...overrides });
