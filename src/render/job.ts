@@ -14,9 +14,18 @@ import { renderAffinities, renderConstraints, renderSpreads } from './placement.
  * deploy can tell "nothing to register" from "new version" without diffing Nomad's canonical form.
  */
 export function renderJob(job: JobSpec, ctx: RenderContext): NomadJob {
-  const withoutHash = renderWithoutHash(job, ctx);
-  const stable = { ...withoutHash, Meta: omitKeys(withoutHash.Meta ?? {}, VOLATILE_META) };
-  return { ...withoutHash, Meta: sortedMap({ ...withoutHash.Meta, [META.specHash]: specHash(stable) }) };
+  return withSpecHash(renderWithoutHash(job, ctx));
+}
+
+/**
+ * `job` with its `drover.spec_hash` (re)computed over everything but the per-release meta: what
+ * a transform of a rendered job (e.g. holding its canaries) calls so the hash stays the one a
+ * render of the transformed job would carry.
+ */
+export function withSpecHash(job: NomadJob): NomadJob {
+  const meta = omitKeys(job.Meta ?? {}, [META.specHash]);
+  const stable = { ...job, Meta: omitKeys(meta, VOLATILE_META) };
+  return { ...job, Meta: sortedMap({ ...meta, [META.specHash]: specHash(stable) }) };
 }
 
 /** sha256 of the canonical JSON, first 16 hex digits: enough to tell versions apart, short in the UI. */
