@@ -2,7 +2,9 @@ import type { Environment } from '../config/environment.ts';
 import type { DeployJob } from '../deploy/deploy.ts';
 import { InternalError } from '../errors.ts';
 import type { JobDefinition } from '../model/define-job.ts';
-import { META } from '../render/context.ts';
+import type { JobSpec } from '../model/job.ts';
+import { META, type RenderContext } from '../render/context.ts';
+import type { NomadJob } from '../wire/nomad-job.ts';
 import type { JobResult } from '../deploy/outcome.ts';
 import type { ReleaseReport } from './events.ts';
 import { fingerprintJobs } from './fingerprint.ts';
@@ -33,6 +35,9 @@ export interface CreateReleaseInput {
   readonly now: Date;
   /** `user@host` (see `currentOperator()`). */
   readonly operator: string;
+  /** The deploy's own renders of the environment's jobs, by ID: fingerprinted without rendering them again. */
+  readonly rendered?: ReadonlyMap<string, NomadJob>;
+  readonly render?: (spec: JobSpec, ctx: RenderContext) => NomadJob;
 }
 
 /**
@@ -45,6 +50,8 @@ export async function createRelease(input: CreateReleaseInput, deps: { readonly 
     environments: input.project.environments,
     target: input.env,
     context: { project: input.project.name, gitSha: input.gitSha, release: input.id, ...(input.images ? { images: input.images } : {}) },
+    ...(input.rendered ? { rendered: input.rendered } : {}),
+    ...(input.render ? { render: input.render } : {}),
   });
   const jobs = input.jobs.map((deployed) => {
     const fingerprint = fingerprints.get(deployed.id);

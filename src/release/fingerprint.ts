@@ -108,6 +108,13 @@ export interface FingerprintInput {
   readonly target: Environment;
   /** The rest of the render context (project, git SHA, release, image pins). */
   readonly context: Omit<RenderContext, 'env'>;
+  /**
+   * The target's jobs as the deploy already rendered them with this context, by job ID: used
+   * instead of rendering them again (only the other environments of the chain are rendered).
+   */
+  readonly rendered?: ReadonlyMap<string, NomadJob>;
+  /** The renderer. @default renderJob (tests count renders through it) */
+  readonly render?: (spec: JobSpec, ctx: RenderContext) => NomadJob;
 }
 
 /**
@@ -124,9 +131,10 @@ export function fingerprintJobs(input: FingerprintInput): Map<string, JobFingerp
   const others = input.environments.filter((env) => env.name !== input.target.name && chain.includes(env.name));
   for (const { value: definition, file } of input.definitions) {
     if (exclusionReason(definition, input.target.name) !== undefined) continue;
-    const render = (env: Environment) => renderJob(build(definition, env, file), { ...input.context, env });
-    const job = render(input.target);
-    const renders = [job, ...others.filter((env) => exclusionReason(definition, env.name) === undefined).map(render)];
+    const renderFor = (env: Environment) => (input.render ?? renderJob)(build(definition, env, file), { ...input.context, env });
+    const spec = build(definition, input.target, file);
+    const job = input.rendered?.get(spec.id) ?? (input.render ?? renderJob)(spec, { ...input.context, env: input.target });
+    const renders = [job, ...others.filter((env) => exclusionReason(definition, env.name) === undefined).map(renderFor)];
     const { hash, maskedPaths } = envFreeHash(job, renders);
     result.set(job.ID, { id: job.ID, envFreeHash: hash, maskedPaths, images: jobImages(job), job });
   }

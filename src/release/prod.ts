@@ -7,6 +7,9 @@ import { forceNeedsReason, releaseNotFound } from './errors.ts';
 import type { ReleaseReport } from './events.ts';
 import { fingerprintJobs } from './fingerprint.ts';
 import { compareWithRelease, decideProdRelease, pinsForProd } from './gate.ts';
+import type { JobSpec } from '../model/job.ts';
+import type { RenderContext } from '../render/context.ts';
+import type { NomadJob } from '../wire/nomad-job.ts';
 import { promotionStatus, toJobDeployment, type PromotionOutcome, type Release } from './record.ts';
 import type { ReleaseStore } from './store.ts';
 
@@ -47,6 +50,24 @@ export interface ProdRelease {
  * `--force` alone is a usage error (64).
  */
 export async function loadReleaseForProd(input: LoadForProdInput): Promise<ProdRelease> {
+  return gateProdRelease(await loadProdCandidate(input), input);
+}
+
+/** A release loaded for the target and judged on its record alone, before any render. */
+export interface ProdCandidate {
+  readonly release: Release;
+  /** `RenderContext.images` for prod: QA's exact images, what the render must use. */
+  readonly images: Readonly<Record<string, string>>;
+  readonly decision: ReturnType<typeof decideProdRelease>;
+  /** IDs of the project's jobs built for the target. */
+  readonly jobsInProject: readonly string[];
+}
+
+/**
+ * The first half of the gate: the release's record (status, age, jobs), and the image pins the
+ * target must render with. A deploy renders with them once, then calls {@link gateProdRelease}.
+ */
+export async function loadProdCandidate(input: LoadForProdInput): Promise<ProdCandidate> {
   // Checked before any network call: a usage error should not wait on Consul.
   if (input.force && !input.reason?.trim()) throw forceNeedsReason();
   const source = input.store.env;
@@ -55,16 +76,33 @@ export async function loadReleaseForProd(input: LoadForProdInput): Promise<ProdR
   const jobsInProject = input.project.definitions.filter((d) => exclusionReason(d.value, input.target.name) === undefined).map((d) => d.value.build(input.target).id);
   const decision = decideProdRelease({ release, now: input.now, maxAge: input.target.promotion.maxReleaseAge, jobsInProject, force: input.force, reason: input.reason });
   if (decision.kind === 'usage') throw forceNeedsReason();
-  const images = pinsForProd(release);
+  return { release, images: pinsForProd(release), decision, jobsInProject };
+}
+
+/** Where the gate's comparison gets the target's renders: the deploy's own, or its own render. */
+export interface GateRenders {
+  /** The target's jobs as the deploy rendered them with `candidate.images`, by job ID. */
+  readonly rendered?: ReadonlyMap<string, NomadJob>;
+  readonly render?: (spec: JobSpec, ctx: RenderContext) => NomadJob;
+}
+
+/**
+ * The second half: every job deployed must equal what QA verified apart from environment
+ * values; refusals throw (exit 4) unless forced, and the acceptance is reported.
+ */
+export function gateProdRelease(candidate: ProdCandidate, input: LoadForProdInput & GateRenders): ProdRelease {
+  const { release, images, decision } = candidate;
   const fingerprints = fingerprintJobs({
     definitions: input.project.definitions,
     environments: input.project.environments,
     target: input.target,
     context: { project: input.project.name, gitSha: input.gitSha, release: input.releaseLabel, images },
+    ...(input.rendered ? { rendered: input.rendered } : {}),
+    ...(input.render ? { render: input.render } : {}),
   });
-  const deploying = new Set(input.deploying ?? jobsInProject);
+  const deploying = new Set(input.deploying ?? candidate.jobsInProject);
   const mismatches = compareWithRelease(release, [...fingerprints.values()].filter((f) => deploying.has(f.id)));
-  const refusals = [...(decision.kind === 'refuse' ? decision.reasons : decision.forced?.overrode ?? []), ...mismatches.map((m) => `${m.job}: ${m.problem}`)];
+  const refusals = [...(decision.kind === 'refuse' ? decision.reasons : decision.kind === 'ok' ? decision.forced?.overrode ?? [] : []), ...mismatches.map((m) => `${m.job}: ${m.problem}`)];
   if (!input.force) {
     if (refusals.length) throw refused(release, input.target.name, refusals);
     input.report?.({ type: 'release-accepted', release: release.id, env: input.target.name });
