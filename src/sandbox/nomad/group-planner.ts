@@ -1,8 +1,8 @@
 import type { Allocation, Deployment } from './model.ts';
 import { isTerminal, nameIndex } from './model.ts';
 import { type Exhausted, failedMetric, groupDemand } from './placement.ts';
-import { type DesiredUpdates, type Placement, emptyUpdates } from './reconcile.ts';
 import { type GroupAnalysis, type GroupInput, type GroupPlan, isSystem, slotOf } from './reconcile-group.ts';
+import type { DesiredUpdates, Placement } from './reconcile-types.ts';
 import { groupUpdate, num } from './spec.ts';
 
 /** Nomad's DesiredDescription texts. */
@@ -13,6 +13,11 @@ const RESCHEDULED = 'alloc was rescheduled because it failed';
 /** Decides placements and stops for one group given the deployment of the current version. */
 export function planGroup(input: GroupInput, analysis: GroupAnalysis, deployment: Deployment | undefined): GroupPlan {
   return new GroupPlanner(input, analysis, deployment).plan();
+}
+
+/** All-zero `DesiredUpdates`: each group's plan starts from it, and reconcile.ts counts on it the stops outside any group plan. */
+export function emptyUpdates(): DesiredUpdates {
+  return { Ignore: 0, Place: 0, Migrate: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Canary: 0, Preemptions: 0, Disconnect: 0, Reconnect: 0, RescheduleNow: 0, RescheduleLater: 0 };
 }
 
 /** One group's plan, built step by step in Nomad's reconciler order. */

@@ -6,7 +6,7 @@ import { type JobDiff, diffJobs } from './diff.ts';
 import { current, encodeEvaluation } from './encode.ts';
 import { NomadError } from './job-writes.ts';
 import type { JobObject } from './model.ts';
-import type { DesiredUpdates, ReconcileResult } from './reconcile.ts';
+import type { DesiredUpdates, ReconcileResult } from './reconcile-types.ts';
 import { newEvaluation } from './scheduler.ts';
 import { specChanged } from './spec.ts';
 import { checkJobDecodes, validateJob } from './validate-job.ts';

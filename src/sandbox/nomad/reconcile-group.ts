@@ -1,7 +1,7 @@
 import type { AllocMetric, Allocation, Json, JobObject, SimNode } from './model.ts';
 import { nameIndex } from './model.ts';
 import { eligibleNodes } from './placement.ts';
-import type { DesiredUpdates, Placement, ReconcileInput } from './reconcile.ts';
+import type { DesiredUpdates, Placement, ReconcileInput } from './reconcile-types.ts';
 import { decideReschedule } from './reschedule.ts';
 import { groupFingerprint } from './spec.ts';
 

@@ -1,68 +1,9 @@
 import { unixNanos } from '../json.ts';
-import { type AllocMetric, type Allocation, type Deployment, type DeploymentState, type JobObject, type SimNode, ACTIVE_DEPLOYMENT, DEPLOYMENT_TEXT, isTerminal } from './model.ts';
-import type { Capacity, Exhausted } from './placement.ts';
-import { planGroup } from './group-planner.ts';
+import { type AllocMetric, type Allocation, type Deployment, type DeploymentState, type JobObject, ACTIVE_DEPLOYMENT, DEPLOYMENT_TEXT, isTerminal } from './model.ts';
+import { emptyUpdates, planGroup } from './group-planner.ts';
 import { analyzeGroup, type GroupAnalysis, type GroupPlan } from './reconcile-group.ts';
+import type { DesiredUpdates, Placement, ReconcileInput, ReconcileResult } from './reconcile-types.ts';
 import { bool, groupUpdate, num } from './spec.ts';
-
-/** `DesiredUpdates` of one task group (plan annotations, nomad.md §3.4). */
-export interface DesiredUpdates {
-  Ignore: number;
-  Place: number;
-  Migrate: number;
-  Stop: number;
-  InPlaceUpdate: number;
-  DestructiveUpdate: number;
-  Canary: number;
-  Preemptions: number;
-  Disconnect: number;
-  Reconnect: number;
-  RescheduleNow: number;
-  RescheduleLater: number;
-}
-
-/** A new allocation the plan places. */
-export interface Placement {
-  readonly id: string;
-  readonly group: string;
-  readonly name: string;
-  readonly node: SimNode;
-  readonly canary: boolean;
-  readonly previous?: Allocation;
-  readonly reschedule: boolean;
-}
-
-/** Everything one evaluation decides for a job; applied by the scheduler or shown by plan. */
-export interface ReconcileResult {
-  readonly place: Placement[];
-  readonly stop: { readonly alloc: Allocation; readonly description: string }[];
-  readonly inPlace: Allocation[];
-  readonly deployment: Deployment | undefined;
-  readonly newDeployment: boolean;
-  readonly cancel: { readonly deployment: Deployment; readonly description: string }[];
-  readonly complete: boolean;
-  readonly desired: Record<string, DesiredUpdates>;
-  readonly failed: Record<string, AllocMetric>;
-  readonly queued: Record<string, number>;
-  readonly followups: { readonly alloc: Allocation; readonly at: number; readonly evalId: string }[];
-}
-
-/** Inputs of {@link reconcile}. */
-export interface ReconcileInput {
-  /** Current job version; undefined when the job was purged. */
-  readonly job: JobObject | undefined;
-  readonly allocs: readonly Allocation[];
-  readonly deployments: readonly Deployment[];
-  readonly nodes: readonly SimNode[];
-  readonly capacity: Capacity;
-  readonly now: number;
-  readonly newId: () => string;
-  readonly evalPriority: number;
-  /** Scenario: every placement fails on this dimension. */
-  readonly unplaceable?: Exhausted;
-  /** When an allocation failed or was found unhealthy (sandbox ms). */
-  readonly failedAt: (alloc: Allocation) => number;
-}
 
 /**
  * The simulator's reconciler: a pure function from (job, allocations, deployments) to a plan,
@@ -170,9 +111,4 @@ function merge(plans: ReadonlyMap<string, GroupPlan>, removed: readonly Allocati
   }
   for (const alloc of removed) (desired[alloc.TaskGroup] ??= emptyUpdates()).Stop++;
   return { place, stop, inPlace, desired, failed, queued, followups };
-}
-
-/** All-zero `DesiredUpdates`. */
-export function emptyUpdates(): DesiredUpdates {
-  return { Ignore: 0, Place: 0, Migrate: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Canary: 0, Preemptions: 0, Disconnect: 0, Reconnect: 0, RescheduleNow: 0, RescheduleLater: 0 };
 }
