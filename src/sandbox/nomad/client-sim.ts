@@ -3,21 +3,18 @@ import { appendEvent, deriveClientStatus, imageOf, initialTaskStates, isEphemera
 import { ConsulRegistry, consulHttp503, type FailingCheck } from './consul-sync.ts';
 import { HealthTracker } from './health.ts';
 import { type Allocation, type Json, isTerminal } from './model.ts';
-import type { Runtime } from './runtime.ts';
-import { type Scenario, TIMING } from './scenarios.ts';
+import type { ConsulSink, DeploymentHooks, EvalQueue, Run, RunSteps, SimState } from './runtime-types.ts';
+import { TIMING } from './scenarios.ts';
 import { newEvaluation } from './scheduler.ts';
+import type { Txn } from './store.ts';
 import { RESTART_WITHIN_POLICY, exceededAttempts, missingBinary, pullFailure, taskEvent } from './task-events.ts';
 
-/** The simulated client's view of one allocation. */
-export interface Run {
-  readonly allocId: string;
-  readonly scenario: Scenario;
-  readonly timers: Set<() => void>;
-  restarts: number;
-  running: boolean;
-  checksPassing: boolean;
-  /** The failing checks' output has reached the catalog (see `TIMING.checkOutputSync`). */
-  checkOutputSynced?: boolean;
+/** What the simulated client works with besides the cluster state. */
+export interface ClientPeers {
+  /** Where running allocations' services are registered; none = no Consul. */
+  readonly consul: ConsulSink | undefined;
+  readonly scheduler: EvalQueue;
+  readonly watcher: Pick<DeploymentHooks, 'isUnpromotedCanary' | 'onHealth'>;
 }
 
 /**
@@ -25,14 +22,17 @@ export interface Run {
  * restarts per the group's restart policy, kills on stop, Consul registration, and deployment
  * health through {@link HealthTracker}. Each step is one `AllocationUpdated` raft entry.
  */
-export class ClientSim {
+export class ClientSim implements RunSteps {
   readonly consul: ConsulRegistry;
   readonly health: HealthTracker;
   private readonly runs = new Map<string, Run>();
 
-  constructor(private readonly rt: Runtime) {
-    this.consul = new ConsulRegistry(rt.consul);
-    this.health = new HealthTracker(rt, this);
+  constructor(
+    private readonly rt: SimState,
+    private readonly peers: ClientPeers,
+  ) {
+    this.consul = new ConsulRegistry(peers.consul);
+    this.health = new HealthTracker(rt, { client: this, watcher: peers.watcher });
   }
 
   /** Starts simulating a newly placed allocation. */
@@ -108,7 +108,7 @@ export class ClientSim {
       if (!wasTerminal && alloc.ClientStatus === 'failed') this.onFailed(alloc, tx);
     });
     after?.(alloc);
-    if (!wasTerminal && isTerminal(alloc)) this.rt.scheduler.unblock();
+    if (!wasTerminal && isTerminal(alloc)) this.peers.scheduler.unblock();
   }
 
   private cancel(run: Run): void {
@@ -237,7 +237,7 @@ export class ClientSim {
     const alloc = this.alloc(run);
     const node = this.rt.nodes.find((n) => n.ID === alloc?.NodeID);
     if (!alloc || !node) return;
-    this.consul.register(alloc, node, { canary: this.rt.watcher.isUnpromotedCanary(alloc), checks: run.checksPassing ? 'passing' : 'critical', ...this.failingOutput(run) });
+    this.consul.register(alloc, node, { canary: this.peers.watcher.isUnpromotedCanary(alloc), checks: run.checksPassing ? 'passing' : 'critical', ...this.failingOutput(run) });
   }
 
   /**
@@ -310,11 +310,11 @@ export class ClientSim {
   }
 
   /** A client update that fails an allocation also creates an `alloc-failure` evaluation (rescheduling). */
-  private onFailed(alloc: Allocation, tx: Parameters<Parameters<Runtime['store']['commit']>[1]>[0]): void {
+  private onFailed(alloc: Allocation, tx: Txn): void {
     this.rt.failedAt.set(alloc.ID, tx.now);
     const evaluation = newEvaluation(this.rt, { job: alloc.Job, triggeredBy: 'alloc-failure' });
     evaluation.JobModifyIndex = this.rt.store.job(alloc.Namespace, alloc.JobID)?.versions.at(-1)?.JobModifyIndex ?? alloc.Job.JobModifyIndex;
     tx.putEval(evaluation);
-    this.rt.scheduler.enqueue(evaluation.ID);
+    this.peers.scheduler.enqueue(evaluation.ID);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConsulServiceRegistration } from '../consul/index.ts';
 import type { Allocation, Json, SimNode } from './model.ts';
-import type { ConsulSink } from './runtime.ts';
+import type { ConsulSink } from './runtime-types.ts';
 
 /** Consul check status of a simulated service. */
 export type CheckStatus = 'passing' | 'critical';

@@ -1,8 +1,7 @@
 import { goDuration, rfc3339 } from '../json.ts';
 import { appendEvent, tasksOf } from './alloc-state.ts';
-import type { ClientSim, Run } from './client-sim.ts';
 import type { Allocation, Json, TaskState } from './model.ts';
-import type { Runtime } from './runtime.ts';
+import type { DeploymentHooks, Run, RunSteps, SimState } from './runtime-types.ts';
 import { groupUpdate, num } from './spec.ts';
 import { taskEvent } from './task-events.ts';
 
@@ -22,8 +21,8 @@ export class HealthTracker {
   private readonly tracking = new Map<string, Tracking>();
 
   constructor(
-    private readonly rt: Runtime,
-    private readonly client: ClientSim,
+    private readonly rt: Pick<SimState, 'store' | 'clock' | 'failedAt'>,
+    private readonly peers: { readonly client: RunSteps; readonly watcher: Pick<DeploymentHooks, 'onHealth'> },
   ) {}
 
   /** Starts tracking when the allocation belongs to a deployment and has no health yet. */
@@ -34,7 +33,7 @@ export class HealthTracker {
     if (!update || update.HealthCheck === 'manual') return;
     this.stopTracking(run.allocId);
     this.tracking.set(run.allocId, { since: this.rt.clock.now(), update });
-    this.client.later(run, num(update, 'HealthyDeadline', 300e9) / 1e6, () => this.deadline(run));
+    this.peers.client.later(run, num(update, 'HealthyDeadline', 300e9) / 1e6, () => this.deadline(run));
   }
 
   /** Tasks are running: without checks to wait for, the min_healthy_time clock starts now. */
@@ -66,7 +65,7 @@ export class HealthTracker {
 
   private scheduleHealthy(run: Run, t: Tracking): void {
     t.healthyTimer?.();
-    t.healthyTimer = this.client.later(run, num(t.update, 'MinHealthyTime', 10e9) / 1e6, () => this.report(run, true));
+    t.healthyTimer = this.peers.client.later(run, num(t.update, 'MinHealthyTime', 10e9) / 1e6, () => this.report(run, true));
   }
 
   private deadline(run: Run): void {
@@ -79,14 +78,14 @@ export class HealthTracker {
     this.stopTracking(run.allocId);
     if (!alloc || alloc.DeploymentStatus?.Healthy != null) return;
     const messages = reasons?.(alloc) ?? new Map<string, string>();
-    this.client.update(
+    this.peers.client.update(
       alloc,
       (a, now) => {
         a.DeploymentStatus = { Healthy: healthy, Timestamp: rfc3339(now), Canary: a.DeploymentStatus?.Canary ?? false, ModifyIndex: this.rt.store.index + 1 };
         for (const [task, message] of messages) appendEvent(a, [task], taskEvent('Alloc Unhealthy', now, { Message: message }));
         if (!healthy) this.rt.failedAt.set(a.ID, now);
       },
-      (a) => this.rt.watcher.onHealth(a),
+      (a) => this.peers.watcher.onHealth(a),
     );
   }
 

@@ -14,7 +14,8 @@ import { addDeploymentRoutes } from './routes-deployments.ts';
 import { addJobWriteRoutes } from './routes-job-writes.ts';
 import { addJobReadRoutes } from './routes-jobs.ts';
 import { addStatusRoutes } from './routes-status.ts';
-import type { ConsulSink, Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+import type { ConsulSink, SimState } from './runtime-types.ts';
 import { ScenarioBook } from './scenarios.ts';
 import { Scheduler } from './scheduler.ts';
 import { NomadStore } from './store.ts';
@@ -69,39 +70,55 @@ export function createNomadService(options: NomadServiceOptions): NomadSandbox {
   const random = createRandom(options.seed ?? 1);
   const broker = new EventBroker(options.eventBufferSize ?? 100);
   const store = new NomadStore(options.clock, broker);
-  // The three actors reference each other through the runtime; they are bound right below.
-  const rt: Runtime = {
+  const state: SimState = {
     store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1']),
-    scenarios: new ScenarioBook(), consul: options.consul, failedAt: new Map<string, number>(), memoryOversubscription: options.memoryOversubscription ?? false,
-    scheduler: undefined as unknown as Scheduler, client: undefined as unknown as ClientSim, watcher: undefined as unknown as DeploymentWatcher,
+    scenarios: new ScenarioBook(), failedAt: new Map<string, number>(),
   };
-  rt.scheduler = new Scheduler(rt);
-  rt.client = new ClientSim(rt);
-  rt.watcher = new DeploymentWatcher(rt);
+  const { scheduler, client, watcher } = createActors(state, options.consul);
+  const rt: Runtime = { store, clock: state.clock, random, nodes: state.nodes, memoryOversubscription: options.memoryOversubscription ?? false, scheduler, watcher };
   const ctx: NomadContext = { rt, namespaces: new Set(options.namespaces ?? ['default']), faults: options.faults };
   ctx.namespaces.add('default');
   const streams = new EventStreams(broker, options.clock, options.faults);
   const router = buildRouter(ctx, streams);
   const stopSimulation = (): void => {
-    rt.scheduler.close();
-    rt.client.close();
-    rt.watcher.close();
+    scheduler.close();
+    client.close();
+    watcher.close();
     streams.disconnectAll();
   };
   return {
     name: 'nomad',
-    scenarios: rt.scenarios,
+    scenarios: state.scenarios,
     namespaces: ctx.namespaces,
-    nodes: rt.nodes,
+    nodes: state.nodes,
     handle: (req, res, url, body) => dispatch({ router, streams, aclToken: options.aclToken }, { req, res, url, body }),
     close: stopSimulation,
     disconnectEventStreams: () => streams.disconnectAll(),
     reset: () => {
       stopSimulation();
-      rt.failedAt.clear();
+      state.failedAt.clear();
       store.reset();
     },
   };
+}
+
+/**
+ * The scheduler, the simulated client and the deployment watcher call each other, as Nomad's
+ * server and client do. Each gets only the calls it makes; a peer built after it is reached
+ * through a closure, called only once the simulation runs (after all three exist).
+ */
+function createActors(state: SimState, consul: ConsulSink | undefined): { scheduler: Scheduler; client: ClientSim; watcher: DeploymentWatcher } {
+  const scheduler = new Scheduler(state, {
+    client: { start: (id) => client.start(id), stop: (id) => client.stop(id), rejoin: (id) => client.rejoin(id) },
+    watcher: { watch: (id) => watcher.watch(id) },
+  });
+  const client = new ClientSim(state, {
+    consul,
+    scheduler,
+    watcher: { isUnpromotedCanary: (alloc) => watcher.isUnpromotedCanary(alloc), onHealth: (alloc) => watcher.onHealth(alloc) },
+  });
+  const watcher = new DeploymentWatcher(state, { scheduler, client });
+  return { scheduler, client, watcher };
 }
 
 function buildRouter(ctx: NomadContext, streams: EventStreams): Router {

@@ -5,7 +5,7 @@ import { rescheduleDelay } from './reschedule.ts';
 import { Capacity, allocatedResources, placementMetric } from './placement.ts';
 import { reconcile } from './reconcile.ts';
 import type { Placement, ReconcileResult } from './reconcile-types.ts';
-import type { Runtime } from './runtime.ts';
+import type { AllocLifecycle, DeploymentHooks, SimState } from './runtime-types.ts';
 import { TIMING } from './scenarios.ts';
 import type { Txn } from './store.ts';
 
@@ -19,7 +19,7 @@ export interface EvalSpec {
 }
 
 /** A new evaluation object (not stored yet). */
-export function newEvaluation(rt: Runtime, spec: EvalSpec): Evaluation {
+export function newEvaluation(rt: Pick<SimState, 'clock' | 'random'>, spec: EvalSpec): Evaluation {
   const now = unixNanos(rt.clock.now());
   return {
     ID: rt.random.uuid(), Namespace: spec.job.Namespace, Priority: spec.priority ?? Number(spec.job.Priority ?? 50), Type: spec.job.Type,
@@ -30,11 +30,20 @@ export function newEvaluation(rt: Runtime, spec: EvalSpec): Evaluation {
   };
 }
 
+/** Whom the scheduler hands a plan's results to: the simulated client and the deployment watcher. */
+export interface SchedulerPeers {
+  readonly client: Pick<AllocLifecycle, 'start' | 'stop' | 'rejoin'>;
+  readonly watcher: Pick<DeploymentHooks, 'watch'>;
+}
+
 /** Processes evaluations: reconcile, apply the plan as one raft entry, then complete the eval. */
 export class Scheduler {
   private readonly timers = new Set<() => void>();
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(
+    private readonly rt: SimState,
+    private readonly peers: SchedulerPeers,
+  ) {}
 
   /** Processes `evalId` after `delayMs` of sandbox time. */
   enqueue(evalId: string, delayMs: number = TIMING.schedule): void {
@@ -114,10 +123,10 @@ export class Scheduler {
   }
 
   private afterPlan(result: ReconcileResult, placed: readonly Allocation[]): void {
-    for (const { alloc } of result.stop) this.rt.client.stop(alloc.ID);
-    for (const alloc of placed) this.rt.client.start(alloc.ID);
-    for (const alloc of result.inPlace) this.rt.client.rejoin(alloc.ID);
-    if (result.deployment) this.rt.watcher.watch(result.deployment.ID);
+    for (const { alloc } of result.stop) this.peers.client.stop(alloc.ID);
+    for (const alloc of placed) this.peers.client.start(alloc.ID);
+    for (const alloc of result.inPlace) this.peers.client.rejoin(alloc.ID);
+    if (result.deployment) this.peers.watcher.watch(result.deployment.ID);
     if (result.stop.length > 0) this.unblock();
   }
 }
@@ -134,7 +143,7 @@ interface PlanContext {
 }
 
 /** Applies a plan in one transaction; returns the new allocations. */
-function applyPlan(rt: Runtime, tx: Txn, { evaluation, job, result }: PlanContext): Allocation[] {
+function applyPlan(rt: SimState, tx: Txn, { evaluation, job, result }: PlanContext): Allocation[] {
   for (const { deployment, description } of result.cancel) setDeploymentStatus(tx, deployment, 'cancelled', description);
   const deployment = result.deployment;
   if (deployment && result.newDeployment) tx.putDeployment(deployment);
@@ -156,7 +165,7 @@ function applyPlan(rt: Runtime, tx: Txn, { evaluation, job, result }: PlanContex
   return placed;
 }
 
-function placeAlloc(rt: Runtime, tx: Txn, ctx: { evaluation: Evaluation; job: JobObject; placement: Placement; deployment: Deployment | undefined }): Allocation {
+function placeAlloc(rt: SimState, tx: Txn, ctx: { evaluation: Evaluation; job: JobObject; placement: Placement; deployment: Deployment | undefined }): Allocation {
   const { placement: p, job } = ctx;
   const group = job.TaskGroups.find((g) => g.Name === p.group)!;
   const inDeployment = ctx.deployment?.TaskGroups[p.group] ? ctx.deployment : undefined;
@@ -189,7 +198,7 @@ export function setDeploymentStatus(tx: Txn, deployment: Deployment, status: Dep
   tx.putDeployment(deployment);
 }
 
-function markSuccessful(rt: Runtime, tx: Txn, deployment: Deployment): void {
+function markSuccessful(rt: SimState, tx: Txn, deployment: Deployment): void {
   setDeploymentStatus(tx, deployment, 'successful', DEPLOYMENT_TEXT.successful);
   // A successful deployment marks its job version stable (plan applier's updateJobStability).
   const version = rt.store.job(deployment.Namespace, deployment.JobID)?.versions.find((v) => v.Version === deployment.JobVersion);

@@ -3,7 +3,7 @@ import { current } from './encode.ts';
 import { type Allocation, type Deployment, type Json, type JobObject, DEPLOYMENT_TEXT, isTerminal } from './model.ts';
 import { isRescheduleEligible } from './reschedule.ts';
 import { runningDescription } from './reconcile.ts';
-import type { Runtime } from './runtime.ts';
+import type { AllocLifecycle, EvalQueue, SimState } from './runtime-types.ts';
 import { newEvaluation, setDeploymentStatus } from './scheduler.ts';
 import { specChanged } from './spec.ts';
 import type { RaftType, Txn } from './store.ts';
@@ -25,7 +25,10 @@ export interface DeploymentUpdate {
 export class DeploymentWatcher {
   private readonly deadlines = new Map<string, () => void>();
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(
+    private readonly rt: Pick<SimState, 'store' | 'clock' | 'random'>,
+    private readonly peers: { readonly scheduler: Pick<EvalQueue, 'enqueue'>; readonly client: Pick<AllocLifecycle, 'refreshServices'> },
+  ) {}
 
   /** Is `alloc` a canary whose group is not promoted yet (Consul gets its CanaryTags)? */
   isUnpromotedCanary(alloc: Allocation): boolean {
@@ -105,7 +108,7 @@ export class DeploymentWatcher {
       }
       return null;
     });
-    for (const g of groups) for (const id of deployment.TaskGroups[g]?.PlacedCanaries ?? []) this.rt.client.refreshServices(id);
+    for (const g of groups) for (const id of deployment.TaskGroups[g]?.PlacedCanaries ?? []) this.peers.client.refreshServices(id);
     return result;
   }
 
@@ -160,7 +163,7 @@ export class DeploymentWatcher {
       tx.putEval(evaluation);
       return { reverted, evalId: evaluation.ID, index: tx.index };
     });
-    this.rt.scheduler.enqueue(evalId);
+    this.peers.scheduler.enqueue(evalId);
     return { EvalID: evalId, EvalCreateIndex: index, DeploymentModifyIndex: index, RevertedJobVersion: reverted, Index: index };
   }
 
@@ -170,7 +173,7 @@ export class DeploymentWatcher {
     if (pending || !job) return;
     const evaluation = newEvaluation(this.rt, { job, triggeredBy: 'deployment-watcher', deploymentId: deployment.ID });
     this.rt.store.commit('EvaluationUpdated', (tx) => tx.putEval(evaluation));
-    this.rt.scheduler.enqueue(evaluation.ID);
+    this.peers.scheduler.enqueue(evaluation.ID);
   }
 
   private checkDeadline(deploymentId: string): void {
