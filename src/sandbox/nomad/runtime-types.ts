@@ -7,8 +7,10 @@ import type { NomadStore } from './store.ts';
 
 // The scheduler, the simulated client (with its health tracker) and the deployment watcher call
 // each other at run time, the way Nomad's server and client talk through raft state. Each one
-// receives from the composition root (index.ts) only the calls it makes, typed here, so none of
-// their modules imports another's. Types only: this module must import none of those modules.
+// receives from the composition root (index.ts) only the calls it makes, typed here, so those
+// calls need no import of the callee's module and the imports stay acyclic (the client and the
+// watcher still use scheduler.ts's `newEvaluation`, which imports neither). Types only: this
+// module must import none of those modules.
 
 /** The part of the Consul sandbox the Nomad client uses to register services of running allocations. */
 export type ConsulSink = Pick<ConsulCatalogSink, 'registerService' | 'deregisterService'> & Partial<Pick<ConsulCatalogSink, 'setCheckStatus'>>;
