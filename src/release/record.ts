@@ -1,4 +1,5 @@
 import type { JobOutcome, JobResult } from '../deploy/outcome.ts';
+import { splitImageReference } from '../model/image-reference.ts';
 import type { SmokeResult } from '../smoke/result.ts';
 import type { JobFingerprint } from './fingerprint.ts';
 import type { SoakProblem } from './soak.ts';
@@ -112,15 +113,16 @@ export function releaseId(createdAt: Date, gitSha: string): string {
   return `r-${stamp}-${gitSha.slice(0, 7)}`;
 }
 
-/** Splits an image reference into repository, tag and digest (`registry:5000/a/b:1.2@sha256:…`). */
+/**
+ * Splits an image reference into repository, tag and digest (`registry:5000/a/b:1.2@sha256:…`).
+ * Takes any string, as rendered: the parts as written, unchecked (an empty digest is left out).
+ */
 export function parseImageReference(reference: string): ReleaseImage {
-  const [name = reference, digest] = reference.split('@', 2);
-  const colon = name.lastIndexOf(':');
-  const hasTag = colon > name.lastIndexOf('/');
+  const { name, tag, digest } = splitImageReference(reference);
   return {
     reference,
-    repository: hasTag ? name.slice(0, colon) : name,
-    ...(hasTag ? { tag: name.slice(colon + 1) } : {}),
+    repository: name,
+    ...(tag !== undefined ? { tag } : {}),
     ...(digest ? { digest } : {}),
   };
 }

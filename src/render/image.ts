@@ -1,9 +1,8 @@
-/** Splits `registry:5000/team/app:1.2@sha256:…` into its repository and the rest. */
+import { splitImageReference } from '../model/image-reference.ts';
+
+/** The repository of `registry:5000/team/app:1.2@sha256:…` as written (`registry:5000/team/app`): the key of a repository's pin. */
 export function imageRepository(reference: string): string {
-  const withoutDigest = reference.split('@', 1)[0] ?? reference;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const lastColon = withoutDigest.lastIndexOf(':');
-  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
+  return splitImageReference(reference).name;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { splitImageReference } from '../../model/image-reference.ts';
 import { at } from '../diagnostic.ts';
 import { problem, warning, type Rule } from '../rule.ts';
 import { isNonEmptyString, show } from './lib/index.ts';
@@ -5,13 +6,6 @@ import { tasksOf } from './lib/visit.ts';
 
 const ID = 'task/image';
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
-
-/** The tag of an image reference (after the last `:` that follows the last `/`), if any. */
-function tagOf(reference: string): string | undefined {
-  const name = reference.split('@', 1)[0] ?? reference;
-  const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : undefined;
-}
 
 /**
  * Without a tag or digest every node pulls whatever `latest` is when it starts the task, so two
@@ -28,11 +22,14 @@ export const taskImageRule: Rule = {
       if (!isNonEmptyString(image) || /\s/.test(image)) {
         return [problem(ID, location, `Image ${show(image)} is not an image reference`, 'Set image to a reference such as "ghcr.io/acme/api:1.4.2".')];
       }
-      if (/@/.test(image) && !DIGEST.test(image)) {
+      // Lenient on purpose, as this rule has always been: any tag text (even an empty one) and
+      // capitals in the name pass, which parseImageReference (Docker's grammar) rejects; the
+      // digest test reads the whole reference's end, so it also passes `a@x@sha256:…`.
+      const { tag, digest } = splitImageReference(image);
+      if (digest !== undefined && !DIGEST.test(image)) {
         return [problem(ID, location, `Image ${show(image)} has a malformed digest`, 'Write the digest as @sha256:<64 hex digits>, or use a tag.')];
       }
-      const tag = tagOf(image);
-      if (tag === undefined && !DIGEST.test(image)) {
+      if (tag === undefined && digest === undefined) {
         return [problem(ID, location, `Image ${show(image)} has neither a tag nor a digest`, `Pin a version, e.g. "${image}:1.2.3".`)];
       }
       if (tag === 'latest') {
