@@ -120,3 +120,16 @@ export function withFabioAddress(env: Environment, processEnv: Readonly<Record<s
   const address = override ?? processEnv.DROVER_FABIO_ADDR;
   return address ? { ...env, fabio: { ...env.fabio, address } } : env;
 }
+
+/**
+ * The Consul holding a source environment's releases. Its address: the caller's, else
+ * `DROVER_RELEASES_CONSUL_HTTP_ADDR`, else the source environment file's; its token only from
+ * `DROVER_RELEASES_CONSUL_HTTP_TOKEN` (prod's CONSUL_HTTP_TOKEN is for prod's Consul).
+ */
+export function sourceConsul(processEnv: Readonly<Record<string, string | undefined>>, source: Environment, releasesConsul?: string): ConsulClient {
+  return createConsulClient({
+    address: releasesConsul ?? (processEnv.DROVER_RELEASES_CONSUL_HTTP_ADDR || source.consul.address),
+    ...(processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN ? { token: processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN } : {}),
+    ...(processEnv.DROVER_RELEASES_CONSUL_CACERT ? { caCert: readFileSync(processEnv.DROVER_RELEASES_CONSUL_CACERT) } : {}),
+  });
+}

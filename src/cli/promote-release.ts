@@ -19,7 +19,8 @@ import { META } from '../render/context.ts';
 import type { Report } from '../report/events.ts';
 import type { JobResult } from '../deploy/outcome.ts';
 import type { NomadDeployment } from '../wire/nomad-api.ts';
-import { releaseRole, sourceConsul } from './deploy-release.ts';
+import { releaseRole } from '../release/deploy-release.ts';
+import { sourceConsul } from './clients.ts';
 import type { CliIo } from './io.ts';
 
 /** A deployment `drover promote` is about to promote. */
@@ -62,7 +63,7 @@ export interface FindWaitingInput {
 export async function findWaitingReleases(input: FindWaitingInput): Promise<ReleaseCompletion | undefined> {
   const role = releaseRole(input.env, input.environments, false);
   if (role.kind === 'none') return undefined;
-  const foreign = role.kind === 'target' ? sourceConsul(input.io, role.source) : undefined;
+  const foreign = role.kind === 'target' ? sourceConsul(input.io.env, role.source) : undefined;
   const store = createReleaseStore(foreign ?? input.consul, { env: role.kind === 'target' ? role.source.name : input.env.name, localDir: localReleaseDir(input.projectRoot) });
   const close = () => foreign?.close();
   try {

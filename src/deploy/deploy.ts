@@ -18,6 +18,7 @@ import { acquireEnvironmentLock } from './lock.ts';
 import { findStops, pruneJobs } from './prune.ts';
 import { summarizePlan } from './plan-summary.ts';
 import { decideRegistration, hasAutoscaledGroups, type RegistrationDecision } from './registration.ts';
+import type { RolloutStage } from './stages.ts';
 import { watchJob } from './watch-job.ts';
 
 /** A rendered job ready to deploy, with its place in the dependency graph. */
@@ -67,11 +68,8 @@ export interface DeployDeps {
   readonly secretsPreflight?: (signal: AbortSignal) => Promise<void>;
   /** Answers the analysis queries of progressive canaries; required when `options.canaries` has any. */
   readonly prometheus?: PrometheusClient;
-  /**
-   * Runs under the lock once every job finished (and prune ran): QA verifies the release here, prod
-   * records its outcome, so no other deploy can change the environment in between.
-   */
-  readonly afterRollout?: (results: readonly JobResult[], signal: AbortSignal) => Promise<void>;
+  /** Named stages run in order under the lock once every job finished (and prune ran): see {@link RolloutStage}. */
+  readonly stages?: readonly RolloutStage[];
 }
 
 interface Preflight {
@@ -101,7 +99,7 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
     const feed = startFactFeed(deps.nomad, { signal, report: deps.report, mode: options.watch ?? 'stream', index, jobIds: options.jobs.map((j) => j.id) });
     const results = await runGraph(options, (job) => rollout(job, preflight.get(job.id)!, options, { ...deps, signal }, feed), deps.report);
     if (options.prune && deployExitCode(results) === ExitCode.ok) await prune(options, { ...deps, signal });
-    await deps.afterRollout?.(results, signal);
+    for (const stage of deps.stages ?? []) await stage.run({ results, nomad: deps.nomad, consul: deps.consul, signal });
     return results;
   } finally {
     finished.abort(); // ends the event stream and any polling

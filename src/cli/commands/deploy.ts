@@ -1,16 +1,11 @@
-import { progressiveCanaryPlan, type ProgressiveCanaryPlan } from '../../canary/plan.ts';
-import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
+import type { CanaryAnalysisSettings } from '../../config/environment.ts';
 import { releaseTargetsOf } from '../../config/promotion-chain.ts';
-import { deploy, type DeployJob } from '../../deploy/deploy.ts';
+import { prepareRollout, runRollout, type PreparedRollout } from '../../deploy/pipeline.ts';
 import { isDuration, type Duration } from '../../model/duration.ts';
-import type { JobSpec } from '../../model/job.ts';
 import { currentOperator } from '../../release/operator.ts';
 import { forceNeedsReason } from '../../release/errors.ts';
 import type { FactFeedMode } from '../../watch/feed.ts';
-import { deployExitCode } from '../../deploy/exit-code.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
-import { deployWaves } from '../../deploy/order.ts';
-import { renderOutputs } from '../../render/outputs.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { assertVaultReady, readsSecrets } from '../../secrets/preflight.ts';
 import type { DeployEvent, Report } from '../../report/events.ts';
@@ -19,10 +14,10 @@ import { plainReporter } from '../../report/reporters/plain.ts';
 import { summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
-import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
+import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, sourceConsul, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
 import { assertCanConfirm, confirmed } from '../confirm.ts';
-import { releaseRole, setUpRelease } from '../deploy-release.ts';
-import { imagePinsFor } from '../image-pins.ts';
+import { releaseRole } from '../../release/deploy-release.ts';
+import { registryLookup } from '../registry-lookup.ts';
 import { withMetricsFile } from '../metrics-file.ts';
 import { createDeployMetrics } from '../../metrics/deploy-metrics.ts';
 import { Registry } from 'prom-client';
@@ -174,10 +169,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   }
   const env = withFabioAddress(prepared.env, io.env, control.fabio);
   if (env.promotion.confirm) assertCanConfirm(io, values.yes ?? false, env.name);
-  const name = await projectName(project.root);
-  const specs = new Map(prepared.jobs.map((j) => [j.spec.id, j.spec]));
-  if (values.job && !specs.has(values.job)) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
-  const deployingIds = values.job ? [values.job] : [...specs.keys()];
+  if (values.job && !prepared.jobs.some((j) => j.spec.id === values.job)) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
   const reporter = pickReporter(output, io, style);
   const report: Report = (event) => {
     control.onEvent?.(event);
@@ -185,44 +177,46 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   };
   const role = releaseRole(env, project.environments.map((m) => m.value), Boolean(values.job));
   if (role.kind === 'none' && role.why) io.stderr.write(`${style.dim(`Note: ${role.why}.`)}\n`);
-  const release = await setUpRelease({
-    role,
-    env,
-    project,
-    projectName: name,
-    gitSha: values['git-sha'] ?? (await currentGitSha(project.root)),
-    deploying: deployingIds,
-    now: (control.now ?? (() => new Date()))(),
-    operator: currentOperator(),
-    report,
-    io,
-    ...(values.release !== undefined ? { release: values.release } : {}),
-    ...(values.force ? { force: true } : {}),
-    ...(values.reason !== undefined ? { reason: values.reason } : {}),
-    ...(control.releasesConsul ? { releasesConsul: control.releasesConsul } : {}),
-    ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
-    ...(control.sleep ? { sleep: control.sleep } : {}),
-  });
+  const registries = registryLookup(env, io, report);
+  let rollout: PreparedRollout;
   try {
-    // Before the lock and any registration: a tag the registry does not know stops the deploy here.
-    const deployingJobs = prepared.jobs.filter((j) => deployingIds.includes(j.spec.id));
-    const renderContext = { env, project: name, gitSha: release.gitSha, release: release.label };
-    const images = await imagePinsFor({ env, jobs: deployingJobs, context: renderContext, io, report, ...(release.images ? { releasePins: release.images } : {}), ...(control.signal ? { signal: control.signal } : {}) });
-    if (env.promotion.confirm && !(await confirmed(io, values.yes ?? false, `Deploy ${release.prod ? `release ${release.label} (${release.gitSha.slice(0, 12)})` : `commit ${release.gitSha.slice(0, 12)}`} to ${env.name}?`))) {
+    rollout = await prepareRollout(
+      {
+        project,
+        projectName: await projectName(project.root),
+        env,
+        jobs: prepared.jobs,
+        gitSha: values['git-sha'] ?? (await currentGitSha(project.root)),
+        recordsRelease: true,
+        now: (control.now ?? (() => new Date()))(),
+        operator: currentOperator(),
+        ...(values.job ? { only: values.job } : {}),
+        ...(values.release !== undefined ? { release: values.release } : {}),
+        ...(values.force ? { force: true } : {}),
+        ...(values.reason !== undefined ? { reason: values.reason } : {}),
+        ...(values['stop-at-canary'] ? { stopAtCanary: true } : {}),
+        ...(control.analysis ? { analysis: control.analysis } : {}),
+      },
+      {
+        report,
+        openSourceConsul: (source) => sourceConsul(io.env, source, control.releasesConsul),
+        ...(registries.open ? { openDigestLookup: registries.open } : {}),
+        ...(control.signal ? { signal: control.signal } : {}),
+      },
+    );
+  } finally {
+    registries.close();
+  }
+  try {
+    const { release } = rollout;
+    if (env.promotion.confirm && !(await confirmed(io, values.yes ?? false, `Deploy ${rollout.prod ? `release ${release.label} (${release.gitSha.slice(0, 12)})` : `commit ${release.gitSha.slice(0, 12)}`} to ${env.name}?`))) {
       io.stderr.write(`Nothing was deployed to ${env.name}.\n`);
       return ExitCode.refused;
     }
-    // --stop-at-canary is a render input: every canary group waits for a promotion in this run's spec.
-    const stopAtCanary = values['stop-at-canary'] ?? false;
-    const { jobs: rendered } = renderOutputs(prepared.jobs, { ...renderContext, ...(images ? { images } : {}), ...(stopAtCanary ? { holdCanaries: true } : {}) });
-    let jobs: DeployJob[] = rendered.map((r) => ({ id: r.id, job: r.job, dependsOn: [...(specs.get(r.id)?.dependsOn ?? [])] }));
-    if (values.job) jobs = jobs.filter((j) => j.id === values.job).map((j) => ({ ...j, dependsOn: [] }));
-    const deployingSpecs = jobs.map((j) => specs.get(j.id)!);
-    // A run that stops at healthy canaries runs no progressive canary: `drover promote` decides later.
-    const canaries = stopAtCanary ? new Map<string, ProgressiveCanaryPlan>() : canaryPlans(deployingSpecs, env, control.analysis);
+    const deployingJobs = prepared.jobs.filter((j) => rollout.specs.includes(j.spec));
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
     const vault = readsSecrets(deployingJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
-    const prometheus = canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
+    const prometheus = rollout.canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
     const secretsPreflight = vault
       ? async (signal: AbortSignal) => {
           const warnings = await assertVaultReady({ ...vault, env, jobs: deployingJobs, root: project.root, signal }, 'nothing was deployed');
@@ -233,26 +227,17 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const targets = resolveTargets(env, io.env, control.targets);
-    const { nomad, consul } = createClusterClients(env, targets, io.env, report);
-    const afterRollout = release.afterRollout;
+    const { nomad, consul } = createClusterClients(env, resolveTargets(env, io.env, control.targets), io.env, report);
     try {
-      report({ type: 'deploy-started', env: env.name, release: release.label, waves: deployWaves(jobs).waves });
-      const results = await deploy(
+      const { results, exitCode } = await runRollout(
+        rollout,
         {
-          env: env.name,
-          project: name,
-          release: release.label,
-          jobs,
           adopt: values.adopt ?? false,
           waitLock: values['wait-lock'] ?? false,
-          stopAtCanary,
-          promote: env.promotion.canary === 'auto',
           parallelism: values.parallelism ? Number(values.parallelism) : 8,
           watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
-          prune: (values.prune ?? env.promotion.prune) && !values.job,
-          allJobIds: prepared.jobs.map((j) => j.spec.id),
-          canaries,
+          prune: values.prune ?? env.promotion.prune,
+          ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
         },
         {
           nomad,
@@ -261,11 +246,9 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           signal: control.signal ? AbortSignal.any([control.signal, abort.signal]) : abort.signal,
           ...(secretsPreflight ? { secretsPreflight } : {}),
           ...(prometheus ? { prometheus } : {}),
-          ...(afterRollout ? { afterRollout: (results, signal) => afterRollout({ results, jobs, specs: deployingSpecs, nomad, consul, signal, ...(images ? { images } : {}) }) } : {}),
+          ...(control.sleep ? { sleep: control.sleep } : {}),
         },
       );
-      const exitCode = deployExitCode(results);
-      report({ type: 'deploy-finished', env: env.name, exitCode, results });
       io.stdout.write(summaryTable(results, env.name));
       for (const r of results) {
         if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
@@ -282,19 +265,8 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
       prometheus?.close();
     }
   } finally {
-    release.close();
+    rollout.close();
   }
-}
-
-/** Progressive canary plans of the jobs being deployed, with the caller's analysis settings on top. */
-function canaryPlans(jobs: readonly JobSpec[], env: Environment, analysis: Partial<CanaryAnalysisSettings> | undefined): Map<string, ProgressiveCanaryPlan> {
-  const effective: Environment = analysis ? { ...env, promotion: { ...env.promotion, analysis: { ...env.promotion.analysis, ...analysis } } } : env;
-  const plans = new Map<string, ProgressiveCanaryPlan>();
-  for (const job of jobs) {
-    const plan = progressiveCanaryPlan(job, effective);
-    if (plan) plans.set(job.id, plan);
-  }
-  return plans;
 }
 
 function pickReporter(output: string, io: CliIo, style: Style): Report {

@@ -8,10 +8,10 @@ import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { formatPlan, toPlanDocument, type PlanDocument } from '../../plan/document.ts';
 import { planJobs, type JobPlanEntry } from '../../plan/plan-jobs.ts';
 import { canonicalJson } from '../../render/canonical-json.ts';
-import { renderOutputs } from '../../render/outputs.ts';
 import { currentOperator } from '../../release/operator.ts';
-import { releaseRole, setUpRelease, type ReleaseSetup } from '../deploy-release.ts';
-import { imagePinsFor } from '../image-pins.ts';
+import { prepareRollout, type PreparedRollout } from '../../deploy/pipeline.ts';
+import { sourceConsul } from '../clients.ts';
+import { registryLookup } from '../registry-lookup.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
@@ -89,19 +89,18 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
   if (values.job && selected.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });
   const localSha = values['git-sha'] ?? (await currentGitSha(project.root));
   const session = await connectCluster(prepared, io, style, values.output);
-  let taken: ReleaseSetup | undefined;
+  const registries = registryLookup(prepared.env, io, session.report);
+  let rollout: PreparedRollout | undefined;
   try {
-    // An environment that takes releases plans what deploy would register: the release through the
-    // gate (a refusal is deploy's answer too), rendered with its image pins.
-    const role = releaseRole(prepared.env, project.environments.map((m) => m.value), Boolean(values.job));
-    taken = role.kind === 'target'
-      ? await setUpRelease({ role, env: prepared.env, project, projectName: session.owner.project, gitSha: localSha, deploying: selected.map((j) => j.spec.id), now: new Date(), operator: currentOperator(), report: session.report, io, ...(values.release ? { release: values.release } : {}) })
-      : undefined;
-    const gitSha = taken?.gitSha ?? localSha;
-    const release = taken?.label ?? values.release ?? localSha.slice(0, 12);
-    const context = { env: prepared.env, project: session.owner.project, gitSha, release };
-    const images = await imagePinsFor({ env: prepared.env, jobs: selected, context, io, report: session.report, ...(taken?.images ? { releasePins: taken.images } : {}) });
-    const { jobs } = renderOutputs(selected, { ...context, ...(images ? { images } : {}) }, prepared.jobs);
+    // What deploy would register: in an environment that takes releases, the release through the
+    // gate (a refusal is deploy's answer too) with its image pins; elsewhere the tags pinned now.
+    // A source environment records no release from a plan: the jobs carry --release or the commit.
+    rollout = await prepareRollout(
+      { project, projectName: session.owner.project, env: prepared.env, jobs: prepared.jobs, gitSha: localSha, recordsRelease: false, now: new Date(), operator: currentOperator(), ...(values.job ? { only: values.job } : {}), ...(values.release ? { release: values.release } : {}) },
+      { report: session.report, openSourceConsul: (source) => sourceConsul(io.env, source), ...(registries.open ? { openDigestLookup: registries.open } : {}) },
+    );
+    const { gitSha, label: release } = rollout.release;
+    const jobs = rollout.specs.map((spec) => ({ id: spec.id, job: rollout!.rendered.get(spec.id)! }));
     const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
     // Reporters (and ndjson readers) get Nomad's warnings as events; the plan text lists them per job too.
     for (const job of doc.jobs) if (job.warnings?.length) session.report({ type: 'job-warnings', job: job.id, source: 'plan', warnings: job.warnings });
@@ -113,7 +112,8 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     io.stdout.write(`Plan written to ${relative(io.cwd, out) || out}.\n`);
     return doc.changes ? 1 : ExitCode.ok;
   } finally {
-    taken?.close();
+    registries.close();
+    rollout?.close();
     session.close();
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import prod from '../../../environments/prod.ts';
 import qa from '../../../environments/qa.ts';
 import { confirmed } from '../../../src/cli/confirm.ts';
-import { releaseRole } from '../../../src/cli/deploy-release.ts';
+import { releaseRole } from '../../../src/release/deploy-release.ts';
 import type { CliIo } from '../../../src/cli/io.ts';
 import { anEnvironment } from '../validate/builders.ts';
 
