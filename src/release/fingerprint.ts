@@ -7,7 +7,7 @@ import { sortKeys } from '../render/canonical-json.ts';
 import { META, type RenderContext } from '../render/context.ts';
 import { renderJob, specHash } from '../render/job.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
-import { parseImageReference, type ReleaseImage } from './record.ts';
+import { parseImageReference, type ReleaseImage } from './release-image.ts';
 
 /**
  * What makes a job "the same release" in two environments.

@@ -1,4 +1,4 @@
-import { parseImageReference, type ReleaseImage } from './record.ts';
+import { parseImageReference, type ReleaseImage } from './release-image.ts';
 
 /**
  * Where an image reference points, the way Docker reads it: the first path component is a

@@ -1,7 +1,7 @@
 import type { JobOutcome, JobResult } from '../deploy/outcome.ts';
-import { splitImageReference } from '../model/image-reference.ts';
 import type { SmokeResult } from '../smoke/result.ts';
 import type { JobFingerprint } from './fingerprint.ts';
+import type { ReleaseImage } from './release-image.ts';
 import type { SoakProblem } from './soak.ts';
 
 /**
@@ -29,17 +29,6 @@ export interface PromotedBy {
   readonly at: string;
   /** `user@host`. */
   readonly by: string;
-}
-
-/** An image a task of the release runs, as it was rendered (tag, plus digest when the reference pins one). */
-export interface ReleaseImage {
-  /** Full reference as rendered, e.g. `ghcr.io/acme/api:1.4.2@sha256:…`. */
-  readonly reference: string;
-  /** `ghcr.io/acme/api`: the key of `RenderContext.images`. */
-  readonly repository: string;
-  readonly tag?: string;
-  /** `sha256:…` when the reference carries a digest. */
-  readonly digest?: string;
 }
 
 /** How the job's rollout ended in one environment. */
@@ -111,20 +100,6 @@ export interface Release {
 export function releaseId(createdAt: Date, gitSha: string): string {
   const stamp = createdAt.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
   return `r-${stamp}-${gitSha.slice(0, 7)}`;
-}
-
-/**
- * Splits an image reference into repository, tag and digest (`registry:5000/a/b:1.2@sha256:…`).
- * Takes any string, as rendered: the parts as written, unchecked (an empty digest is left out).
- */
-export function parseImageReference(reference: string): ReleaseImage {
-  const { name, tag, digest } = splitImageReference(reference);
-  return {
-    reference,
-    repository: name,
-    ...(tag !== undefined ? { tag } : {}),
-    ...(digest ? { digest } : {}),
-  };
 }
 
 /** Inputs of `buildRelease`; the clock and the operator are values, read by the caller. */

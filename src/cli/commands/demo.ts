@@ -6,7 +6,7 @@ import { promotionOrder, releaseChainOf } from '../../config/promotion-chain.ts'
 import { ExitCode } from '../../errors.ts';
 import { buildJobs } from '../../project/load.ts';
 import type { Project } from '../../project/project.ts';
-import { parseImageReference } from '../../release/record.ts';
+import { parseImageReference } from '../../release/release-image.ts';
 import { renderOutputs } from '../../render/outputs.ts';
 import type { Style } from '../../report/style.ts';
 import { EXAMPLE_APPS, exampleTraffic } from '../../sandbox/example-apps.ts';

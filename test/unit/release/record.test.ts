@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRelease, jobsAwaitingPromotion, parseImageReference, promotionStatus, releaseId, toJobDeployment, withPromotedJobs, withPromotion, withVerification } from '../../../src/release/record.ts';
+import { buildRelease, jobsAwaitingPromotion, promotionStatus, releaseId, toJobDeployment, withPromotedJobs, withPromotion, withVerification } from '../../../src/release/record.ts';
+import { parseImageReference } from '../../../src/release/release-image.ts';
 import { aRelease, aVerification, CREATED, SHA } from './builders.ts';
 
 describe('release records', () => {
