@@ -5,7 +5,6 @@
  * is caught by Nomad, not by a re-read that could race.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import qa from '../../environments/qa.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { deployLive, registrationsOf, setImageTag } from '../support/live-deploy.ts';
 import { nomadGet, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';

@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import prod from '../../environments/prod.ts';
-import qa from '../../environments/qa.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { deployLive, registeredCounts, registrationsOf, setImageTag } from '../support/live-deploy.ts';
-import { nomadGet, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
+import { nomadGet, sandboxFor } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '3333333333333333333333333333333333333333';

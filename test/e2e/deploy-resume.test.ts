@@ -8,7 +8,6 @@
  * in two steps that never age a live session past its TTL.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import qa from '../../environments/qa.ts';
 import type { DeployEvent } from '../../src/report/events.ts';
 import { createSandboxClock, type ControlledClock } from '../../src/sandbox/clock.ts';
 import { createConsulService } from '../../src/sandbox/consul/index.ts';

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import qa from '../../environments/qa.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';

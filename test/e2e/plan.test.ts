@@ -1,7 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import qa from '../../environments/qa.ts';
 import { createNomadClient } from '../../src/clients/nomad/index.ts';
 import { findStops, pruneJobs } from '../../src/deploy/prune.ts';
 import type { PlanDocument } from '../../src/plan/document.ts';

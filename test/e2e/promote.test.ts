@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import prod from '../../environments/prod.ts';
 import type { NomadDeployment } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { runCli } from '../support/run-cli.ts';

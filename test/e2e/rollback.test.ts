@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import qa from '../../environments/qa.ts';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';

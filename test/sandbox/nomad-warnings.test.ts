@@ -21,7 +21,7 @@ async function warningsOf(job: Record<string, any>, options: { memoryOversubscri
 describe('Nomad warnings on register and plan', () => {
   it('warns about a group service without shutdown_delay, and not once the group has one', async () => {
     expect(await warningsOf(aJob())).toEqual({ register: `1 warning:\n\n* ${SHUTDOWN}`, plan: `1 warning:\n\n* ${SHUTDOWN}` });
-    h.close();
+    await h.close();
     const delayed = aJob();
     delayed.TaskGroups[0].ShutdownDelay = 5 * S;
     expect(await warningsOf(delayed)).toEqual({ register: '', plan: '' });
@@ -34,7 +34,7 @@ describe('Nomad warnings on register and plan', () => {
     expect(register).toBe(
       '1 warning:\n\n* Group "web" has warnings: 1 error occurred:\n\t* Update max parallel count is greater than task group count (3 > 2). A destructive change would result in the simultaneous replacement of all allocations.',
     );
-    h.close();
+    await h.close();
     const single = aJob({ count: 1, update: { MaxParallel: 3 } });
     single.TaskGroups[0].ShutdownDelay = 5 * S;
     expect((await warningsOf(single)).register).toBe('');
@@ -65,7 +65,7 @@ describe('Nomad warnings on register and plan', () => {
     job.TaskGroups[0].ShutdownDelay = 5 * S;
     job.TaskGroups[0].Tasks[0].Resources.MemoryMaxMB = 256;
     expect((await warningsOf(job, { memoryOversubscription: true })).register).toBe('');
-    h.close();
+    await h.close();
     expect((await warningsOf(job)).register).toBe(
       '1 warning:\n\n* Memory oversubscription is not enabled; Task "web.web" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.',
     );
@@ -74,7 +74,7 @@ describe('Nomad warnings on register and plan', () => {
   it('warns that the single-schedule cron field is deprecated, not the crons list', async () => {
     const periodic = (spec: Record<string, unknown>) => ({ ...aJob({ type: 'batch', update: null }), Periodic: { Enabled: true, SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'UTC', ...spec } });
     expect((await warningsOf(periodic({ Spec: '30 4 * * 1' }))).register).toBe('1 warning:\n\n* cron is deprecated and may be removed in a future release. Use crons instead');
-    h.close();
+    await h.close();
     expect((await warningsOf(periodic({ Specs: ['30 4 * * 1'] }))).register).toBe('');
   });
 });

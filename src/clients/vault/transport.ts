@@ -12,7 +12,7 @@ import { withRetries } from '../http/retrying.ts';
 import { ShapeError } from '../http/shape.ts';
 import { redactText, redactValue } from '../redact.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
-import type { VaultPackage, VaultRawAnswer, VaultRequestOptions } from './package.ts';
+import type { VaultRawAnswer, VaultRequestOptions } from './package.ts';
 
 /** One call as the resource groups describe it. */
 export interface VaultCall {
