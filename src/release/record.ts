@@ -1,7 +1,6 @@
 import type { JobOutcome, JobResult } from '../deploy/outcome.ts';
 import type { SmokeResult } from '../smoke/result.ts';
 import type { JobFingerprint } from './fingerprint.ts';
-import type { ReleaseImage } from './release-image.ts';
 import type { SoakProblem } from './soak.ts';
 
 /**
