@@ -13,7 +13,7 @@
  *
  * Every query's range is the time spent at the step so far (`window`), never older traffic.
  */
-import type { PromAnswer } from '../clients/prometheus/types.ts';
+import type { PromAnswer } from '../wire/prometheus-answer.ts';
 import type { Verdict } from './evidence.ts';
 import { judgeErrorRatio, judgeLatency, type Judgement, type RequestCounts } from './evidence.ts';
 

@@ -9,7 +9,7 @@ import { promoteCommand, PROMOTE_HELP } from './commands/promote.ts';
 import { rollbackCommand, ROLLBACK_HELP } from './commands/rollback.ts';
 import { statusCommand, STATUS_HELP } from './commands/status.ts';
 import { demoCommand, DEMO_HELP } from './commands/demo.ts';
-import { runSandboxCommand, SANDBOX_HELP } from '../sandbox/cli.ts';
+import { runSandboxCommand, SANDBOX_HELP } from './commands/sandbox.ts';
 import { jobsCommand, JOBS_HELP } from './commands/jobs.ts';
 import { releaseCommand, releasesCommand, RELEASE_HELP, RELEASES_HELP } from './commands/releases.ts';
 import { renderCommand, RENDER_HELP } from './commands/render.ts';

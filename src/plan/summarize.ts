@@ -1,4 +1,4 @@
-import { parseNomadWarnings } from '../clients/nomad/warnings.ts';
+import { parseNomadWarnings } from './nomad-warnings.ts';
 import { describePlacementFailure } from '../watch/decide.ts';
 import type { NomadDesiredUpdates, NomadDiffType, NomadFieldDiff, NomadJobDiff, NomadJobPlanResponse, NomadObjectDiff, NomadTaskGroupDiff } from '../wire/nomad-api.ts';
 

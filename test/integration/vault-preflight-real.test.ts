@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFLIGHT_POLICY, PREFLIGHT_ROLE, PREFLIGHT_SECRET } from '../../src/secrets/preflight.ts';
-import { seedSandboxVault, type SeededVault } from '../../src/sandbox/seed-vault.ts';
+import { seedSandboxVault, type SeededVault } from '../../src/cli/seed-vault.ts';
 import { consulAvailability, getJson, sendJson, startRealConsul, startRealNomad, startRealVault, type ConsulAgent, type RealNomad, type RealVault } from '../support/real-cluster.ts';
 import { findOnPath, missingBinaries, tail } from '../support/real-process.ts';
 import { loadRealProject, realProject, runDrover, tinyServiceJob, type RealProject, type RealTargets } from '../support/real-project.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
-import { runSandboxCommand } from '../../src/sandbox/cli.ts';
+import { runSandboxCommand } from '../../src/cli/commands/sandbox.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
 
 function captureIo(): CliIo & { out: () => string; err: () => string } {

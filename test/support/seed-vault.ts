@@ -1,5 +1,5 @@
 import type { Environment } from '../../src/config/environment.ts';
-import { seedSandboxVault as seed, vaultAdmin, type SeededVault } from '../../src/sandbox/seed-vault.ts';
+import { seedSandboxVault as seed, vaultAdmin, type SeededVault } from '../../src/cli/seed-vault.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import type { LoadedJob } from '../../src/model/loaded-job.ts';
 import { buildExampleJobs } from './example-jobs.ts';

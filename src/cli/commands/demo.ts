@@ -11,7 +11,7 @@ import { renderOutputs } from '../../render/outputs.ts';
 import type { Style } from '../../report/style.ts';
 import { EXAMPLE_APPS, exampleTraffic } from '../../sandbox/example-apps.ts';
 import { binaryAvailability, startPrometheus, type PrometheusServer } from '../../sandbox/prometheus-process.ts';
-import { seedSandboxVault } from '../../sandbox/seed-vault.ts';
+import { seedSandboxVault } from '../seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { abortableSleep } from '../../smoke/run.ts';
 import type { LoadedJob } from '../../model/loaded-job.ts';

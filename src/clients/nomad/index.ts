@@ -17,7 +17,6 @@ export type { EventStreamOptions, EventTopic, NomadEventStream, NomadEventStream
 export { parseEventLine } from './events.ts';
 export { resumableEventStream, type EventStreamReconnect, type ResumableEventStreamOptions } from './resumable.ts';
 export { NomadCheckIndexConflict, parseCheckIndexRejection, type CheckIndexReason } from './check-index.ts';
-export { parseNomadWarnings } from './warnings.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { roleBody, secretReferences } from '../secrets/derive.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
-import type { RunningSandbox } from './server.ts';
 
 /** What {@link seedSandboxVault} wrote. */
 export interface SeededVault {
@@ -55,7 +54,10 @@ export async function seedSandboxVault(sandbox: VaultAdminTarget, env: Environme
 }
 
 /** A Vault to seed: the sandbox's, or any server's address with a root token (a real dev server in tests). */
-export type VaultAdminTarget = Pick<RunningSandbox, 'vaultToken'> & { readonly addresses: Pick<RunningSandbox['addresses'], 'vault'> };
+export interface VaultAdminTarget {
+  readonly vaultToken: string;
+  readonly addresses: { readonly vault: string };
+}
 
 /** A Vault API call with the sandbox's root token; throws on any non-2xx answer. */
 export function vaultAdmin(sandbox: VaultAdminTarget): (method: string, path: string, body?: unknown) => Promise<unknown> {

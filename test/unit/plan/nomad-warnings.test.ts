@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNomadWarnings } from '../../../src/clients/nomad/warnings.ts';
+import { parseNomadWarnings } from '../../../src/plan/nomad-warnings.ts';
 
 // Warnings strings as a real Nomad 2.0.5 answered them (plan and register of the same jobs).
 const SHUTDOWN = 'group "web" defines services, but neither the group nor any of its tasks have shutdown_delay set';

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli/io.ts';
-import { ExitCode, UsageError } from '../errors.ts';
-import { EXAMPLE_APPS } from './example-apps.ts';
-import { type RunningSandbox, startSandbox } from './server.ts';
+import type { CliIo } from '../io.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { EXAMPLE_APPS } from '../../sandbox/example-apps.ts';
+import { type RunningSandbox, startSandbox } from '../../sandbox/server.ts';
 
 /** `drover sandbox --help`. */
 export const SANDBOX_HELP = `drover sandbox [options]
