@@ -66,9 +66,12 @@ const DOCUMENTED_ONLY: Readonly<Record<string, JsonType>> = {
   'TaskGroups[].Tasks[].VolumeMounts[].ReadOnly': 'boolean',
 };
 
-describe.skipIf(!hasReference(...EXAMPLE_JOBS.map(([file]) => file)))('rendered jobs against the Nomad job examples', () => {
+const referencePresent = hasReference(...EXAMPLE_JOBS.map(([file]) => file));
+
+describe.skipIf(!referencePresent)('rendered jobs against the Nomad job examples', () => {
+  // Vitest runs a skipped describe's body to collect its tests: read the examples only when present.
   const known = new Map<string, Set<JsonType>>();
-  for (const [file, pick] of EXAMPLE_JOBS) {
+  for (const [file, pick] of referencePresent ? EXAMPLE_JOBS : []) {
     for (const job of pick(readReferenceJson(file))) collectShape(job, OPAQUE, '', known);
   }
 
