@@ -1,31 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setImageTag } from '../support/live-deploy.ts';
-import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
-import { tempProject } from '../support/temp-project.ts';
+import { useSandboxProject } from '../support/sandbox-project.ts';
 
 const SHA = '7777777777777777777777777777777777777777';
 
 describe('drover history against the sandbox', { timeout: 30_000 }, () => {
-  let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: SeededSandbox;
-  let vaultEnv: Record<string, string>;
-  beforeEach(async () => {
-    project = await tempProject({ environments: 'standalone' });
-    sandbox = await sandboxFor('qa', { clockSpeed: 80 });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await project.cleanup();
-  });
-
-  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const setup = useSandboxProject('qa', { clockSpeed: 80 });
+  const { run } = setup;
   const rows = (stdout: string) => stdout.split('\n').filter((line) => /^[ *]\d/.test(line));
 
   it('lists versions newest first with stability, exact submit time, drover meta and deployment status', async () => {
     expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api')).code).toBe(0);
-    await setImageTag(project.dir, 'api', '9.9.9-missing');
-    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'image-pull-fails' });
+    await setImageTag(setup.dir, 'api', '9.9.9-missing');
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'image-pull-fails' });
     expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api', '--release', 'r-bad')).code).toBe(1);
 
     const result = await run('history', 'qa', '--job', 'api');
@@ -38,7 +25,7 @@ describe('drover history against the sandbox', { timeout: 30_000 }, () => {
     expect(v0).toMatch(/^ 0\s+yes\s+\S+Z\s+777777777777\s+7777777\s+[0-9a-f]{16}\s+successful$/);
 
     // The submit time is Nomad's unix-nanosecond integer to the digit (read from the raw JSON: JSON.parse would round it).
-    const raw = await (await fetch(`${sandbox.addresses.nomad}/v1/job/api/versions?namespace=shop`)).text();
+    const raw = await (await fetch(`${setup.sandbox.addresses.nomad}/v1/job/api/versions?namespace=shop`)).text();
     const submitted = v0!.trim().split(/\s+/)[2]!;
     const [seconds, fraction] = [BigInt(Date.parse(submitted.replace(/\.\d+Z$/, 'Z')) / 1000), submitted.match(/\.(\d{9})Z$/)![1]!];
     expect(raw).toMatch(new RegExp(`"SubmitTime":\\s*${seconds}${fraction}[,}]`));

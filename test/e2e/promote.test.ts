@@ -1,36 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NomadDeployment } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
+import { useSandboxProject } from '../support/sandbox-project.ts';
 import { runCli } from '../support/run-cli.ts';
-import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
-import { tempProject } from '../support/temp-project.ts';
+import { nomadGet } from '../support/sandbox.ts';
 
 const SHA = '5555555555555555555555555555555555555555';
 
 /** prod: canary updates for api, promoted manually. */
 describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
-  let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: SeededSandbox;
-  let vaultEnv: Record<string, string>;
-  beforeEach(async () => {
-    project = await tempProject({ environments: 'standalone' });
-    sandbox = await sandboxFor('prod', { clockSpeed: 40 });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await project.cleanup();
-  });
-
-  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const setup = useSandboxProject('prod', { clockSpeed: 40 });
+  const { run } = setup;
   const deployApi = (...argv: string[]) => run('deploy', 'prod', '--git-sha', SHA, '--job', 'api', ...argv);
-  const latest = () => nomadGet<NomadDeployment | null>(sandbox, '/v1/job/api/deployment');
+  const latest = () => nomadGet<NomadDeployment | null>(setup.sandbox, '/v1/job/api/deployment');
 
   it('promotes healthy canaries waiting for promotion and watches the deployment to success', async () => {
     expect((await deployApi()).code).toBe(0);
-    await setImageTag(project.dir, 'api', '1.9.0');
+    await setImageTag(setup.dir, 'api', '1.9.0');
     expect((await deployApi('--stop-at-canary')).code).toBe(3);
     const result = await run('promote', 'prod');
     expect(result.code, result.stderr).toBe(0);
@@ -47,12 +35,12 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
 
   it("shows Nomad's refusal to promote unhealthy canaries clearly and exits 1", async () => {
     expect((await deployApi()).code).toBe(0);
-    await setImageTag(project.dir, 'api', '1.9.0');
+    await setImageTag(setup.dir, 'api', '1.9.0');
     // Register the new version behind drover's back, so its canary is placed but never healthy in time.
-    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'slow-healthy', healthyAfterMs: 600_000 });
-    expect((await runCli(['render', 'prod', '--job', 'api', '--git-sha', SHA], { cwd: project.dir })).code).toBe(0);
-    const body = await readFile(join(project.dir, 'build/prod/api.json'), 'utf8');
-    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body })).ok).toBe(true);
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'slow-healthy', healthyAfterMs: 600_000 });
+    expect((await runCli(['render', 'prod', '--job', 'api', '--git-sha', SHA], { cwd: setup.dir })).code).toBe(0);
+    const body = await readFile(join(setup.dir, 'build/prod/api.json'), 'utf8');
+    expect((await fetch(`${setup.sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body })).ok).toBe(true);
     for (let i = 0; i < 50 && (await latest())?.JobVersion !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
 
     const result = await run('promote', 'prod', '--job', 'api');
@@ -74,7 +62,7 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
     expect(missing.stderr).toContain('✖ Job "api" does not exist in prod');
 
     const foreign = { Job: { ID: 'api', Type: 'service', Datacenters: ['prod1'], Meta: { 'drover.project': 'other', 'drover.env': 'prod' }, TaskGroups: [{ Name: 'api', Count: 1, Tasks: [{ Name: 'api', Driver: 'docker', Config: { image: 'x:1' } }] }] } };
-    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
+    expect((await fetch(`${setup.sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
     const refused = await run('promote', 'prod', '--job', 'api');
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('api (owned by project "other", environment "prod")');

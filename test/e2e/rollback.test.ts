@@ -1,35 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NomadJobRead } from '../../src/wire/nomad-api.ts';
 import { setImageTag } from '../support/live-deploy.ts';
-import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
-import { tempProject } from '../support/temp-project.ts';
+import { useSandboxProject } from '../support/sandbox-project.ts';
+import { nomadGet } from '../support/sandbox.ts';
 
 const SHA = '6666666666666666666666666666666666666666';
 
 /** qa: api rolls out with a canary, auto_revert on. */
 describe('drover rollback against the sandbox', { timeout: 30_000 }, () => {
-  let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: SeededSandbox;
-  let vaultEnv: Record<string, string>;
-  beforeEach(async () => {
-    project = await tempProject({ environments: 'standalone' });
-    sandbox = await sandboxFor('qa', { clockSpeed: 80 });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await project.cleanup();
-  });
-
-  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const setup = useSandboxProject('qa', { clockSpeed: 80 });
+  const { run } = setup;
   /** Deploys api as in jobs/ (1.8.2), or with another image tag. */
   const deployApi = async (tag?: string) => {
-    if (tag) await setImageTag(project.dir, 'api', tag);
+    if (tag) await setImageTag(setup.dir, 'api', tag);
     const result = await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api');
     expect(result.code, result.stderr).toBe(0);
   };
   const image = async () => {
-    const job = await nomadGet<NomadJobRead>(sandbox, '/v1/job/api');
+    const job = await nomadGet<NomadJobRead>(setup.sandbox, '/v1/job/api');
     return { version: job.Version, image: job.TaskGroups[0]!.Tasks.find((t) => t.Name === 'api')!.Config.image };
   };
 
@@ -76,7 +64,7 @@ describe('drover rollback against the sandbox', { timeout: 30_000 }, () => {
   it('exits 1 when the rollback itself fails to deploy, and reports the version Nomad went back to', async () => {
     await deployApi();
     await deployApi('1.9.0');
-    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 2 }, { kind: 'image-pull-fails', message: 'registry unavailable' });
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 2 }, { kind: 'image-pull-fails', message: 'registry unavailable' });
     const result = await run('rollback', 'qa', '--job', 'api');
     expect(result.code, result.stderr).toBe(1);
     expect(result.events.find((e) => e.type === 'allocation-failed')).toMatchObject({ job: 'api', failure: { eventType: 'Driver Failure' } });

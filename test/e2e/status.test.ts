@@ -1,25 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setImageTag } from '../support/live-deploy.ts';
-import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
-import { tempProject } from '../support/temp-project.ts';
+import { useSandboxProject } from '../support/sandbox-project.ts';
 
 const SHA = '8888888888888888888888888888888888888888';
 
 describe('drover status against the sandbox', { timeout: 30_000 }, () => {
-  let project: { dir: string; cleanup: () => Promise<void> };
-  let sandbox: SeededSandbox;
-  let vaultEnv: Record<string, string>;
-  beforeEach(async () => {
-    project = await tempProject({ environments: 'standalone' });
-    sandbox = await sandboxFor('qa', { clockSpeed: 80 });
-    vaultEnv = { VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.deployerToken };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await project.cleanup();
-  });
-
-  const run = (...argv: string[]) => runAgainst(sandbox, argv, { cwd: project.dir, env: vaultEnv });
+  const setup = useSandboxProject('qa', { clockSpeed: 80 });
+  const { run } = setup;
   const row = (stdout: string, job: string) => stdout.split('\n').find((line) => line.startsWith(`${job} `)) ?? '';
 
   it('shows owned jobs with version, release, deployment and healthy allocations, and the jobs not deployed yet', async () => {
@@ -34,11 +21,11 @@ describe('drover status against the sandbox', { timeout: 30_000 }, () => {
 
   it('names the last failure and marks an ID used by someone else', async () => {
     expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api')).code).toBe(0);
-    await setImageTag(project.dir, 'api', '9.9.9-missing');
-    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'image-pull-fails', message: 'manifest for ghcr.io/example-shop/api:9.9.9-missing not found' });
+    await setImageTag(setup.dir, 'api', '9.9.9-missing');
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'image-pull-fails', message: 'manifest for ghcr.io/example-shop/api:9.9.9-missing not found' });
     expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'api')).code).toBe(1);
     const foreign = { Job: { ID: 'www', Type: 'service', Datacenters: ['qa1'], TaskGroups: [{ Name: 'web', Count: 1, Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'nginx:1' } }] }] } };
-    expect((await fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
+    expect((await fetch(`${setup.sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify(foreign) })).ok).toBe(true);
 
     const result = await run('status', 'qa');
     expect(result.code, result.stderr).toBe(0);
