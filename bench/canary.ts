@@ -60,11 +60,18 @@ export async function runCanaryBenchmark(): Promise<boolean> {
     const deployments = new Map<string, string>();
     const healthy = jobs.map((job) => `${job}-ok`);
     for (const job of [...jobs, ...healthy]) deployments.set(job, await healthyCanary(sandbox, nomad, job));
-    for (const job of [...jobs, ...healthy]) sandbox.fabio.setTraffic(`/${job}`, { rps: RPS });
-    await server.waitFor(`count(sum by (instance) (rate(http_requests_total{service=~"web-.*"}[5s])) > 0)`, (v) => v === jobs.length * 2 * 3, 30_000);
-    const run = (job: string, report: (e: CanaryEvent) => void) => {
-      const analysis: AnalysisSpec = { intervalMs: ANALYSIS_INTERVAL_MS, count: COUNT, failureLimit: 0, gates: defaultGates(job, DEFAULT_CANARY_ANALYSIS) };
-      return runProgressiveCanary({ nomad, consul, prometheus, env: 'bench', job, group: 'web', service: job, routeSource: `/${job}`, deploymentId: deployments.get(job)!, steps: [0.05, 0.25], analysis, report, signal: new AbortController().signal });
+    // Traffic only on the route under test: the simulated Fabio's generator is one process, and
+    // ten routes at once would measure its limits, not drover's. Each run starts once Prometheus
+    // has request rates from all three instances (two stable, the canary).
+    const run = async (job: string, report: (e: CanaryEvent) => void) => {
+      sandbox.fabio.setTraffic(`/${job}`, { rps: RPS });
+      try {
+        await server.waitFor(`count(sum by (instance) (rate(http_requests_total{service="${job}"}[5s])) > 0)`, (v) => v === 3, 60_000);
+        const analysis: AnalysisSpec = { intervalMs: ANALYSIS_INTERVAL_MS, count: COUNT, failureLimit: 0, gates: defaultGates(job, DEFAULT_CANARY_ANALYSIS) };
+        return await runProgressiveCanary({ nomad, consul, prometheus, env: 'bench', job, group: 'web', service: job, routeSource: `/${job}`, deploymentId: deployments.get(job)!, steps: [0.05, 0.25], analysis, report, signal: new AbortController().signal });
+      } finally {
+        sandbox.fabio.setTraffic(`/${job}`, { rps: 0 });
+      }
     };
     for (const job of jobs) {
       let onsetMs = 0;
