@@ -169,26 +169,28 @@ export function releaseStages(input: ReleaseStagesInput): RolloutStage[] {
     case 'none':
       return [];
     case 'source': {
-      const store = (consul: ConsulClient) => createReleaseStore(consul, { env: r.env.name, localDir: localReleaseDir(r.project.root) });
-      let recorded: Release | undefined;
+      // The store the release is recorded in is the one its verification updates.
+      let recorded: { readonly release: Release; readonly store: ReleaseStore } | undefined;
       return [
         {
           name: 'record-release',
           run: async ({ results, consul }) => {
-            recorded = await createRelease(
+            const store = createReleaseStore(consul, { env: r.env.name, localDir: localReleaseDir(r.project.root) });
+            const release = await createRelease(
               { id: decision.label, gitSha: decision.gitSha, project: releaseProject(r), env: r.env, jobs: input.jobs, results, now: r.now, operator: r.operator, ...(input.images ? { images: input.images } : {}), ...input.renders },
-              { store: store(consul), report: r.report },
+              { store, report: r.report },
             );
+            recorded = { release, store };
           },
         },
         {
           name: 'verify-release',
           // A failed rollout already has its exit code; there is nothing to verify.
           run: async ({ nomad, consul, signal }) => {
-            if (recorded?.status !== 'deployed') return;
+            if (recorded?.release.status !== 'deployed') return;
             await verifyRelease(
-              { release: recorded, env: r.env, jobs: input.specs, ...(input.soak ? { soak: input.soak } : {}) },
-              { store: store(consul), nomad, consul, report: r.report, signal, ...(input.sleep ? { sleep: input.sleep } : {}), ...(input.http ? { http: input.http } : {}) },
+              { release: recorded.release, env: r.env, jobs: input.specs, ...(input.soak ? { soak: input.soak } : {}) },
+              { store: recorded.store, nomad, consul, report: r.report, signal, ...(input.sleep ? { sleep: input.sleep } : {}), ...(input.http ? { http: input.http } : {}) },
             );
           },
         },
