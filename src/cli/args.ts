@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { didYouMeanText } from '../validate/did-you-mean.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -10,13 +11,39 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
-/** node:util parseArgs with drover's usage errors (exit 64) instead of TypeErrors. */
+/** `--output MODE` of the commands that report progress or print results. */
+export const OUTPUT_OPTIONS = { output: { type: 'string' } } as const satisfies Options;
+
+/**
+ * node:util parseArgs with drover's usage errors (exit 64) instead of Node's TypeErrors, worded
+ * for a person: which flag, what was wrong, the nearest flags this command has.
+ */
 export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}`, { hint: `Run \`drover ${command} --help\` for the flags it accepts.` });
+    throw flagError(command, options, error);
   }
+}
+
+/** The usage error for what parseArgs refused, without Node's parser wording. */
+export function flagError(command: string, options: Options, error: unknown): UsageError {
+  const hint = `Run \`drover ${command} --help\` for the flags it accepts.`;
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flags = Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const typed = /'([^']+)'/.exec(message)?.[1] ?? '';
+    const flag = typed.split('=')[0] ?? typed;
+    const near = didYouMeanText(flag, flags.filter((f) => f.startsWith('--')), (s) => `\`${s}\``);
+    return new UsageError(`drover ${command} has no flag ${flag}.${near}`, { hint });
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /--[\w-]+/.exec(message)?.[0] ?? 'a flag';
+    if (/argument missing/.test(message)) return new UsageError(`${flag} needs a value (drover ${command} ${flag} <value>)`, { hint });
+    if (/does not take an argument/.test(message)) return new UsageError(`${flag} is a switch and takes no value`, { hint: `Write \`${flag}\` alone. ${hint}` });
+  }
+  return new UsageError(message.split('. To specify')[0] ?? message, { hint });
 }
 
 /**

@@ -2,96 +2,80 @@ import { createRequire } from 'node:module';
 import { DroverError, ExitCode, UsageError } from '../errors.ts';
 import { formatError } from '../report/error.ts';
 import { colorEnabled, createStyle, type Style } from '../report/style.ts';
-import { deployCommand, DEPLOY_HELP } from './commands/deploy.ts';
-import { historyCommand, HISTORY_HELP } from './commands/history.ts';
-import { planCommand, PLAN_HELP } from './commands/plan.ts';
-import { promoteCommand, PROMOTE_HELP } from './commands/promote.ts';
-import { rollbackCommand, ROLLBACK_HELP } from './commands/rollback.ts';
-import { statusCommand, STATUS_HELP } from './commands/status.ts';
-import { demoCommand, DEMO_HELP } from './commands/demo.ts';
-import { runSandboxCommand, SANDBOX_HELP } from './commands/sandbox.ts';
-import { jobsCommand, JOBS_HELP } from './commands/jobs.ts';
-import { releaseCommand, releasesCommand, RELEASE_HELP, RELEASES_HELP } from './commands/releases.ts';
-import { renderCommand, RENDER_HELP } from './commands/render.ts';
-import { secretsCommand, SECRETS_HELP } from './commands/secrets.ts';
-import { validateCommand, VALIDATE_HELP } from './commands/validate.ts';
+import { didYouMeanText } from '../validate/did-you-mean.ts';
 import { processIo, type CliIo } from './io.ts';
+import { DEMO_HELP } from './usage/demo.ts';
+import { DEPLOY_HELP } from './usage/deploy.ts';
+import { DROVER_HELP } from './usage/drover.ts';
+import { HISTORY_HELP } from './usage/history.ts';
+import { JOBS_HELP } from './usage/jobs.ts';
+import { PLAN_HELP } from './usage/plan.ts';
+import { PROMOTE_HELP } from './usage/promote.ts';
+import { RELEASE_HELP, RELEASES_HELP } from './usage/releases.ts';
+import { RENDER_HELP } from './usage/render.ts';
+import { ROLLBACK_HELP } from './usage/rollback.ts';
+import { SANDBOX_HELP } from './usage/sandbox.ts';
+import { SECRETS_HELP } from './usage/secrets.ts';
+import { STATUS_HELP } from './usage/status.ts';
+import { VALIDATE_HELP } from './usage/validate.ts';
 
 type Command = (argv: readonly string[], io: CliIo, style: Style) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
-  render: { run: renderCommand, help: RENDER_HELP },
-  validate: { run: validateCommand, help: VALIDATE_HELP },
-  jobs: { run: jobsCommand, help: JOBS_HELP },
-  plan: { run: planCommand, help: PLAN_HELP },
-  deploy: { run: deployCommand, help: DEPLOY_HELP },
-  promote: { run: promoteCommand, help: PROMOTE_HELP },
-  rollback: { run: rollbackCommand, help: ROLLBACK_HELP },
-  status: { run: statusCommand, help: STATUS_HELP },
-  history: { run: historyCommand, help: HISTORY_HELP },
-  releases: { run: releasesCommand, help: RELEASES_HELP },
-  release: { run: releaseCommand, help: RELEASE_HELP },
-  secrets: { run: secretsCommand, help: SECRETS_HELP },
-  sandbox: { run: runSandboxCommand, help: SANDBOX_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
+/**
+ * Every command: its help text (a small module) and a loader for its code. A command's code is
+ * imported only when that command runs, so `--help`, `--version` and a typo answer without loading
+ * clients, the sandbox or the project.
+ */
+export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promise<Command> }>> = {
+  render: { help: RENDER_HELP, load: async () => (await import('./commands/render.ts')).renderCommand },
+  validate: { help: VALIDATE_HELP, load: async () => (await import('./commands/validate.ts')).validateCommand },
+  jobs: { help: JOBS_HELP, load: async () => (await import('./commands/jobs.ts')).jobsCommand },
+  plan: { help: PLAN_HELP, load: async () => (await import('./commands/plan.ts')).planCommand },
+  deploy: { help: DEPLOY_HELP, load: async () => (await import('./commands/deploy.ts')).deployCommand },
+  promote: { help: PROMOTE_HELP, load: async () => (await import('./commands/promote.ts')).promoteCommand },
+  rollback: { help: ROLLBACK_HELP, load: async () => (await import('./commands/rollback.ts')).rollbackCommand },
+  status: { help: STATUS_HELP, load: async () => (await import('./commands/status.ts')).statusCommand },
+  history: { help: HISTORY_HELP, load: async () => (await import('./commands/history.ts')).historyCommand },
+  releases: { help: RELEASES_HELP, load: async () => (await import('./commands/releases.ts')).releasesCommand },
+  release: { help: RELEASE_HELP, load: async () => (await import('./commands/releases.ts')).releaseCommand },
+  secrets: { help: SECRETS_HELP, load: async () => (await import('./commands/secrets.ts')).secretsCommand },
+  sandbox: { help: SANDBOX_HELP, load: async () => (await import('./commands/sandbox.ts')).runSandboxCommand },
+  demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
 };
 
-export const HELP = `drover — typed Nomad jobs, honest rollouts.
+/** `drover --help`, kept under this name for callers of the library. */
+export const HELP = DROVER_HELP;
 
-Usage: drover <command> [options]
-
-Commands:
-  render <env>     validate, then write Nomad JSON + HCL for every job (build/<env>/)
-  validate [<env>] check every job and environment file; report all problems at once
-  jobs [<env>]     list jobs in deploy order
-  plan <env>       what deploy would change, per job and group (Nomad's dry run); exit 0/1/255
-  deploy <env>     lock, plan, register in dependency order, watch to the real outcome
-  promote <env>    promote deployments waiting with canaries, watch them to the end
-  rollback <env> --job ID  revert to the last stable earlier version (or --to N), watch it
-  status <env>     this project's jobs in <env>: versions, deployments, allocations, failures
-  history <env> --job ID   a job's versions: stable, submitted, release, deployment status
-  releases [<env>] release records: commit, verified or failed in QA, prod outcomes
-  release show <id>    one release: images, hashes, smoke results, soak, promotions
-  secrets check <env>  is Vault ready for the jobs: policies, roles, every secret key (read-only)
-  secrets plan <env>   what applying vault-policies/<env>/ would change in Vault's policies and roles
-  sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
-  demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
-
-Run \`drover <command> --help\` for a command's options.
-
-Exit codes:
-  0   success
-  1   deployment failed (Nomad rolled back or not, and to which version, is reported)
-  2   placement failure
-  3   canaries healthy and waiting for promotion (only with --stop-at-canary)
-  4   refused: lock held, check-index conflict, job owned by someone else, release not verified,
-      Vault not ready (policy or role not applied, secret path or key missing)
-  64  usage error
-  65  validation error (nothing was written or deployed)
-  69  cluster unreachable
-  70  internal error (a drover bug)
-  130 interrupted (Ctrl-C); Nomad carries on with what it was asked, the lock is released
-  plan keeps Nomad's convention: 0 no changes, 1 changes, 255 error (4, 64 and 65 as above)
-`;
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 /** The composition root: the only place that turns errors into exit codes. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const style = createStyle(colorEnabled(io.stderr.isTTY, io.env));
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
-      io.stdout.write(topic ? topic.help : HELP);
+    if (name === undefined || name === 'help' || HELP_FLAGS.has(name)) {
+      const topic = name === 'help' && rest[0] ? commandNamed(rest[0]) : undefined;
+      io.stdout.write(topic ? topic.help : DROVER_HELP);
       return name === undefined ? ExitCode.usage : ExitCode.ok;
     }
-    if (name === '--version' || name === 'version') return io.stdout.write(`${version()}\n`), ExitCode.ok;
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`Unknown command "${name}"`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`drover --help\`.` });
-    return await command.run(rest, io, style);
+    if (name === '--version' || name === '-v' || name === 'version') return io.stdout.write(`${version()}\n`), ExitCode.ok;
+    const command = commandNamed(name);
+    // `--help` anywhere before `--` is answered from the help text alone: no command code loads.
+    const helpAsked = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).some((a) => HELP_FLAGS.has(a));
+    if (helpAsked) return io.stdout.write(command.help), ExitCode.ok;
+    return await (await command.load())(rest, io, style);
   } catch (error) {
     io.stderr.write(formatError(error, style));
     return error instanceof DroverError ? error.exitCode : ExitCode.internal;
   }
+}
+
+function commandNamed(name: string): { help: string; load: () => Promise<Command> } {
+  const command = COMMANDS[name];
+  if (command) return command;
+  const names = Object.keys(COMMANDS);
+  const near = name.startsWith('-') ? '' : didYouMeanText(name, names, (s) => `\`drover ${s}\``);
+  throw new UsageError(`Unknown command "${name}".${near}`, { hint: `Commands: ${names.join(', ')}. Run \`drover --help\`.` });
 }
 
 function version(): string {

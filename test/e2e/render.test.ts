@@ -99,7 +99,10 @@ describe('drover usage errors', () => {
   it.each([
     [['render', 'staging'], 'Unknown environment "staging"'],
     [['render'], 'No environment given'],
-    [['render', 'qa', '--bogus'], "Unknown option '--bogus'"],
+    [['render', 'qa', '--bogus'], 'drover render has no flag --bogus.'],
+    [['render', 'qa', '--chek'], 'drover render has no flag --chek. Did you mean `--check`?'],
+    [['render', 'qa', '--out'], '--out needs a value (drover render --out <value>)'],
+    [['rendr', 'qa'], 'Unknown command "rendr". Did you mean `drover render`?'],
     [['render', 'qa', '--job', 'nope'], 'Unknown job "nope"'],
     [['deploy-everything'], 'Unknown command "deploy-everything"'],
   ])('%j exits 64 and says %s', async (argv, message) => {
@@ -136,5 +139,28 @@ describe('drover validate and jobs', () => {
     expect(wave('postgres')).toBeLessThan(wave('api'));
     expect(wave('api')).toBe(wave('worker'));
     expect(wave('api')).toBeLessThan(wave('www'));
+  });
+});
+
+describe('drover --help and --version answer from the help texts alone', () => {
+  it.each([['--help'], ['-h'], ['help', 'plan'], ['plan', '--help'], ['deploy', 'qa', '--job', 'x', '-h']])('%j prints help and exits 0', async (...argv) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^drover /);
+    expect(result.stderr).toBe('');
+  });
+
+  it('-v, --version and version print the package version', async () => {
+    for (const flag of ['-v', '--version', 'version']) {
+      const result = await runCli([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^drover \d+\.\d+\.\d+\n$/);
+    }
+  });
+
+  it('parser errors never show Node.js wording', async () => {
+    const result = await runCli(['plan', 'qa', '-Z']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).not.toMatch(/positional argument|ERR_PARSE_ARGS/);
   });
 });

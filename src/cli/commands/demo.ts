@@ -15,44 +15,19 @@ import { seedSandboxVault } from '../seed-vault.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { abortableSleep } from '../../smoke/run.ts';
 import type { LoadedJob } from '../../model/loaded-job.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, projectName } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { renderCommand } from './render.ts';
 import { validateCommand } from './validate.ts';
-
-export const DEMO_HELP = `drover demo [--speed X] [--output tty|plain|ndjson]
-
-The main job, on one machine: renders every environment, validates, then deploys to the
-environments a release travels through, in promotion order — qa, then prod — each against its own
-embedded drover sandbox, a SIMULATOR of the Nomad, Consul and Vault APIs (not a scheduler: nothing
-really runs), plus a simulated Fabio and simulated app instances whose answers are scripted in
-src/sandbox/example-apps.ts. Before each deploy the sandbox's Vault gets the jobs' secrets (random
-placeholders) and the committed policies and roles; the deploy reaches it with a read-only token.
-dev is rendered and validated only: it is for a real local agent (README, "Run the examples on a
-real dev agent").
-
-qa records a release and verifies it: smoke checks through the simulated Fabio, then the soak
-(promotion.soak, in sandbox time). prod then deploys exactly that release (confirmed with --yes on
-your behalf). To show the progressive canary, prod's sandbox first runs the jobs that have one at
-an earlier image (tag "previous": simulated history); their update then shifts 5 % → 25 % → 50 % of
-the route to the canary, judged by a REAL Prometheus (Debian's package; \`npm start\` tries to
-install it) scraping the simulated Fabio every second, with the steps shortened to a few seconds.
-Without Prometheus, prod deploys without that history, so no canary runs, and the demo says so.
-
-Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:prod).
-
-  --speed X     sandbox seconds per real second (default 10, so Nomad's deadlines pass quickly)
-`;
-
-const OPTIONS = { ...COMMON_OPTIONS, speed: { type: 'string' }, output: { type: 'string' }, 'git-sha': { type: 'string' } } as const;
+import { DEMO_HELP, DEMO_OPTIONS } from '../usage/demo.ts';
 
 /** The demo's canary steps: seconds instead of drover's minutes, same shape. */
 const DEMO_ANALYSIS: Partial<CanaryAnalysisSettings> = { interval: '2s', count: 3 };
 
 export async function demoCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values } = parseCommandArgs('demo', argv, OPTIONS);
+  const { values } = parseCommandArgs('demo', argv, DEMO_OPTIONS);
   if (values.help) return io.stdout.write(DEMO_HELP), ExitCode.ok;
   const speed = Number(values.speed ?? 10);
   const project = await openProject(io, values);

@@ -2,31 +2,15 @@ import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { formatTable } from '../../inspect/status.ts';
 import { historyRows, type VersionRow } from '../../inspect/versions.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, nameAJob, parseCommandArgs } from '../args.ts';
+import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-import { connectCluster, OUTPUT_OPTIONS, readJobOrNull } from './status.ts';
-
-/** `--help` text of `drover history`. */
-export const HISTORY_HELP = `drover history <env> --job ID
-
-Lists the versions Nomad keeps of a job in <env>, newest first: version, whether it is stable
-(a deployment of it succeeded), when it was submitted (UTC, to the nanosecond), drover's meta
-(release, git SHA, spec hash) and the status of that version's latest deployment. The current
-version is marked with *. Roll back to one with \`drover rollback <env> --job ID --to VERSION\`.
-
-  --job ID            the job (required)
-  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
-  --project DIR, --environments DIR   as for deploy
-
-Exit: 0 shown, 4 the job does not exist in <env>, 64 usage, 69 unreachable.
-`;
-
-const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } } as const;
+import { connectCluster, readJobOrNull } from './status.ts';
+import { HISTORY_HELP, HISTORY_OPTIONS } from '../usage/history.ts';
 
 /** `drover history`: a job's versions as a table on stdout. */
 export async function historyCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('history', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('history', argv, HISTORY_OPTIONS);
   if (values.help) return io.stdout.write(HISTORY_HELP), ExitCode.ok;
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const jobId = values.job;

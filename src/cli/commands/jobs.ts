@@ -2,19 +2,13 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { deployWaves } from '../../deploy/order.ts';
 import { formatDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-
-export const JOBS_HELP = `drover jobs [<env>]
-
-Lists the jobs in jobs/ as built for <env> (default: the first environment by name), in deploy
-order: each wave deploys after the previous one succeeded; jobs in a wave deploy in parallel.
-Jobs whose definition excludes <env> (defineJob's excludeFrom) follow as wave "-", with the reason.
-`;
+import { JOBS_HELP, JOBS_OPTIONS } from '../usage/jobs.ts';
 
 export async function jobsCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('jobs', argv, COMMON_OPTIONS);
+  const { values, positionals } = parseCommandArgs('jobs', argv, JOBS_OPTIONS);
   if (values.help) return io.stdout.write(JOBS_HELP), ExitCode.ok;
   const project = await openProject(io, values);
   const envName = positionals[0] ?? project.environments.map((m) => m.value.name).sort()[0];

@@ -15,49 +15,13 @@ import { registryLookup } from '../registry-lookup.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { NomadJob } from '../../wire/nomad-job.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared } from '../pipeline.ts';
-import { connectCluster, OUTPUT_OPTIONS, type ClusterSession } from './status.ts';
-
-/** `--help` text of `drover plan`. */
-export const PLAN_HELP = `drover plan <env> [--job ID] [--adopt] [--out FILE]
-
-Validates and renders every job like deploy, then asks Nomad to plan each job deploy would
-register (a dry run; nothing is changed) and shows, per group: create / update / none, how many
-allocations would be placed, replaced destructively, updated in place or started as canaries,
-count changes, and placements that would fail (with the reason). Jobs whose spec is unchanged
-(only the release differs) are shown as unchanged, as deploy skips them. Also lists the jobs this
-project owns in <env> that are no longer in jobs/: deploy stops them when pruning.
-
-Writes the plan as JSON (default build/<env>/plan.json): per job the action, the job modify
-index to enforce when registering, the diff type and the summary, then the jobs to stop.
-
-  --job ID            plan only this job (no stops are listed)
-  --adopt             plan over jobs with the same ID that this project does not own
-  --out FILE          where to write the plan file (default: build/<env>/plan.json)
-  --git-sha SHA, --release ID   as for deploy (they are part of the rendered job meta). In an
-                      environment that takes releases (prod), the plan is of the release deploy
-                      would take (latest verified, or --release), with its image pins; a release
-                      the gate refuses is refused here too (exit 4)
-  --output MODE       progress/retry lines: tty, plain, ndjson (the plan always goes to stdout)
-  --project DIR, --environments DIR   as for deploy
-
-Exit (Nomad's convention for plan): 0 no changes, 1 changes, 255 error; also 4 a job with the
-same ID is owned by someone else (without --adopt), 64 usage, 65 invalid definitions.
-`;
-
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...OUTPUT_OPTIONS,
-  job: { type: 'string' },
-  adopt: { type: 'boolean' },
-  out: { type: 'string' },
-  'git-sha': { type: 'string' },
-  release: { type: 'string' },
-} as const;
+import { connectCluster, type ClusterSession } from './status.ts';
+import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
 
 /** `plan` answers errors with 255 like `nomad job plan`, except the codes that say what to fix. */
 const PLAN_ERROR = 255;
@@ -75,7 +39,7 @@ export async function planCommand(argv: readonly string[], io: CliIo, style: Sty
 }
 
 async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('plan', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('plan', argv, PLAN_OPTIONS);
   if (values.help) return io.stdout.write(PLAN_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover plan <env> [--job ID]' });
   const project = await openProject(io, values);

@@ -14,40 +14,13 @@ import { summaryTable } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { startFactFeed, type FactFeed } from '../../watch/feed.ts';
 import type { NomadDeployment } from '../../wire/nomad-api.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { completeReleases, findWaitingReleases, type ReleaseCompletion } from '../promote-release.ts';
-import { connectCluster, OUTPUT_OPTIONS, readJobOrNull, type ClusterSession } from './status.ts';
-
-/** `--help` text of `drover promote`. */
-export const PROMOTE_HELP = `drover promote <env> [--job ID]
-
-Promotes every deployment of this project's jobs in <env> that is running with canaries not yet
-promoted (all groups), then watches each to its end, as deploy does: fails fast on failing
-allocations and reports a rollback. Says so, and exits 0, when nothing awaits promotion.
-Nomad refuses to promote unhealthy canaries (e.g. \`Task group "api" has 0/1 healthy allocations\`);
-drover shows that error and exits 1.
-
-Releases. A \`deploy --stop-at-canary\` records its release (qa) or its outcome on the release
-(prod) as waiting for promotion; promote completes that record with how each promoted job ended.
-In an environment others take releases from (qa) it then verifies the release as deploy would
-have (every job's smoke checks, then the soak), holding the environment lock from the promotion
-to the end of the soak: verified → prod may take it; failed → exit 1 with the failing request.
-
-  --job ID            promote only this job's deployment
-  --soak DURATION     qa: overrides promotion.soak for the verification (recorded as waited)
-  --wait-lock         qa: wait for the environment lock instead of refusing (exit 4)
-  --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
-  --project DIR, --environments DIR   as for deploy
-
-Exit: 0 promoted and deployed (and, in qa, the waiting release verified; or nothing to promote),
-1 promotion refused, deployment or verification failed, 2 placement failure, 4 refused (job not
-owned by this project, lock held), 64 usage, 69 unreachable.
-`;
-
-const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;
+import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
+import { PROMOTE_HELP, PROMOTE_OPTIONS } from '../usage/promote.ts';
 
 interface Candidate {
   readonly jobId: string;
@@ -56,7 +29,7 @@ interface Candidate {
 
 /** `drover promote`: promotes deployments waiting with canaries and watches them; exit as deploy's. */
 export async function promoteCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('promote', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('promote', argv, PROMOTE_OPTIONS);
   if (values.help) return io.stdout.write(PROMOTE_HELP), ExitCode.ok;
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   const prepared = prepare(await openProject(io, values), positionals[0], io);

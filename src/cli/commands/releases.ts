@@ -8,42 +8,14 @@ import { listLocalReleases, localReleaseDir, readLocalRelease } from '../../rele
 import type { Release } from '../../release/record.ts';
 import { createReleaseStore, parseRelease, type ReleaseStore } from '../../release/store.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject } from '../pipeline.ts';
-
-/** `drover releases --help`. */
-export const RELEASES_HELP = `drover releases [<env>] [options]
-
-Lists release records, newest first: id, commit, status (awaiting-promotion, deployed, verified,
-failed), when and by whom it was created, and how its deploys went in the source environment and
-wherever it was promoted (succeeded, failed, awaiting-promotion: \`drover promote <env>\` ends it). Records live in the Consul KV (drover/releases/) of the environment releases come from:
-<env> itself, or the environment its promotion.releasesFrom names (default: the environment other
-environments take releases from).
-
-  --limit N     show at most N releases (default 20)
-  --json        print the records as JSON
-  --local       read the local copies in .drover/releases/ instead of Consul
-
-Consul's address comes from the environment file, overridden by CONSUL_HTTP_ADDR; the token only
-from CONSUL_HTTP_TOKEN.
-`;
-
-/** `drover release --help`. */
-export const RELEASE_HELP = `drover release show <id> [<env>] [options]
-
-Shows one release: commit, status, per job the images, hashes and QA versions, every smoke check
-with its request and response, soak problems, and each promotion (forced ones with their reason).
-
-  --json        print the record as JSON
-  --local       read .drover/releases/<id>.json instead of Consul
-`;
-
-const OPTIONS = { ...COMMON_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, local: { type: 'boolean' } } as const;
+import { RELEASES_HELP, RELEASE_HELP, RELEASES_OPTIONS } from '../usage/releases.ts';
 
 /** `drover releases [<env>]`. */
 export async function releasesCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('releases', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('releases', argv, RELEASES_OPTIONS);
   if (values.help) return io.stdout.write(RELEASES_HELP), ExitCode.ok;
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit} is not a positive integer`);
@@ -61,7 +33,7 @@ export async function releasesCommand(argv: readonly string[], io: CliIo, style:
 
 /** `drover release show <id> [<env>]`. */
 export async function releaseCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('release', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('release', argv, RELEASES_OPTIONS);
   if (values.help) return io.stdout.write(RELEASE_HELP), ExitCode.ok;
   const [action, id, envName] = positionals;
   if (action !== 'show' || !id) throw new UsageError('Usage: drover release show <id> [<env>]', { hint: 'Run `drover releases` for the ids.' });

@@ -5,41 +5,16 @@ import { renderOutputs } from '../../render/outputs.ts';
 import { type GeneratedFile } from '../../render/generated-file.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
 import { checkPolicyFiles } from '../../secrets/check-policies.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
-
-export const RENDER_HELP = `drover render <env> [--job ID] [--out DIR] [--check] [--git-sha SHA] [--release ID]
-
-Validates every job for <env>, then writes, per job, the Nomad API JSON (<out>/<env>/<id>.json)
-and an HCL jobspec (<out>/<env>/<id>.nomad.hcl), and refreshes the committed generated files
-(fabio/fabio.<env>.properties, vault-policies/<env>/). Nothing is written when validation
-fails (exit 65).
-
-  --job ID        render only this job (validation still covers all jobs)
-  --out DIR       build folder (default: build)
-  --check         write nothing; exit 65 when committed generated files (Fabio properties, Vault
-                  policies and roles) are stale or the policies are not least-privilege
-  --git-sha SHA   commit recorded in job meta (default: git rev-parse HEAD, "-dirty" if modified)
-  --release ID    release recorded in job meta (default: first 12 characters of the SHA)
-  --project DIR   project root holding jobs/ and environments/ (default: current directory)
-  --environments DIR  environment definitions (default: <project>/environments)
-`;
-
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  job: { type: 'string' },
-  out: { type: 'string' },
-  check: { type: 'boolean' },
-  'git-sha': { type: 'string' },
-  release: { type: 'string' },
-} as const;
+import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
 export async function renderCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('render', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('render', argv, RENDER_OPTIONS);
   if (values.help) return io.stdout.write(RENDER_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover render <env> [--job ID]' });
   const project = await openProject(io, values);

@@ -9,54 +9,16 @@ import { summaryTable } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
-import { COMMON_OPTIONS, nameAJob, parseCommandArgs } from '../args.ts';
+import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
-import { connectCluster, OUTPUT_OPTIONS, readJobOrNull, type ClusterSession } from './status.ts';
-
-/** `--help` text of `drover rollback`. */
-export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION]
-drover rollback <env> --release ID [--yes] [--force --reason R]
-
-Reverts a job to an earlier version with Nomad's revert (a new version with the old spec), only
-if the job is still at the version drover read (check-and-set), then watches the resulting
-deployment to its end as deploy does. Without --to, the target is the newest stable version
-older than the current one that runs a different spec (after an auto-revert the current version
-is a copy of the last stable one). Canaries of the rollback are promoted as soon as they are
-healthy: the target version already ran successfully.
-
-  --job ID            the job to roll back
-  --to VERSION        the version to revert to (see \`drover history <env> --job ID\`)
-  --release ID        in an environment that takes releases (prod): deploy this earlier verified
-                      release again, every job, through the same gate as \`drover deploy <env>
-                      --release ID\` (outcome recorded on the release). drover renders jobs/ of
-                      the working tree with the release's image pins, so newer image tags in
-                      jobs/ do not matter; any other difference is refused, naming the job: then
-                      run it from a checkout of the release's commit (\`git worktree add\`).
-                      --yes, --force and --reason as for deploy.
-  --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
-  --project DIR, --environments DIR   as for deploy
-
-Exit: 0 rolled back, 1 the rollback's deployment failed, 2 placement failure, 4 refused (no
-stable earlier version, unknown version, job changed meanwhile, job not owned by this project),
-64 usage, 69 unreachable.
-`;
-
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...OUTPUT_OPTIONS,
-  job: { type: 'string' },
-  to: { type: 'string' },
-  release: { type: 'string' },
-  yes: { type: 'boolean' },
-  force: { type: 'boolean' },
-  reason: { type: 'string' },
-} as const;
+import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
+import { ROLLBACK_HELP, ROLLBACK_OPTIONS } from '../usage/rollback.ts';
 
 /** `drover rollback`: reverts a job with check-and-set on its version and watches the result; exit as deploy's, 4 when refused. */
 export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('rollback', argv, ROLLBACK_OPTIONS);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
   if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
   const prepared = prepare(await openProject(io, values), positionals[0], io);
@@ -76,7 +38,7 @@ export async function rollbackCommand(argv: readonly string[], io: CliIo, style:
 }
 
 /** `--release ID`: a deploy of that release (the prod gate, pins and outcome record included). */
-async function rollbackToRelease(values: { readonly [K in keyof typeof OPTIONS]?: string | boolean }, positionals: readonly string[], io: CliIo, style: Style): Promise<number> {
+async function rollbackToRelease(values: { readonly [K in keyof typeof ROLLBACK_OPTIONS]?: string | boolean }, positionals: readonly string[], io: CliIo, style: Style): Promise<number> {
   if (values.job !== undefined || values.to !== undefined) throw new UsageError('--release rolls back every job; it does not combine with --job or --to');
   const env = positionals[0];
   if (!env) throw new UsageError('No environment given', { hint: 'Usage: drover rollback <env> --release ID' });

@@ -1,46 +1,10 @@
 import { createServer } from 'node:net';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { EXAMPLE_APPS } from '../../sandbox/example-apps.ts';
 import { type RunningSandbox, startSandbox } from '../../sandbox/server.ts';
-
-/** `drover sandbox --help`. */
-export const SANDBOX_HELP = `drover sandbox [options]
-
-Starts the drover sandbox: a SIMULATOR of the subset of the Nomad, Consul and Vault HTTP APIs
-drover uses, for tests and demos. It is NOT a scheduler — nothing is run; allocations, health
-checks, failures and Consul registrations are simulated. Prints the variables to export, then
-runs until Ctrl-C (SIGINT) or SIGTERM.
-
-Options:
-  --nomad-port <n>     Nomad port (default 4646 if free, else random)
-  --consul-port <n>    Consul port (default 8500 if free, else random)
-  --vault-port <n>     Vault port (default 8200 if free, else random)
-  --speed <x>          sandbox seconds per real second (default 1; 0 = frozen, advance via admin API)
-  --seed <n>           seed for IDs, ports and injected faults (default 1)
-  --namespace <ns>     extra Nomad namespace (repeatable; "default" always exists)
-  --datacenter <dc>    datacenter of the simulated nodes (repeatable; default dc1)
-  --acl-token <t>      require this Nomad management token (X-Nomad-Token or Bearer)
-  --event-buffer <n>   event batches kept for stream resumes (default 100, as Nomad)
-  -h, --help           show this help
-
-Admin API (same port as Nomad): GET /_sandbox, POST /_sandbox/scenarios, /_sandbox/faults,
-/_sandbox/clock/advance, /_sandbox/clock/speed, /_sandbox/event-stream/disconnect, /_sandbox/reset.
-`;
-
-const OPTIONS = {
-  'nomad-port': { type: 'string' },
-  'consul-port': { type: 'string' },
-  'vault-port': { type: 'string' },
-  speed: { type: 'string' },
-  seed: { type: 'string' },
-  namespace: { type: 'string', multiple: true },
-  datacenter: { type: 'string', multiple: true },
-  'acl-token': { type: 'string' },
-  'event-buffer': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { SANDBOX_HELP, SANDBOX_OPTIONS } from '../usage/sandbox.ts';
 
 /** Test hooks: stop without a signal, see the running sandbox. */
 export interface SandboxCommandControl {
@@ -80,11 +44,9 @@ export async function runSandboxCommand(argv: readonly string[], io: CliIo, _sty
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { hint: 'Run `drover sandbox --help` for the flags it accepts.' });
-  }
+  const { values, positionals } = parseCommandArgs('sandbox', argv, SANDBOX_OPTIONS);
+  if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'Run `drover sandbox --help` for the flags it accepts.' });
+  return values;
 }
 
 function number(raw: string | undefined, flag: string, fallback: number): number {

@@ -5,36 +5,11 @@ import type { Style } from '../../report/style.ts';
 import { assertVaultReady, checkVaultState, readsSecrets, remediesFor } from '../../secrets/preflight.ts';
 import { hasVaultChanges, planVaultChanges, type JobVaultPlan } from '../../secrets/vault-state-plan.ts';
 import type { LoadedJob } from '../../model/loaded-job.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { createVaultClientFromEnv } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared } from '../pipeline.ts';
-
-/** `drover secrets --help`: both actions, their exit codes, and where the Vault address and token come from. */
-export const SECRETS_HELP = `drover secrets <check|plan> <env> [--job ID]
-
-Compares Vault with what the jobs of <env> need, reading only metadata and key names (never a
-secret value), with a read-only token (policy drover-deployer, vault-policies/drover-deployer.hcl).
-
-  check   what \`drover deploy\` checks before registering anything: each job's policy drover-<job>
-          and JWT role drover-<job> in Vault equal vault-policies/<env>/, and every secret path and
-          key the tasks reference exists at its current version. Reports every problem at once.
-          Exit 0 ready; 4 Vault not ready (policy or role not applied, secret path or key
-          missing, token not allowed to check); 65 invalid jobs or stale vault-policies/<env>/.
-  plan    what applying vault-policies/<env>/ (terraform) would change: per job, a line diff of
-          the policy text (- Vault, + file) and the role's differing fields (Vault → file).
-          Exit 0 no changes, 1 changes, 255 error (e.g. Vault unreachable), as \`drover plan\`;
-          also 4 when the token is refused or may not read a policy or role, 64, 65.
-
-  --job ID            only this job
-  --project DIR       project root holding jobs/ and environments/ (default: current directory)
-  --environments DIR  environment definitions (default: <project>/environments)
-
-Vault address from environments/<env>.ts, overridden by VAULT_ADDR; VAULT_TOKEN (required),
-VAULT_NAMESPACE and VAULT_CACERT from the environment.
-`;
-
-const OPTIONS = { ...COMMON_OPTIONS, job: { type: 'string' } } as const;
+import { SECRETS_HELP, SECRETS_OPTIONS } from '../usage/secrets.ts';
 
 /** Exit code of a plan that could not be computed (Nomad's `plan` convention, STYLE.md §5). */
 const PLAN_ERROR = 255;
@@ -45,7 +20,7 @@ const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCod
  * 65 stale files) and `drover secrets plan <env>` (policy and role differences: exit 0 none, 1 some).
  */
 export async function secretsCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('secrets', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('secrets', argv, SECRETS_OPTIONS);
   const [action, envName, ...extra] = positionals;
   if (values.help || action === undefined) return io.stdout.write(SECRETS_HELP), values.help ? ExitCode.ok : ExitCode.usage;
   // `drover secrets qa` names the environment where the action belongs: suggest both actions for it.

@@ -12,34 +12,17 @@ import { plainReporter } from '../../report/reporters/plain.ts';
 import { ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { createClusterClients, resolveTargets } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
-
-/** `--help` text of `drover status`. */
-export const STATUS_HELP = `drover status <env>
-
-Shows every job this project owns in <env> (by its drover.project and drover.env meta): version,
-release, job status, the latest deployment's status, healthy/desired allocations per group,
-canaries of an active deployment (placed/desired, promoted), and the last failure (the latest
-failed deployment's description, or the most recent failed allocation's last task event). Jobs
-in jobs/ that are not deployed yet are listed too.
-
-  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
-  --project DIR, --environments DIR   as for deploy
-
-Exit: 0 shown, 64 usage, 69 unreachable.
-`;
+import { STATUS_HELP, STATUS_OPTIONS } from '../usage/status.ts';
 
 /** `--output` as deploy has it; every cluster command accepts it. */
-export const OUTPUT_OPTIONS = { output: { type: 'string' } } as const;
-
-const OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS } as const;
 
 /** `drover status`: this project's jobs in an environment as a table on stdout. */
 export async function statusCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('status', argv, OPTIONS);
+  const { values, positionals } = parseCommandArgs('status', argv, STATUS_OPTIONS);
   if (values.help) return io.stdout.write(STATUS_HELP), ExitCode.ok;
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   if (!prepared.ok) {

@@ -1,26 +1,15 @@
 import { ExitCode, UsageError } from '../../errors.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
 import { checkPolicyFiles } from '../../secrets/check-policies.ts';
 import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-
-export const VALIDATE_HELP = `drover validate [<env>]
-
-Builds every job for <env> (every environment when omitted) and runs all checks: Nomad job rules,
-Fabio routes, health checks, update policies, dependencies, secrets hygiene, environment files,
-and the Vault policies and roles in vault-policies/ (parsed with HashiCorp's HCL parser:
-coverage of every secret reference, least privilege, role bindings).
-Prints every problem with its file, location and a hint. Exit 0 when valid, 65 otherwise.
-
-  --project DIR       project root holding jobs/ and environments/ (default: current directory)
-  --environments DIR  environment definitions (default: <project>/environments)
-`;
+import { VALIDATE_HELP, VALIDATE_OPTIONS } from '../usage/validate.ts';
 
 export async function validateCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('validate', argv, COMMON_OPTIONS);
+  const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS);
   if (values.help) return io.stdout.write(VALIDATE_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover validate [<env>]' });
   const project = await openProject(io, values);

@@ -1,0 +1,11 @@
+/** `drover jobs`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
+import { COMMON_OPTIONS } from '../args.ts';
+
+export const JOBS_HELP = `drover jobs [<env>]
+
+Lists the jobs in jobs/ as built for <env> (default: the first environment by name), in deploy
+order: each wave deploys after the previous one succeeded; jobs in a wave deploy in parallel.
+Jobs whose definition excludes <env> (defineJob's excludeFrom) follow as wave "-", with the reason.
+`;
+
+export const JOBS_OPTIONS = COMMON_OPTIONS;

@@ -1,0 +1,28 @@
+/** `drover render`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
+import { COMMON_OPTIONS } from '../args.ts';
+
+export const RENDER_HELP = `drover render <env> [--job ID] [--out DIR] [--check] [--git-sha SHA] [--release ID]
+
+Validates every job for <env>, then writes, per job, the Nomad API JSON (<out>/<env>/<id>.json)
+and an HCL jobspec (<out>/<env>/<id>.nomad.hcl), and refreshes the committed generated files
+(fabio/fabio.<env>.properties, vault-policies/<env>/). Nothing is written when validation
+fails (exit 65).
+
+  --job ID        render only this job (validation still covers all jobs)
+  --out DIR       build folder (default: build)
+  --check         write nothing; exit 65 when committed generated files (Fabio properties, Vault
+                  policies and roles) are stale or the policies are not least-privilege
+  --git-sha SHA   commit recorded in job meta (default: git rev-parse HEAD, "-dirty" if modified)
+  --release ID    release recorded in job meta (default: first 12 characters of the SHA)
+  --project DIR   project root holding jobs/ and environments/ (default: current directory)
+  --environments DIR  environment definitions (default: <project>/environments)
+`;
+
+export const RENDER_OPTIONS = {
+  ...COMMON_OPTIONS,
+  job: { type: 'string' },
+  out: { type: 'string' },
+  check: { type: 'boolean' },
+  'git-sha': { type: 'string' },
+  release: { type: 'string' },
+} as const;

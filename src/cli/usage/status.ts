@@ -1,0 +1,19 @@
+/** `drover status`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
+import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+
+/** `--help` text of `drover status`. */
+export const STATUS_HELP = `drover status <env>
+
+Shows every job this project owns in <env> (by its drover.project and drover.env meta): version,
+release, job status, the latest deployment's status, healthy/desired allocations per group,
+canaries of an active deployment (placed/desired, promoted), and the last failure (the latest
+failed deployment's description, or the most recent failed allocation's last task event). Jobs
+in jobs/ that are not deployed yet are listed too.
+
+  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
+  --project DIR, --environments DIR   as for deploy
+
+Exit: 0 shown, 64 usage, 69 unreachable.
+`;
+
+export const STATUS_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS } as const;

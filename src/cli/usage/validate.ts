@@ -1,0 +1,16 @@
+/** `drover validate`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
+import { COMMON_OPTIONS } from '../args.ts';
+
+export const VALIDATE_HELP = `drover validate [<env>]
+
+Builds every job for <env> (every environment when omitted) and runs all checks: Nomad job rules,
+Fabio routes, health checks, update policies, dependencies, secrets hygiene, environment files,
+and the Vault policies and roles in vault-policies/ (parsed with HashiCorp's HCL parser:
+coverage of every secret reference, least privilege, role bindings).
+Prints every problem with its file, location and a hint. Exit 0 when valid, 65 otherwise.
+
+  --project DIR       project root holding jobs/ and environments/ (default: current directory)
+  --environments DIR  environment definitions (default: <project>/environments)
+`;
+
+export const VALIDATE_OPTIONS = COMMON_OPTIONS;
