@@ -1,10 +1,11 @@
 import { sortDiagnostics, type Diagnostic } from './diagnostic.ts';
 import { rules } from './rules/index.ts';
+import { dropShadowedUnknownKeys } from './rules/unknown-keys.ts';
 import type { Rule, ValidationInput } from './rule.ts';
 
 /** Runs every rule and returns all diagnostics, sorted. A rule that throws is itself a diagnostic. */
 export function validateJobs(input: ValidationInput, ruleSet: readonly Rule[] = rules): Diagnostic[] {
-  return sortDiagnostics(
+  return sortDiagnostics(dropShadowedUnknownKeys(
     ruleSet.flatMap((rule) => {
       try {
         return rule.check(input);
@@ -20,5 +21,5 @@ export function validateJobs(input: ValidationInput, ruleSet: readonly Rule[] = 
         ];
       }
     }),
-  );
+  ));
 }

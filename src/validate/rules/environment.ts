@@ -12,6 +12,7 @@ import { envPromotionRule } from './env-promotion.ts';
 import { envRegistriesRule } from './env-registries.ts';
 import { envReleasesFromRule } from './env-releases-from.ts';
 import { envVaultRule } from './env-vault.ts';
+import { dropShadowedUnknownKeys, envUnknownKeyRule } from './unknown-keys.ts';
 import type { EnvironmentCheck, EnvironmentRule } from './lib/environment-rule.ts';
 import { isRecord } from './lib/shape.ts';
 
@@ -31,6 +32,7 @@ export const environmentRules: readonly EnvironmentRule[] = [
   envRegistriesRule,
   envVaultRule,
   envCredentialsRule,
+  envUnknownKeyRule,
 ];
 
 /**
@@ -48,7 +50,7 @@ export function runEnvironmentRules(input: EnvironmentCheck, ruleSet: readonly E
   if (!isRecord(input.env)) {
     return [{ rule: 'env/shape', severity: 'error', message: 'The default export is not an environment definition', location: { file, path: '' }, hint: 'Export `defineEnvironment({ name, nomad, consul, vault, fabio })` as the default.' }];
   }
-  return sortDiagnostics(
+  return sortDiagnostics(dropShadowedUnknownKeys(
     ruleSet.flatMap((rule) => {
       try {
         return rule.check(input);
@@ -62,5 +64,5 @@ export function runEnvironmentRules(input: EnvironmentCheck, ruleSet: readonly E
         }];
       }
     }),
-  );
+  ));
 }

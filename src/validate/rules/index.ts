@@ -72,6 +72,7 @@ import { updateMaxParallelCountRule } from './update-max-parallel-count.ts';
 import { updateAutoPromoteRule } from './update-auto-promote.ts';
 import { volumeMountRule } from './volume-mount.ts';
 import { volumeUnusedRule } from './volume-unused.ts';
+import { jobUnknownKeyRule } from './unknown-keys.ts';
 import { waitForRule } from './wait-for.ts';
 
 /** Every rule `drover validate` runs, in no particular order (output is sorted). */
@@ -150,4 +151,5 @@ export const rules: readonly Rule[] = [
   volumeMountRule,
   volumeUnusedRule,
   waitForRule,
+  jobUnknownKeyRule,
 ];
