@@ -7,6 +7,7 @@ import { loadProject, type Project } from '../project/project.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
+import { checkJobsPresent } from '../validate/rules/project-no-jobs.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 import { validateJobs } from '../validate/validate.ts';
 import type { CliIo } from './io.ts';
@@ -54,7 +55,9 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const built = buildJobs(project.jobs, found.value);
   const exclusionDiagnostics = checkExclusions(project.jobs, names);
   const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, excluded: built.excluded, processEnv: io.env });
-  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics]);
+  const failedToLoad = project.diagnostics.filter((d) => d.location.file.startsWith('jobs/')).length;
+  const presence = checkJobsPresent({ env: found.value.name, definitions: project.jobs.length, failedToLoad, built: built.jobs.length });
+  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence]);
   return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics) };
 }
 

@@ -9,7 +9,7 @@ import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
-import { checkPolicyFiles } from '../../secrets/check-policies.ts';
+import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
 import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
@@ -32,9 +32,17 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const release = values.release ?? gitSha.slice(0, 12);
   const { files } = renderOutputs(selected, { env: prepared.env, project: await projectName(project.root), gitSha, release }, prepared.jobs);
   const outDir = resolve(io.cwd, values.out ?? 'build');
-  if (values.check) return checkCommitted(files, prepared, io, style);
+  if (values.check) return checkCommitted(files, { prepared, buildDir: outDir }, io, style);
   await writeFiles(files, outDir, project.root);
   for (const file of files) io.stdout.write(`${file.committed ? file.path : join(values.out ?? 'build', file.path)}\n`);
+  // The check validate and --check run; render fixes what it can (its own left-over files) and reports the rest.
+  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs });
+  for (const orphan of removed) io.stderr.write(`${style.yellow('-')} Removed ${orphan.location.file}: ${orphan.message.replace(/^.* is left over: /, '')}.\n`);
+  io.stderr.write(formatDiagnostics(remaining, style));
+  if (hasErrors(remaining)) {
+    io.stderr.write(`${style.red('✖')} Rendered ${prepared.env.name}, but ${summarizeDiagnostics(remaining)} remain that render cannot fix (see above).\n`);
+    return ExitCode.validation;
+  }
   io.stderr.write(`${style.green('✔')} Rendered ${selected.length} job${selected.length === 1 ? '' : 's'} for ${prepared.env.name} (${gitSha.slice(0, 12)}).\n`);
   return ExitCode.ok;
 }
@@ -47,15 +55,17 @@ async function writeFiles(files: readonly GeneratedFile[], outDir: string, root:
   }
 }
 
-async function checkCommitted(files: readonly GeneratedFile[], prepared: Prepared, io: CliIo, style: Style): Promise<number> {
+async function checkCommitted(files: readonly GeneratedFile[], { prepared, buildDir }: { prepared: Prepared; buildDir: string }, io: CliIo, style: Style): Promise<number> {
   const root = prepared.project.root;
-  // Stale or hand-edited policies fail here too: coverage, minimality, orphans, role bindings.
-  const policyProblems = await checkPolicyFiles({ root, jobs: prepared.jobs, env: prepared.env });
-  if (hasErrors(policyProblems)) {
-    throw new ValidationError(`Vault policy files in vault-policies/ are not right for ${prepared.env.name}`, policyProblems, {
-      hint: `Run \`npm run render -- ${prepared.env.name}\` and commit vault-policies/.`,
+  // The check `validate` runs: stale or hand-edited policies (coverage, minimality, role bindings)
+  // and left-over files in vault-policies/<env>/ and build/<env>/ fail here too.
+  const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env });
+  if (hasErrors(problems)) {
+    throw new ValidationError(`Generated files are not right for ${prepared.env.name}`, problems, {
+      hint: `Run \`npm run render -- ${prepared.env.name}\` (it also removes left-over files) and commit vault-policies/.`,
     });
   }
+  io.stderr.write(formatDiagnostics(problems, style)); // warnings, as validate prints them
   const stale: string[] = [];
   for (const file of files.filter((f) => f.committed)) {
     const current = await readFile(join(root, file.path), 'utf8').catch(() => undefined);

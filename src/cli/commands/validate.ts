@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
-import { checkPolicyFiles } from '../../secrets/check-policies.ts';
+import { checkGeneratedFiles } from '../../project/generated-files.ts';
 import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
@@ -18,8 +19,9 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   let failed = false;
   for (const name of envNames) {
     const prepared = prepare(project, name, io);
-    const policyProblems = await checkPolicyFiles({ root: project.root, jobs: prepared.jobs, env: prepared.env });
-    const diagnostics = sortDiagnostics([...prepared.diagnostics, ...policyProblems]);
+    // The same check as `render --check` (vault-policies/ and build/<env>/ orphans): one answer.
+    const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env });
+    const diagnostics = sortDiagnostics([...prepared.diagnostics, ...generated]);
     io.stderr.write(formatDiagnostics(diagnostics, style));
     const ok = !hasErrors(diagnostics);
     const mark = ok ? style.green('✔') : style.red('✖');

@@ -1,0 +1,88 @@
+/**
+ * The one check of drover's generated files, shared by `validate`, `render --check` and `render`
+ * so that all three give the same answer on the same project:
+ *
+ * - vault-policies/<env>/: coverage, minimality, syntax, roles, missing and orphaned files
+ *   (`checkPolicyFiles`, rule `vault/policy-orphan` among others);
+ * - build/<env>/: rendered job files whose job no longer runs there (`generated/orphan`).
+ *
+ * Orphans are errors for `validate` and `render --check`; `render` deletes the ones drover
+ * generated (and says so), then reports whatever is left with the same diagnostics.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Environment } from '../config/environment.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
+import { checkPolicyFiles, POLICY_ORPHAN } from '../secrets/check-policies.ts';
+import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
+import { findOrphanedBuildFiles, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
+
+/** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
+export const ORPHAN_RULES: readonly string[] = [POLICY_ORPHAN, GENERATED_ORPHAN];
+
+export interface GeneratedCheckInput {
+  readonly root: string;
+  /** The build folder (absolute); `<buildDir>/<env>/` is checked. validate uses `<root>/build`. */
+  readonly buildDir: string;
+  readonly env: Environment;
+  /** Every job built for `env`. */
+  readonly jobs: readonly LoadedJob[];
+}
+
+/** Every problem with the environment's generated files, sorted; reads files only. */
+export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<Diagnostic[]> {
+  const policies = await checkPolicyFiles({ root: input.root, jobs: input.jobs, env: input.env });
+  const files = await readBuildFiles(input.root, join(input.buildDir, input.env.name));
+  const build = findOrphanedBuildFiles({ env: input.env.name, jobIds: input.jobs.map((j) => j.spec.id), files });
+  return sortDiagnostics([...policies, ...build]);
+}
+
+/**
+ * Deletes the files that orphan diagnostics name, when drover generated them (see
+ * `isDroverGenerated`); returns the diagnostics of the files it removed.
+ */
+export async function removeOrphans(diagnostics: readonly Diagnostic[], root: string): Promise<Diagnostic[]> {
+  const removed: Diagnostic[] = [];
+  for (const diagnostic of diagnostics.filter((d) => ORPHAN_RULES.includes(d.rule))) {
+    const path = resolve(root, diagnostic.location.file);
+    const content = await readFile(path, 'utf8').catch(() => undefined);
+    if (content === undefined || !isDroverGenerated(path, content)) continue;
+    await rm(path, { force: true });
+    removed.push(diagnostic);
+  }
+  return removed;
+}
+
+async function readBuildFiles(root: string, dir: string): Promise<BuildFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const files: BuildFile[] = [];
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const absolute = join(dir, entry.name);
+    files.push({ name: entry.name, path: displayPath(root, absolute), content: await readFile(absolute, 'utf8') });
+  }
+  return files;
+}
+
+/** Root-relative with `/` when inside the project (as every other diagnostic), absolute otherwise. */
+function displayPath(root: string, absolute: string): string {
+  const rel = relative(root, absolute);
+  return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel.split('\\').join('/');
+}
+
+/** What `render` did to left-over files, and what it could not fix. */
+export interface TidyResult {
+  /** Orphans removed (their diagnostics, for the message). */
+  readonly removed: readonly Diagnostic[];
+  /** Problems left after the removal: the same diagnostics `validate` now gives. */
+  readonly remaining: readonly Diagnostic[];
+}
+
+/** After `render` wrote its files: removes the orphans drover generated, then checks again. */
+export async function tidyGeneratedFiles(input: GeneratedCheckInput): Promise<TidyResult> {
+  const found = await checkGeneratedFiles(input);
+  const removed = await removeOrphans(found, input.root);
+  return { removed, remaining: removed.length ? await checkGeneratedFiles(input) : found };
+}

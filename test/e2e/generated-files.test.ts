@@ -1,0 +1,79 @@
+import { access, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/run-cli.ts';
+import { tempProject } from '../support/temp-project.ts';
+
+const SHA = '2222222222222222222222222222222222222222';
+
+/** The diagnostics a run printed, as `file [rule]`, sorted: what the commands must agree on. */
+const diagnosticsOf = (result: CliResult): string[] =>
+  [...result.stderr.matchAll(/^[✖⚠!] (\S+)\s+\[([a-z-]+\/[a-z-]+)\]$/gmu)].map((m) => `${m[1]} [${m[2]}]`).sort();
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+describe('render and validate agree on generated files', { timeout: 60_000 }, () => {
+  let project: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    project = await tempProject();
+  });
+  afterEach(async () => project.cleanup());
+  const run = (...argv: string[]) => runCli(argv, { cwd: project.dir });
+  const at = (path: string) => join(project.dir, path);
+
+  it('reports files left over by a removed job as the same errors in validate and render --check; render removes them and both pass', async () => {
+    expect((await run('render', 'qa', '--git-sha', SHA)).code).toBe(0);
+    // A saved plan next to the rendered files is not a rendered job: it must survive render.
+    await writeFile(at('build/qa/saved-plan.json'), '{"schema":"drover.plan/v1","env":"qa"}\n');
+    await unlink(at('jobs/worker.ts'));
+
+    const validate = await run('validate', 'qa');
+    const check = await run('render', 'qa', '--check');
+    expect(validate.code, validate.stderr).toBe(65);
+    expect(check.code, check.stderr).toBe(65);
+    const expected = ['build/qa/worker.json [generated/orphan]', 'build/qa/worker.nomad.hcl [generated/orphan]', 'vault-policies/qa/roles/worker.json [vault/policy-orphan]', 'vault-policies/qa/worker.hcl [vault/policy-orphan]'];
+    expect(diagnosticsOf(validate)).toEqual(expected);
+    // render --check prints the diagnostics (once through the error); the set is the same.
+    expect([...new Set(diagnosticsOf(check))]).toEqual(expected);
+
+    const render = await run('render', 'qa', '--git-sha', SHA);
+    expect(render.code, render.stderr).toBe(0);
+    for (const path of ['build/qa/worker.json', 'build/qa/worker.nomad.hcl', 'vault-policies/qa/roles/worker.json', 'vault-policies/qa/worker.hcl']) {
+      expect(render.stderr).toContain(`Removed ${path}: `);
+      expect(await exists(at(path)), path).toBe(false);
+    }
+    expect(await exists(at('build/qa/saved-plan.json'))).toBe(true);
+    expect(await exists(at('build/qa/api.json'))).toBe(true);
+
+    for (const argv of [['validate', 'qa'], ['render', 'qa', '--check']]) {
+      const after = await run(...argv);
+      expect(after.code, `${argv.join(' ')}: ${after.stderr}`).toBe(0);
+      expect(diagnosticsOf(after)).toEqual([]);
+    }
+  });
+
+  it('keeps a hand-written left-over file, and all three commands report it the same way', async () => {
+    await writeFile(at('vault-policies/qa/legacy.hcl'), 'path "secret/data/shop/legacy" {\n  capabilities = ["read"]\n}\n');
+    const results = { validate: await run('validate', 'qa'), check: await run('render', 'qa', '--check'), render: await run('render', 'qa', '--git-sha', SHA) };
+    for (const [name, result] of Object.entries(results)) {
+      expect(result.code, `${name}: ${result.stderr}`).toBe(65);
+      expect([...new Set(diagnosticsOf(result))], name).toEqual(['vault-policies/qa/legacy.hcl [vault/policy-orphan]']);
+    }
+    expect(await readFile(at('vault-policies/qa/legacy.hcl'), 'utf8')).toContain('secret/data/shop/legacy');
+  });
+
+  it('fails validate, render --check and render alike on an empty jobs/, with a hint, writing nothing', async () => {
+    await rm(at('jobs'), { recursive: true });
+    await mkdir(at('jobs'));
+    const fabio = await readFile(at('fabio/fabio.qa.properties'), 'utf8');
+    await writeFile(at('fabio/fabio.qa.properties'), `${fabio}# marker: render must not rewrite this\n`);
+    for (const argv of [['validate', 'qa'], ['render', 'qa', '--check'], ['render', 'qa', '--git-sha', SHA]]) {
+      const result = await run(...argv);
+      expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(65);
+      expect(diagnosticsOf(result).filter((d) => d.startsWith('jobs/')), argv.join(' ')).toEqual(['jobs/ [project/no-jobs]']);
+      expect(result.stderr).toContain('Add jobs/<name>.ts with `export default defineJob(');
+    }
+    expect(await readFile(at('fabio/fabio.qa.properties'), 'utf8')).toContain('# marker: render must not rewrite this');
+    expect(await exists(at('build/qa'))).toBe(false);
+  });
+});
