@@ -1,4 +1,5 @@
 import type { Duration } from '../model/duration.ts';
+import type { Exact } from '../model/exact.ts';
 
 /**
  * The project's environment names. A project declares them once by augmenting this interface
@@ -197,8 +198,12 @@ export type EnvironmentInput = Omit<EnvironmentDefinition, 'vault' | 'fabio' | '
   readonly registries?: readonly RegistryTarget[];
 };
 
-/** Declares an environment, filling Nomad's and Fabio's defaults for anything left out. */
-export function defineEnvironment(input: EnvironmentInput): Environment {
+/**
+ * Declares an environment, filling Nomad's and Fabio's defaults for anything left out. A key the
+ * types do not declare is a type error even when the object is built with spreads ({@link Exact});
+ * `pick` and `is` are allowed so that one environment can be derived by spreading another.
+ */
+export function defineEnvironment<T extends EnvironmentInput>(input: T & Exact<T, EnvironmentInput & Partial<Pick<Environment, 'pick' | 'is'>>>): Environment {
   const definition: EnvironmentDefinition = {
     ...input,
     nomad: { region: 'global', namespace: 'default', ...input.nomad },

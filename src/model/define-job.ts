@@ -1,4 +1,5 @@
 import type { Environment, EnvironmentName } from '../config/environment.ts';
+import type { Exact } from './exact.ts';
 import type { JobSpec } from './job.ts';
 
 /** Options of {@link defineJob}. */
@@ -25,8 +26,10 @@ export interface JobDefinition {
  * Declares a job in `jobs/<id>.ts`:
  * `export default defineJob((env) => ({ id: 'api', kind: 'service', groups: [...] }))`, or with
  * options: `defineJob((env) => ({ … }), { excludeFrom: { dev: 'why' } })`.
+ * A key the job types do not declare (`minHealthyTim`) is a type error at that key: a returned
+ * object escapes TypeScript's excess-property check, so {@link Exact} does it.
  */
-export function defineJob(build: (env: Environment) => JobSpec, options: JobOptions = {}): JobDefinition {
+export function defineJob<T extends JobSpec>(build: (env: Environment) => T & Exact<T, JobSpec>, options: JobOptions = {}): JobDefinition {
   return { kind: 'drover.job', build, ...(options.excludeFrom ? { excludeFrom: options.excludeFrom } : {}) };
 }
 

@@ -111,7 +111,7 @@ describe('fingerprints in a project with a standalone dev environment', () => {
 
 describe('fingerprintJobs errors', () => {
   it('names the file and environment of a job that does not build there (exit 65)', () => {
-    const broken = [{ file: 'jobs/broken.ts', value: defineJob((env) => env.pick({ qa: { id: 'broken', kind: 'batch', groups: [] } } as never)) }];
+    const broken = [{ file: 'jobs/broken.ts', value: defineJob((env) => env.pick<JobSpec>({ qa: { id: 'broken', kind: 'batch', groups: [] } } as never)) }];
     expect(() => fingerprints(qa, broken)).toThrow(expect.objectContaining({ exitCode: 65, message: expect.stringMatching(/^jobs\/broken\.ts does not build for environment prod: env\.pick\(\) has no value/) }));
   });
 });
