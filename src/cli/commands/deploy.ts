@@ -24,6 +24,7 @@ import { Registry } from 'prom-client';
 import { resolve } from 'node:path';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
+import { deployInterruptHint } from '../interrupt-hint.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 
@@ -133,7 +134,8 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
         }
       : undefined;
     const abort = new AbortController();
-    const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
+    const resume = { env: env.name, project: values.project, environments: values.environments, job: values.job, release: rollout.prod?.release.id, gitSha: release.gitSha };
+    const onSignal = () => abort.abort(new InterruptedError(deployInterruptHint(resume)));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const { nomad, consul } = createClusterClients(env, resolveTargets(env, io.env, control.targets), io.env, report);

@@ -4,6 +4,7 @@ import type { ConsulClient } from '../../clients/consul/index.ts';
 import type { NomadClient } from '../../clients/nomad/index.ts';
 import { describeOwner, ownedJobs, type Owner } from '../../deploy/ownership.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
+import { interruptedRunAt, sessionInterruptHint } from '../interrupt-hint.ts';
 import { formatTable, notDeployedRow, summarizeJobStatus, type JobStatusRow } from '../../inspect/status.ts';
 import { summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Report } from '../../report/events.ts';
@@ -92,7 +93,8 @@ export async function connectCluster(prepared: Prepared, io: CliIo, style: Style
   const abort = new AbortController();
   // One signal is shared by every request in flight (a plan reads 3 things per job at once).
   setMaxListeners(0, abort.signal);
-  const onSignal = () => abort.abort(new InterruptedError(`Whatever Nomad was asked to do continues; run \`drover status ${prepared.env.name}\` to see where it stands.`));
+  const run = interruptedRunAt({ cwd: io.cwd, root: prepared.project.root, envFile: prepared.envFile, env: prepared.env.name });
+  const onSignal = () => abort.abort(new InterruptedError(sessionInterruptHint(run)));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
