@@ -8,6 +8,7 @@ import { DEMO_HELP } from './usage/demo.ts';
 import { DEPLOY_HELP } from './usage/deploy.ts';
 import { DROVER_HELP } from './usage/drover.ts';
 import { HISTORY_HELP } from './usage/history.ts';
+import { INIT_HELP } from './usage/init.ts';
 import { JOBS_HELP } from './usage/jobs.ts';
 import { PLAN_HELP } from './usage/plan.ts';
 import { PROMOTE_HELP } from './usage/promote.ts';
@@ -41,6 +42,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   secrets: { help: SECRETS_HELP, load: async () => (await import('./commands/secrets.ts')).secretsCommand },
   sandbox: { help: SANDBOX_HELP, load: async () => (await import('./commands/sandbox.ts')).runSandboxCommand },
   demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
+  init: { help: INIT_HELP, load: async () => (await import('./commands/init.ts')).initCommand },
 };
 
 /** `drover --help`, kept under this name for callers of the library. */

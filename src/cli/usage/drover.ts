@@ -4,6 +4,7 @@ export const DROVER_HELP = `drover — typed Nomad jobs, honest rollouts.
 Usage: drover <command> [options]
 
 Commands:
+  init [<dir>]     start a project: jobs, environments, Vault policies, CI pipelines
   render <env>     validate, then write Nomad JSON + HCL for every job (build/<env>/)
   validate [<env>] check every job and environment file; report all problems at once
   jobs [<env>]     list jobs in deploy order

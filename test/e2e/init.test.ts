@@ -1,0 +1,98 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedSandboxVault } from '../../src/cli/seed-vault.ts';
+import { buildJobs } from '../../src/project/load.ts';
+import { loadProject } from '../../src/project/project.ts';
+import { startSandbox } from '../../src/sandbox/server.ts';
+import { repoRoot, runCli } from '../support/run-cli.ts';
+import { runAgainst } from '../support/sandbox.ts';
+
+const SHA = '3333333333333333333333333333333333333333';
+
+describe('drover init', { timeout: 60_000 }, () => {
+  let parent: string;
+  beforeEach(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'drover-init-'));
+  });
+  afterEach(async () => rm(parent, { recursive: true, force: true }));
+
+  it('scaffolds a project that validates, whose generated files are current, and that deploys qa to the sandbox', async () => {
+    const init = await runCli(['init', 'my-shop'], { cwd: parent });
+    expect(init.code, init.stderr).toBe(0);
+    const dir = join(parent, 'my-shop');
+    for (const path of ['package.json', 'tsconfig.json', 'environments/qa.ts', 'environments/prod.ts', 'jobs/web.ts', 'vault-policies/qa/web.hcl', 'vault-policies/qa/roles/web.json', 'vault-policies/prod/web.hcl', 'build/qa/web.json', '.gitignore', 'README.md', '.github/workflows/deploy.yml', '.gitlab-ci.yml']) {
+      expect(init.stdout.split('\n'), path).toContain(path);
+    }
+    const validate = await runCli(['validate'], { cwd: dir });
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(validate.stdout).toMatch(/✔ qa: 1 jobs, 0 errors, 0 warnings/);
+    for (const env of ['qa', 'prod']) {
+      const check = await runCli(['render', env, '--check'], { cwd: dir });
+      expect(check.code, check.stderr).toBe(0);
+    }
+    // What the example job promises: a Fabio route, Consul checks, a Vault secret, a canary.
+    const job = JSON.parse(await readFile(join(dir, 'build/qa/web.json'), 'utf8')).Job;
+    expect(job.Meta['drover.project']).toBe('my-shop');
+    expect(job.TaskGroups[0].Services[0].Tags).toContain('urlprefix-/web strip=/web');
+    expect(job.TaskGroups[0].Services[0].Checks.map((c: { Path: string }) => c.Path)).toEqual(['/health', '/health']);
+    expect(job.TaskGroups[0].Tasks[0].Vault.Role).toBe('drover-web');
+    expect(job.TaskGroups[0].Update.Canary).toBe(1);
+
+    // The operator's part (README): secrets, policies and roles in Vault; then deploy as CI would.
+    const sandbox = await startSandbox({ clockSpeed: 20, nomad: { datacenters: ['qa1'] } });
+    try {
+      const project = await loadProject({ root: dir });
+      const qa = project.environments.find((m) => m.value.name === 'qa')!.value;
+      const { deployerToken } = await seedSandboxVault(sandbox, qa, { jobs: buildJobs(project.jobs, qa).jobs, root: dir, valueFor: () => 'placeholder' });
+      const deploy = await runAgainst(sandbox, ['deploy', 'qa', '--git-sha', SHA, '--release', 'r-init-1', '--soak', '1s'], { cwd: dir, env: { VAULT_TOKEN: deployerToken } });
+      expect(deploy.code, deploy.stderr).toBe(0);
+      expect(deploy.events.find((e) => e.type === 'job-finished')).toMatchObject({ job: 'web', outcome: { status: 'succeeded' } });
+      const releases = await runCli(['releases', 'qa', '--json'], { cwd: dir, env: { NO_COLOR: '1', CONSUL_HTTP_ADDR: sandbox.addresses.consul } });
+      expect(releases.code, releases.stderr).toBe(0);
+      expect(JSON.parse(releases.stdout)).toMatchObject({ source: 'qa', releases: [{ id: 'r-init-1', status: 'verified' }] });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('names the package after the folder and depends on this drover by a relative file: path', async () => {
+    expect((await runCli(['init', 'Billing API'], { cwd: parent })).code).toBe(0);
+    const pkg = JSON.parse(await readFile(join(parent, 'Billing API/package.json'), 'utf8'));
+    expect(pkg.name).toBe('billing-api');
+    expect(pkg.dependencies.drover).toMatch(/^file:\.\.\//);
+    expect(resolve(parent, 'Billing API', pkg.dependencies.drover.slice('file:'.length))).toBe(resolve(repoRoot));
+  });
+
+  it('copies the delivery pipelines of examples/ci byte for byte', async () => {
+    expect((await runCli(['init', 'svc'], { cwd: parent })).code).toBe(0);
+    expect(await readFile(join(parent, 'svc/.github/workflows/deploy.yml'), 'utf8')).toBe(await readFile(join(repoRoot, 'examples/ci/github/deploy.yml'), 'utf8'));
+    expect(await readFile(join(parent, 'svc/.gitlab-ci.yml'), 'utf8')).toBe(await readFile(join(repoRoot, 'examples/ci/gitlab/.gitlab-ci.yml'), 'utf8'));
+  });
+
+  it('refuses a folder that is not empty with exit 64 and a hint, and writes into it with --force', async () => {
+    const dir = join(parent, 'taken');
+    await mkdir(dir);
+    await writeFile(join(dir, 'notes.txt'), 'mine\n');
+    const refused = await runCli(['init', 'taken'], { cwd: parent });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('not empty (notes.txt)');
+    expect(refused.stderr).toContain('--force');
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+    await expect(readFile(join(dir, 'package.json'), 'utf8')).rejects.toThrow();
+
+    const forced = await runCli(['init', '--force'], { cwd: dir });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).name).toBe('taken');
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('keeps no node_modules/drover link when package.json names another drover', async () => {
+    expect((await runCli(['init', 'svc', '--drover', 'github:example/drover#v0.1.0'], { cwd: parent })).code).toBe(0);
+    expect(JSON.parse(await readFile(join(parent, 'svc/package.json'), 'utf8')).dependencies.drover).toBe('github:example/drover#v0.1.0');
+    await expect(readFile(join(parent, 'svc/node_modules/drover/package.json'), 'utf8')).rejects.toThrow();
+    // The generated files were still rendered, by this drover.
+    expect(await readFile(join(parent, 'svc/vault-policies/qa/web.hcl'), 'utf8')).toContain('generated by drover');
+  });
+});
