@@ -4,6 +4,7 @@ import type { Environment } from '../config/environment.ts';
 import { UsageError, ValidationError } from '../errors.ts';
 import { buildJobs, type ExcludedJob } from '../project/load.ts';
 import { loadProject, type Project } from '../project/project.ts';
+import { TYPECHECK_RULE, typecheckProject } from '../project/typecheck.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
@@ -29,10 +30,23 @@ export interface Prepared {
   readonly ok: boolean;
 }
 
-export async function openProject(io: CliIo, flags: ProjectFlags): Promise<Project> {
+/** Options of {@link openProject}. */
+export interface OpenOptions {
+  /**
+   * Also type-check jobs/ and environments/ with the project's TypeScript (validate, render and
+   * deploy); its errors join the project's diagnostics (rule `types/tsc`).
+   * @default false
+   */
+  readonly typecheck?: boolean;
+}
+
+export async function openProject(io: CliIo, flags: ProjectFlags, options: OpenOptions = {}): Promise<Project> {
   const root = flags.project ? resolve(io.cwd, flags.project) : io.cwd;
   const environmentsDir = flags.environments ? absolute(io.cwd, flags.environments) : join(root, 'environments');
-  return loadProject({ root, environmentsDir });
+  const project = await loadProject({ root, environmentsDir });
+  if (!options.typecheck) return project;
+  const typeDiagnostics = await typecheckProject({ root, dirs: [join(root, 'jobs'), environmentsDir] });
+  return { ...project, diagnostics: [...project.diagnostics, ...typeDiagnostics] };
 }
 
 /** Loads, builds and validates every job for `envName`; collects every problem, throws only on usage errors. */
@@ -40,7 +54,7 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const names = project.environments.map((m) => m.value.name);
   if (!envName) throw new UsageError('No environment given', { hint: `Name one of: ${names.join(', ') || '(none found)'}.` });
   const found = project.environments.find((m) => m.value.name === envName);
-  if (!found && hasErrors(project.diagnostics)) {
+  if (!found && hasErrors(project.diagnostics.filter((d) => d.rule !== TYPECHECK_RULE))) {
     // The environment may be the file that failed to load: report that, not "unknown environment".
     throw new ValidationError(`Cannot load the definitions for "${envName}"; nothing was written`, project.diagnostics, {
       hint: 'Fix the files listed above, then run `drover validate`.',

@@ -1,5 +1,5 @@
 /**
- * `Exact<T, Shape>`: `T` with every key `Shape` does not declare turned into `never`, at any
+ * `Exact<T, Shape>`: `T` with every key `Shape` does not declare turned into an impossible type, at any
  * depth, so that `T & Exact<T, Shape>` rejects a misspelt key where TypeScript's own
  * excess-property check does not look: an object returned from a callback, or built with spreads.
  *
@@ -20,7 +20,13 @@ type ExactArray<T extends readonly unknown[], E> = [E] extends [never] ? T : { r
 
 type ExactObject<T, S> = [S] extends [never]
   ? T
-  : { readonly [K in keyof T]: K extends KeysOf<S> ? Exact<T[K], ValueOf<S, K>> : never };
+  : { readonly [K in keyof T]: K extends KeysOf<S> ? Exact<T[K], ValueOf<S, K>> : UnknownKey<K> };
+
+/**
+ * What an unknown key's value would have to be: a sentence no real value equals, so the editor
+ * shows the reason: `Type 'string' is not assignable to type 'minHealthyTim is not a key drover knows here'`.
+ */
+type UnknownKey<K> = `${K & string} is not a key drover knows here`;
 
 /** The object members of a shape (drops `undefined` and scalars). */
 type Objects<S> = S extends object ? (S extends readonly unknown[] ? never : S) : never;

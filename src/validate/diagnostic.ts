@@ -4,6 +4,16 @@ export interface Location {
   readonly file: string;
   /** Path inside the definition, e.g. `groups[0].services[1].port`; empty for the whole file. */
   readonly path: string;
+  /** 1-based line in `file`, when the source could be mapped (type errors, syntax errors, unknown keys). */
+  readonly line?: number;
+  /** 1-based column in `file`; only with `line`. */
+  readonly column?: number;
+}
+
+/** `file:line:col`, `file:line` or `file`: how editors and terminals link to a place. */
+export function formatFilePosition(location: Location): string {
+  if (location.line === undefined) return location.file;
+  return location.column === undefined ? `${location.file}:${location.line}` : `${location.file}:${location.line}:${location.column}`;
 }
 
 export interface Diagnostic {

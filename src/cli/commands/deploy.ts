@@ -70,7 +70,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   // Before loading anything: a usage error should not wait on Consul.
   if (values.force && !values.reason?.trim()) throw forceNeedsReason();
-  const project = await openProject(io, values);
+  const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
   if (!prepared.ok) {

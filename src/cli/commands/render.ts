@@ -17,7 +17,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const { values, positionals } = parseCommandArgs('render', argv, RENDER_OPTIONS);
   if (values.help) return io.stdout.write(RENDER_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover render <env> [--job ID]' });
-  const project = await openProject(io, values);
+  const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
   if (!prepared.ok) {

@@ -13,7 +13,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS);
   if (values.help) return io.stdout.write(VALIDATE_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover validate [<env>]' });
-  const project = await openProject(io, values);
+  const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const envNames = positionals[0] ? [positionals[0]] : project.environments.map((m) => m.value.name);
   if (envNames.length === 0) throw new UsageError('No environments found', { hint: 'Create environments/<name>.ts with defineEnvironment(), or pass --environments.' });
   let failed = false;

@@ -55,6 +55,7 @@ value and the threshold. The rule is deleted on every way out, Ctrl-C included.
                       (blocking queries only) or interval (1 s polling, for comparison)
   --parallelism N     jobs deployed at once (default 8)
   --git-sha SHA       commit recorded in job meta and the release (default: git HEAD)
+  --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
   --metrics-file PATH write what this deploy did as Prometheus metrics (exit code, duration, job
                       outcomes and versions, release, verification, canaries) to PATH, replaced
                       atomically on every way out: point it into node-exporter's textfile
@@ -76,6 +77,7 @@ off a terminal), 65 invalid (including stale vault-policies/), 69 unreachable, 1
 
 export const DEPLOY_OPTIONS = {
   ...COMMON_OPTIONS,
+  'no-typecheck': { type: 'boolean' },
   job: { type: 'string' },
   adopt: { type: 'boolean' },
   'wait-lock': { type: 'boolean' },

@@ -16,10 +16,12 @@ fails (exit 65).
   --release ID    release recorded in job meta (default: first 12 characters of the SHA)
   --project DIR   project root holding jobs/ and environments/ (default: current directory)
   --environments DIR  environment definitions (default: <project>/environments)
+  --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
 `;
 
 export const RENDER_OPTIONS = {
   ...COMMON_OPTIONS,
+  'no-typecheck': { type: 'boolean' },
   job: { type: 'string' },
   out: { type: 'string' },
   check: { type: 'boolean' },

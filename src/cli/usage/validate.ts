@@ -11,6 +11,7 @@ Prints every problem with its file, location and a hint. Exit 0 when valid, 65 o
 
   --project DIR       project root holding jobs/ and environments/ (default: current directory)
   --environments DIR  environment definitions (default: <project>/environments)
+  --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
 `;
 
-export const VALIDATE_OPTIONS = COMMON_OPTIONS;
+export const VALIDATE_OPTIONS = { ...COMMON_OPTIONS, 'no-typecheck': { type: 'boolean' } } as const;

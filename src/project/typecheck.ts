@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { Diagnostic } from '../validate/diagnostic.ts';
+
+/** Rule id of every diagnostic this module produces. */
+export const TYPECHECK_RULE = 'types/tsc';
+
+/** What {@link typecheckProject} checks: the project's own definitions, with its own TypeScript. */
+export interface TypecheckInput {
+  readonly root: string;
+  /** Directories whose `.ts` files are checked (jobs/ and environments/); errors elsewhere are not drover's to report. */
+  readonly dirs: readonly string[];
+  /** Runs a program; injected by tests. @default execFile with a 2-minute timeout */
+  readonly run?: RunProgram;
+}
+
+export type RunProgram = (file: string, args: readonly string[], cwd: string) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
+
+/**
+ * Type-checks jobs/ and environments/ with the project's `node_modules/.bin/tsc`, which is the
+ * only interface TypeScript 7 has (no JS API): a generated tsconfig that extends the project's
+ * own (if any) and includes only those directories, run as a subprocess, incremental, with its
+ * build info under `node_modules/.cache/drover/`. A project without TypeScript gets a warning.
+ */
+export async function typecheckProject(input: TypecheckInput): Promise<Diagnostic[]> {
+  const { root } = input;
+  const tsc = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsc.cmd' : 'tsc');
+  if (!(await exists(tsc))) return [noTypeScript()];
+  const cacheDir = join(root, 'node_modules', '.cache', 'drover');
+  await mkdir(cacheDir, { recursive: true });
+  // One config per project root: tests run several copies of a project at once on one node_modules.
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const configPath = join(cacheDir, `typecheck-${id}.json`);
+  const config = typecheckConfig({ root, dirs: input.dirs, buildInfo: join(cacheDir, `typecheck-${id}.tsbuildinfo`), extendsConfig: (await exists(join(root, 'tsconfig.json'))) ? join(root, 'tsconfig.json') : undefined });
+  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const result = await (input.run ?? runProgram)(tsc, ['-p', configPath, '--pretty', 'false'], root);
+  const diagnostics = parseTscOutput(result.stdout, root, input.dirs);
+  if (result.code !== 0 && diagnostics.length === 0 && !hasDiagnosticsOutside(result.stdout)) return [tscFailed(result)];
+  return diagnostics;
+}
+
+/** The generated tsconfig: the project's settings, only the definitions, no output. Pure. */
+export function typecheckConfig(options: { root: string; dirs: readonly string[]; buildInfo: string; extendsConfig?: string | undefined }): Record<string, unknown> {
+  const defaults = {
+    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true,
+    verbatimModuleSyntax: true, resolveJsonModule: true, skipLibCheck: true,
+  };
+  return {
+    ...(options.extendsConfig ? { extends: options.extendsConfig } : {}),
+    compilerOptions: { ...(options.extendsConfig ? {} : defaults), noEmit: true, incremental: true, tsBuildInfoFile: options.buildInfo },
+    include: options.dirs.map((dir) => `${dir}/**/*.ts`),
+    exclude: [],
+  };
+}
+
+/**
+ * Diagnostics from `tsc --pretty false` output (`file(line,col): error TS1234: message`, with the
+ * message's elaboration on the indented lines after it), only for files under `dirs`. Pure.
+ */
+export function parseTscOutput(stdout: string, root: string, dirs: readonly string[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  let current: { diagnostic: Diagnostic; details: string[] } | undefined;
+  const flush = () => {
+    if (current) found.push({ ...current.diagnostic, message: [current.diagnostic.message, ...current.details].join('\n    ') });
+    current = undefined;
+  };
+  for (const line of stdout.split(/\r?\n/)) {
+    const located = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/.exec(line);
+    if (located) {
+      flush();
+      const [, file = '', row = '0', col = '0', severity, code, message = ''] = located;
+      const absolute = isAbsolute(file) ? file : join(root, file);
+      if (!dirs.some((dir) => absolute === dir || absolute.startsWith(dir + sep))) continue;
+      current = {
+        diagnostic: {
+          rule: TYPECHECK_RULE,
+          severity: severity === 'warning' ? 'warning' : 'error',
+          message: `${code}: ${message}`,
+          location: { file: relative(root, absolute).split(sep).join('/'), path: '', line: Number(row), column: Number(col) },
+          hint: 'Fix the type error: drover would build the job from a definition TypeScript rejects. Run `npx tsc --noEmit` for the full picture.',
+        },
+        details: [],
+      };
+    } else if (current && /^\s+\S/.test(line)) {
+      current.details.push(line.trim());
+    } else if (line.trim()) {
+      flush();
+    }
+  }
+  flush();
+  return found;
+}
+
+function hasDiagnosticsOutside(stdout: string): boolean {
+  return /^.+\(\d+,\d+\): error TS\d+/m.test(stdout);
+}
+
+function noTypeScript(): Diagnostic {
+  return {
+    rule: TYPECHECK_RULE,
+    severity: 'warning',
+    message: 'jobs/ and environments/ were not type-checked: this project has no TypeScript (node_modules/.bin/tsc is missing)',
+    location: { file: 'node_modules/.bin/tsc', path: '' },
+    hint: 'Run `npm install --save-dev typescript` so that drover catches type errors (a missing environment in env.pick, a misspelt key) before rendering; pass --no-typecheck to skip on purpose.',
+  };
+}
+
+function tscFailed(result: { code: number; stdout: string; stderr: string }): Diagnostic {
+  const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(0, 5).join('\n    ');
+  return {
+    rule: TYPECHECK_RULE,
+    severity: 'error',
+    message: `tsc exited with ${result.code} without a located error: ${output || '(no output)'}`,
+    location: { file: 'tsconfig.json', path: '' },
+    hint: 'Run `npx tsc --noEmit` in the project to see why; pass --no-typecheck to skip the check meanwhile.',
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+const runProgram: RunProgram = (file, args, cwd) =>
+  new Promise((resolve) => {
+    execFile(file, [...args], { cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: error && !stderr ? error.message : String(stderr) });
+    });
+  });
