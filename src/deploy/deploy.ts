@@ -19,6 +19,7 @@ import { acquireEnvironmentLock } from './lock.ts';
 import { findStops, pruneJobs } from './prune.ts';
 import { summarizePlan } from './plan-summary.ts';
 import { decideRegistration, hasAutoscaledGroups, type RegistrationDecision } from './registration.ts';
+import { clusterMovedRefused, findMovedJobs, findMovedStops, type MovedJob, type SavedPlanCheck } from './saved-plan.ts';
 import type { RolloutStage } from './stages.ts';
 import { watchJob } from './watch-job.ts';
 
@@ -55,6 +56,12 @@ export interface DeployOptions {
   readonly watch?: FactFeedMode;
   /** Jobs whose healthy canaries get a progressive canary (traffic steps judged by Prometheus), by job ID. */
   readonly canaries?: ReadonlyMap<string, ProgressiveCanaryPlan>;
+  /**
+   * `deploy --plan FILE`: the Nomad state the saved plan was computed against. Under the lock and
+   * before anything is registered, every job (and, when pruning, every stop) must still be at its
+   * planned `JobModifyIndex`, which registration then enforces as check-index.
+   */
+  readonly savedPlan?: SavedPlanCheck;
 }
 
 export interface DeployDeps {
@@ -118,8 +125,10 @@ async function prune(options: DeployOptions, deps: DeployDeps): Promise<void> {
 async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<Map<string, Preflight>> {
   const results = new Map<string, Preflight>();
   const foreign: string[] = [];
+  const seen = new Map<string, MovedJob['now']>();
   for (const item of options.jobs) {
     const [current, latest] = await Promise.all([readJob(deps.nomad, item.id, deps.signal), latestDeployment(deps.nomad, item.id, deps.signal)]);
+    seen.set(item.id, current && { jobModifyIndex: current.JobModifyIndex, version: current.Version, release: current.Meta?.[META.release] ?? '' });
     const decision = decideRegistration({ current, latest, rendered: item.job, project: options.project, env: options.env, adopt: options.adopt ?? false });
     if (decision.action === 'refuse-foreign') foreign.push(`${item.id} (owned by ${decision.owner})`);
     let enforceIndex = current?.JobModifyIndex ?? 0;
@@ -132,8 +141,11 @@ async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<
       warnings = parseNomadWarnings(plan.Warnings);
       if (warnings.length) deps.report({ type: 'job-warnings', job: item.id, source: 'plan', warnings });
     }
+    // A saved plan's index, not the fresh plan's: registering then fails if the job moved after it.
+    if (options.savedPlan) enforceIndex = options.savedPlan.indexes.get(item.id) ?? 0;
     results.set(item.id, { decision, enforceIndex, warnings });
   }
+  if (options.savedPlan) await assertUnmoved(options, options.savedPlan, seen, deps);
   if (foreign.length) {
     throw new DroverError(`Refusing to deploy over jobs this project does not own in ${options.env}`, ExitCode.refused, {
       context: { jobs: foreign.join(', ') },
@@ -141,6 +153,16 @@ async function preflightJobs(options: DeployOptions, deps: DeployDeps): Promise<
     });
   }
   return results;
+}
+
+/** Refuses (exit 4) when a job or, with prune, a stop is not where the saved plan left it. */
+async function assertUnmoved(options: DeployOptions, check: SavedPlanCheck, seen: ReadonlyMap<string, MovedJob['now']>, deps: DeployDeps): Promise<void> {
+  const moved = findMovedJobs(check, seen);
+  if (options.prune) {
+    const listed = await deps.nomad.jobs.list({ meta: true, signal: deps.signal });
+    moved.push(...findMovedStops(check, findStops(listed.value, options.project, options.env, options.allJobIds ?? options.jobs.map((j) => j.id))));
+  }
+  if (moved.length) throw clusterMovedRefused(moved, options.env, check.file);
 }
 
 async function rollout(item: DeployJob, preflight: Preflight, options: DeployOptions, deps: DeployDeps, feed: FactFeed): Promise<JobOutcome> {

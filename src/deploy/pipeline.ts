@@ -35,6 +35,7 @@ import { deploy, type DeployJob } from './deploy.ts';
 import { deployExitCode } from './exit-code.ts';
 import { deployWaves } from './order.ts';
 import type { JobResult } from './outcome.ts';
+import type { SavedPlanCheck } from './saved-plan.ts';
 
 /** Renders one job; injectable so a test can count renders. */
 export type Renderer = (spec: JobSpec, ctx: RenderContext) => NomadJob;
@@ -164,6 +165,8 @@ export interface RolloutOptions {
   readonly prune: boolean;
   /** Overrides `promotion.soak` for verification (`--soak`). */
   readonly soak?: Duration;
+  /** `--plan FILE`: the cluster state the saved plan was computed against (see deploy/saved-plan.ts). */
+  readonly savedPlan?: SavedPlanCheck;
 }
 
 /** The clients and injectables of {@link runRollout}. */
@@ -215,6 +218,7 @@ export async function runRollout(prepared: PreparedRollout, options: RolloutOpti
       prune: options.prune && request.only === undefined,
       allJobIds: request.jobs.map((j) => j.spec.id),
       canaries: prepared.canaries,
+      ...(options.savedPlan ? { savedPlan: options.savedPlan } : {}),
     },
     {
       nomad: deps.nomad,

@@ -24,10 +24,28 @@ export interface PlannedJob {
   readonly deploymentId?: string;
   readonly reason?: string;
   readonly adoptFrom?: string;
+  /**
+   * `drover.spec_hash` of the job as rendered for this plan (release meta excluded): `deploy
+   * --plan` refuses when its own render of the job hashes differently.
+   */
+  readonly specHash: string;
+}
+
+/** Schema id of the plan file; a field may be added within v1, never renamed or removed. */
+export const PLAN_FILE_SCHEMA = 'drover.plan/v1';
+
+/** The flags the plan was computed with; `deploy --plan` replays them (and refuses its own). */
+export interface PlanFlags {
+  /** `--job`: the plan (and the deploy) covers this job only. */
+  readonly job?: string;
+  /** `--release`, as given. */
+  readonly release?: string;
+  readonly adopt: boolean;
 }
 
 /** The plan file (`build/<env>/plan.json`): deterministic for a given cluster state and input. */
 export interface PlanDocument {
+  readonly schema: typeof PLAN_FILE_SCHEMA;
   readonly env: string;
   readonly namespace: string;
   readonly project: string;
@@ -35,20 +53,25 @@ export interface PlanDocument {
   readonly gitSha: string;
   /** Whether the environment's policy stops `stops` on deploy (`promotion.prune`). */
   readonly prune: boolean;
+  readonly flags: PlanFlags;
   readonly changes: boolean;
   readonly jobs: readonly PlannedJob[];
   readonly stops: readonly JobStop[];
 }
 
-export type PlanHeader = Pick<PlanDocument, 'env' | 'namespace' | 'project' | 'release' | 'gitSha' | 'prune'>;
+export type PlanHeader = Pick<PlanDocument, 'env' | 'namespace' | 'project' | 'release' | 'gitSha' | 'prune' | 'flags'> & {
+  /** `drover.spec_hash` of each planned job's render, by job ID. */
+  readonly specHashes: Readonly<Record<string, string>>;
+};
 
 /** Builds the plan file's content; refused entries must have been handled before. Pure. */
 export function toPlanDocument(header: PlanHeader, entries: readonly JobPlanEntry[], stops: readonly JobStop[]): PlanDocument {
-  const jobs = entries.map(toPlannedJob).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { ...header, changes: jobs.some((j) => j.changes) || stops.length > 0, jobs, stops };
+  const { specHashes, ...rest } = header;
+  const jobs = entries.map((e) => ({ ...toPlannedJob(e), specHash: specHashes[e.id] ?? '' })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { schema: PLAN_FILE_SCHEMA, ...rest, changes: jobs.some((j) => j.changes) || stops.length > 0, jobs, stops };
 }
 
-function toPlannedJob(entry: JobPlanEntry): PlannedJob {
+function toPlannedJob(entry: JobPlanEntry): Omit<PlannedJob, 'specHash'> {
   switch (entry.kind) {
     case 'change': {
       const { summary } = entry;

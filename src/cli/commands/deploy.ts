@@ -24,9 +24,10 @@ import { Registry } from 'prom-client';
 import { resolve } from 'node:path';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
-import { deployInterruptHint } from '../interrupt-hint.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
+import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
+import { assertPlanTarget } from '../../deploy/saved-plan.ts';
 
 /** Lets tests (and the embedded sandbox) point the command at given addresses and abort it. */
 export interface DeployControl {
@@ -70,12 +71,17 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   // Before loading anything: a usage error should not wait on Consul.
   if (values.force && !values.reason?.trim()) throw forceNeedsReason();
-  const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
+  const saved = await readSavedPlan(io, values);
+  const project = await openProject(io, values);
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
   if (!prepared.ok) {
     io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was deployed.\n`);
     return ExitCode.validation;
+  }
+  if (saved) {
+    assertPlanTarget(saved.doc, { env: prepared.env.name, project: await projectName(project.root), file: saved.file });
+    values = { ...values, ...replayedFlags(saved.doc, prepared.env) };
   }
   const env = withFabioAddress(prepared.env, io.env, control.fabio);
   if (env.promotion.confirm) assertCanConfirm(io, values.yes ?? false, env.name);
@@ -118,6 +124,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     registries.close();
   }
   try {
+    if (saved) assertRenderedAsPlanned(saved, rollout);
     const { release } = rollout;
     if (env.promotion.confirm && !(await confirmed(io, values.yes ?? false, `Deploy ${rollout.prod ? `release ${release.label} (${release.gitSha.slice(0, 12)})` : `commit ${release.gitSha.slice(0, 12)}`} to ${env.name}?`))) {
       io.stderr.write(`Nothing was deployed to ${env.name}.\n`);
@@ -134,8 +141,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
         }
       : undefined;
     const abort = new AbortController();
-    const resume = { env: env.name, project: values.project, environments: values.environments, job: values.job, release: rollout.prod?.release.id, gitSha: release.gitSha };
-    const onSignal = () => abort.abort(new InterruptedError(deployInterruptHint(resume)));
+    const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const { nomad, consul } = createClusterClients(env, resolveTargets(env, io.env, control.targets), io.env, report);
@@ -149,6 +155,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
           prune: values.prune ?? env.promotion.prune,
           ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
+          ...(saved ? { savedPlan: savedPlanCheck(saved) } : {}),
         },
         {
           nomad,

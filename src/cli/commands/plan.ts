@@ -5,7 +5,8 @@ import { progressiveCanaryPlan } from '../../canary/plan.ts';
 import { foreignJobsRefused } from '../../deploy/ownership.ts';
 import { findStops } from '../../deploy/prune.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
-import { formatPlan, toPlanDocument, type PlanDocument } from '../../plan/document.ts';
+import { formatPlan, toPlanDocument, type PlanDocument, type PlanFlags } from '../../plan/document.ts';
+import { META } from '../../render/context.ts';
 import { planJobs, type JobPlanEntry } from '../../plan/plan-jobs.ts';
 import { canonicalJson } from '../../render/canonical-json.ts';
 import { currentOperator } from '../../release/operator.ts';
@@ -65,7 +66,8 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     );
     const { gitSha, label: release } = rollout.release;
     const jobs = rollout.specs.map((spec) => ({ id: spec.id, job: rollout!.rendered.get(spec.id)! }));
-    const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release });
+    const flags = { ...(values.job ? { job: values.job } : {}), ...(values.release ? { release: values.release } : {}), adopt: values.adopt ?? false };
+    const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release, flags });
     // Reporters (and ndjson readers) get Nomad's warnings as events; the plan text lists them per job too.
     for (const job of doc.jobs) if (job.warnings?.length) session.report({ type: 'job-warnings', job: job.id, source: 'plan', warnings: job.warnings });
     const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
@@ -97,6 +99,8 @@ interface PlanInput {
   readonly withStops: boolean;
   readonly gitSha: string;
   readonly release: string;
+  /** Recorded in the plan file for `deploy --plan` to replay. */
+  readonly flags: PlanFlags;
 }
 
 /** Plans every job, refuses foreign ones (exit 4) before anything is written, adds the stops. */
@@ -108,6 +112,8 @@ async function planEnvironment(session: ClusterSession, prepared: Prepared, inpu
   const refused = entries.filter((e): e is Extract<JobPlanEntry, { kind: 'refused' }> => e.kind === 'refused');
   if (refused.length) throw foreignJobsRefused(refused.map((e) => ({ id: e.id, owner: e.owner })), session.env, 'plan', true);
   const stops = input.withStops ? findStops(listed, owner.project, owner.env, prepared.jobs.map((j) => j.spec.id)) : [];
-  const header = { env: session.env, namespace: prepared.env.nomad.namespace, project: owner.project, release: input.release, gitSha: input.gitSha, prune: prepared.env.promotion.prune };
+  // Each job's spec hash as rendered now: what `deploy --plan` compares its own render with.
+  const specHashes = Object.fromEntries(input.jobs.map(({ id, job }) => [id, job.Meta?.[META.specHash] ?? '']));
+  const header = { env: session.env, namespace: prepared.env.nomad.namespace, project: owner.project, release: input.release, gitSha: input.gitSha, prune: prepared.env.promotion.prune, flags: input.flags, specHashes };
   return toPlanDocument(header, entries, stops);
 }

@@ -34,6 +34,15 @@ of their Fabio route (a \`route weight\` rule in Consul KV under fabio/config/, 
 promotes the deployment, or fails it (auto_revert rolls back) and exits 1 quoting the query, the
 value and the threshold. The rule is deleted on every way out, Ctrl-C included.
 
+  --plan FILE         deploy exactly what \`drover plan <env> --out FILE\` planned (like terraform
+                      apply with a plan file): its commit and flags (--job, --release, --adopt,
+                      refused next to --plan), refusing (exit 4, naming the job and what to run)
+                      when a job's render differs from the plan's spec hash, a job was added or
+                      removed, or a job (or, when pruning, a stop) moved in Nomad since: its job
+                      modify index is checked under the lock and enforced as check-index. A
+                      plan of another environment or project is refused (4); a file that is not
+                      a drover.plan/v1 plan (an older drover's, or another format) is a usage
+                      error (64) saying to plan again
   --job ID            deploy only this job (and nothing that depends on it); records no release
   --release ID        prod: the release to deploy (default: the source's latest verified);
                       qa: the id of the release recorded (default: r-<utc time>-<sha7>)
@@ -70,9 +79,9 @@ DROVER_PROMETHEUS_TOKEN, plus VAULT_NAMESPACE and the *_CACERT files; registry c
 from Docker's config.json.
 Exit: 0 deployed (and, in qa, verified), 1 failed (rolled back or not, as reported; a failed smoke
 check, soak or canary analysis), 2 placement failure, 3 canaries awaiting promotion, 4 refused
-(lock held, changed since plan, foreign job, Vault not ready, release not deployable, not
-confirmed, an image tag the registry does not have), 64 usage (--force without --reason, no --yes
-off a terminal), 65 invalid (including stale vault-policies/), 69 unreachable, 130 interrupted.
+(lock held, changed since plan or since the --plan file, foreign job, Vault not ready, release
+not deployable, not confirmed, an image tag the registry does not have), 64 usage (--force without
+--reason, no --yes off a terminal, a --plan file drover cannot read), 65 invalid (including stale vault-policies/), 69 unreachable, 130 interrupted.
 `;
 
 export const DEPLOY_OPTIONS = {
@@ -93,4 +102,5 @@ export const DEPLOY_OPTIONS = {
   yes: { type: 'boolean' },
   soak: { type: 'string' },
   'metrics-file': { type: 'string' },
+  plan: { type: 'string' },
 } as const;

@@ -16,7 +16,9 @@ index to enforce when registering, the diff type and the summary, then the jobs 
 
   --job ID            plan only this job (no stops are listed)
   --adopt             plan over jobs with the same ID that this project does not own
-  --out FILE          where to write the plan file (default: build/<env>/plan.json)
+  --out FILE          where to write the plan file (default: build/<env>/plan.json); deploy
+                      exactly this plan with \`drover deploy <env> --plan FILE\` (refused, exit 4,
+                      once the cluster or the jobs moved since)
   --git-sha SHA, --release ID   as for deploy (they are part of the rendered job meta). In an
                       environment that takes releases (prod), the plan is of the release deploy
                       would take (latest verified, or --release), with its image pins; a release

@@ -6,7 +6,7 @@ import { canonicalJson } from '../../../src/render/canonical-json.ts';
 import { createStyle } from '../../../src/report/style.ts';
 import { aGroupDiff, aJobDiff, aMetric, aPlanResponse, updates } from './builders.ts';
 
-const header = { env: 'qa', namespace: 'shop', project: 'shop', release: 'r2', gitSha: 'abc', prune: true };
+const header = { env: 'qa', namespace: 'shop', project: 'shop', release: 'r2', gitSha: 'abc', prune: true, flags: { adopt: false }, specHashes: { api: 'h-api', www: 'h-www' } };
 const style = createStyle(false);
 
 const created: JobPlanEntry = {
@@ -28,7 +28,9 @@ describe('the plan document', () => {
     const doc = toPlanDocument(header, [created, unchanged], []);
     expect(doc.jobs.map((j) => j.id)).toEqual(['api', 'www']);
     expect(canonicalJson(toPlanDocument(header, [unchanged, created], []))).toBe(canonicalJson(doc));
-    expect(doc.jobs[0]).toEqual({ id: 'api', action: 'unchanged', jobModifyIndex: 40, changes: false, version: 3 });
+    expect(doc.jobs[0]).toEqual({ id: 'api', action: 'unchanged', jobModifyIndex: 40, changes: false, version: 3, specHash: 'h-api' });
+    // Versioned, and carrying what deploy --plan replays: the flags and each job's spec hash.
+    expect(doc).toMatchObject({ schema: 'drover.plan/v1', flags: { adopt: false } });
     expect(doc.jobs[1]).toMatchObject({ id: 'www', action: 'create', jobModifyIndex: 0, changes: true, diffType: 'Added' });
   });
 
