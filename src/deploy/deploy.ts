@@ -236,7 +236,9 @@ async function register(item: DeployJob, enforceIndex: number, options: DeployOp
         planned: `job modify index ${enforceIndex}`,
         now: now ? `version ${now.Version}, job modify index ${now.JobModifyIndex}, release ${now.Meta?.[META.release] ?? 'not drover'}` : 'the job was removed',
       },
-      hint: `Someone deployed since the plan. Run \`drover plan ${options.env} --job ${item.id}\` and retry.`,
+      hint: options.savedPlan
+        ? `Someone deployed since your plan. Run \`drover plan ${options.env} --out ${options.savedPlan.file}\`, review it, then \`drover deploy ${options.env} --plan ${options.savedPlan.file}\`.`
+        : `Someone deployed since the plan. Run \`drover plan ${options.env} --job ${item.id}\` and retry.`,
       cause: error,
     });
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanDocument } from '../../src/plan/document.ts';
 import type { NomadJobListStub, NomadJobRead } from '../../src/wire/nomad-api.ts';
-import { setImageTag } from '../support/live-deploy.ts';
+import { deployLive, setImageTag } from '../support/live-deploy.ts';
 import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
 
@@ -79,6 +79,29 @@ describe('drover deploy --plan FILE against the sandbox', { timeout: 60_000 }, (
     const retried = await run('deploy', 'qa', '--plan', 'qa.plan.json');
     expect(retried.code, retried.stderr).toBe(0);
     expect(registered(retried)).toEqual(ALL_JOBS.filter((id) => id !== 'worker'));
+  });
+
+  it('registers with the planned index as check-index: a change after the check is refused by Nomad (4)', async () => {
+    expect((await run('deploy', 'qa', '--git-sha', SHA, '--job', 'www')).code).toBe(0);
+    await setImageTag(project.dir, 'www', '3.3.0');
+    expect((await run('plan', 'qa', '--git-sha', SHA, '--out', 'qa.plan.json')).code).toBe(1);
+    // Someone's `nomad job run` lands after drover read www under the lock, before www's turn
+    // (www waits for api, which waits for postgres): only Nomad's check-index can catch it.
+    let hotfix: Promise<Response> | undefined;
+    const result = await deployLive(sandbox, ['qa', '--plan', 'qa.plan.json'], {
+      cwd: project.dir,
+      vaultToken: sandbox.deployerToken,
+      onEvent: (event) => {
+        if (event.type !== 'job-planned' || event.job !== 'www') return;
+        hotfix = nomadGet<NomadJobRead>(sandbox, '/v1/job/www').then((job) => fetch(`${sandbox.addresses.nomad}/v1/jobs?namespace=shop`, { method: 'POST', body: JSON.stringify({ Job: { ...job, Meta: { ...job.Meta, hotfix: 'yes' } } }) }));
+      },
+    });
+    expect((await hotfix)?.ok, 'www was planned and the hotfix registered').toBe(true);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('Job "www" changed in qa since drover planned it');
+    expect(result.stderr).toContain('Run `drover plan qa --out qa.plan.json`, review it, then `drover deploy qa --plan qa.plan.json`.');
+    expect(registered(result)).not.toContain('www');
+    expect((await nomadGet<NomadJobRead>(sandbox, '/v1/job/www')).Meta?.hotfix).toBe('yes');
   });
 
   it('refuses with 4 and registers nothing when a job file was edited after the plan', async () => {
