@@ -116,6 +116,10 @@ describe('drover init', { timeout: 60_000 }, () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).name).toBe('taken');
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+
+    const file = await runCli(['init', 'taken/notes.txt', '--force'], { cwd: parent });
+    expect(file.code).toBe(64);
+    expect(file.stderr).toContain('it is a file');
   });
 
   it('keeps no node_modules/drover link when package.json names another drover', async () => {

@@ -37,6 +37,7 @@ export async function initCommand(argv: readonly string[], io: CliIo, style: Sty
 async function refuseNonEmpty(target: string, shown: string, force: boolean): Promise<void> {
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
+    if (error.code === 'ENOTDIR') throw new UsageError(`Cannot create a project in ${shown}: it is a file`, { hint: 'Name a folder: `drover init my-service`.' });
     throw error;
   });
   if (entries.length === 0 || force) return;
