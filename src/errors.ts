@@ -16,6 +16,11 @@ export const ExitCode = {
   validation: 65,
   unreachable: 69,
   internal: 70,
+  /**
+   * Not allowed (sysexits EX_NOPERM): a token missing, wrong or denied by an ACL on Nomad,
+   * Consul, Vault, Prometheus or a registry.
+   */
+  noPermission: 77,
   /** Stopped by SIGINT/SIGTERM (128 + SIGINT, the shell's convention). */
   interrupted: 130,
 } as const;

@@ -5,7 +5,8 @@ import { createNomadClient, type NomadClient } from '../clients/nomad/index.ts';
 import { createPrometheusClient, type PrometheusClient } from '../clients/prometheus/index.ts';
 import { createVaultClient, type VaultClient } from '../clients/vault/index.ts';
 import type { Environment } from '../config/environment.ts';
-import { UsageError } from '../errors.ts';
+import { DroverError, ExitCode, UsageError } from '../errors.ts';
+import { addressFrom, withErrorOrigin } from './origin.ts';
 import type { Report } from '../report/events.ts';
 
 /** A client's retry listener that reports each retry as a `retry` event (the request without secrets). */
@@ -31,6 +32,8 @@ export function resolveTargets(env: Environment, processEnv: Readonly<Record<str
 export function createClusterClients(env: Environment, targets: Targets, processEnv: Readonly<Record<string, string | undefined>>, report: Report): { nomad: NomadClient; consul: ConsulClient } {
   const onRetry = retryReporter(report);
   const file = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  const nomadOrigin = { name: 'Nomad', address: targets.nomad, addressFrom: targetFrom(targets.nomad, processEnv, 'NOMAD_ADDR', env), tokenVariable: 'NOMAD_TOKEN', tokenSet: Boolean(processEnv.NOMAD_TOKEN) };
+  const consulOrigin = { name: 'Consul', address: targets.consul, addressFrom: targetFrom(targets.consul, processEnv, 'CONSUL_HTTP_ADDR', env), tokenVariable: 'CONSUL_HTTP_TOKEN', tokenSet: Boolean(processEnv.CONSUL_HTTP_TOKEN) };
   const nomad = createNomadClient({
     address: targets.nomad,
     namespace: processEnv.NOMAD_NAMESPACE || env.nomad.namespace,
@@ -47,7 +50,18 @@ export function createClusterClients(env: Environment, targets: Targets, process
     ...(processEnv.CONSUL_CACERT ? { caCert: file(processEnv.CONSUL_CACERT) } : {}),
     onRetry,
   });
-  return { nomad, consul };
+  return { nomad: withErrorOrigin(nomad, nomadOrigin), consul: withErrorOrigin(consul, consulOrigin) };
+}
+
+/** The variable an address came from, the environment file's name, or "the caller" when a caller (the demo) chose it. */
+function targetFrom(address: string, processEnv: Readonly<Record<string, string | undefined>>, variable: string, env: Environment): string {
+  if (processEnv[variable] === address) return variable;
+  return address === (variable === 'NOMAD_ADDR' ? env.nomad.address : env.consul.address) ? envFile(env) : 'the caller';
+}
+
+/** Where an environment's addresses are written. */
+function envFile(env: Environment): string {
+  return `environments/${env.name}.ts`;
 }
 
 /** A Vault to use instead of `VAULT_ADDR`/`VAULT_TOKEN`, for callers that embed drover (the demo's sandbox). */
@@ -66,11 +80,12 @@ export function createVaultClientFromEnv(
   processEnv: Readonly<Record<string, string | undefined>>,
   report?: Report,
   override?: VaultTarget,
-): { vault: VaultClient; address: string } {
+): { vault: VaultClient; address: string; addressFrom: string } {
   const address = override?.address ?? (processEnv.VAULT_ADDR || env.vault.address);
   const token = override ? override.token : processEnv.VAULT_TOKEN;
+  const from = override ? 'the caller' : addressFrom(processEnv, 'VAULT_ADDR', envFile(env));
   if (!token) {
-    throw new UsageError(`VAULT_TOKEN is not set; drover checks Vault before deploying jobs that read secrets in ${env.name}`, {
+    throw new DroverError(`Vault at ${address} (from ${from}) cannot be checked: VAULT_TOKEN is not set; drover checks Vault before deploying jobs that read secrets in ${env.name}`, ExitCode.noPermission, {
       context: { vault: address },
       hint: 'Export a token with the drover-deployer policy (vault-policies/drover-deployer.hcl), e.g. `export VAULT_TOKEN=$(vault print token)`.',
     });
@@ -84,7 +99,8 @@ export function createVaultClientFromEnv(
     ...(shell.VAULT_CACERT ? { caCert: readFileSync(shell.VAULT_CACERT) } : {}),
     ...(report ? { onRetry: retryReporter(report) } : {}),
   });
-  return { vault, address };
+  const origin = { name: 'Vault', address, addressFrom: from, tokenVariable: override ? 'the caller\'s token' : 'VAULT_TOKEN', tokenSet: true };
+  return { vault: withErrorOrigin(vault, origin), address, addressFrom: from };
 }
 
 /**
@@ -104,12 +120,14 @@ export function createPrometheusClientFromEnv(
       hint: `Set prometheus.address in environments/${env.name}.ts, or export DROVER_PROMETHEUS_ADDR.`,
     });
   }
-  return createPrometheusClient({
+  const client = createPrometheusClient({
     address,
     ...(processEnv.DROVER_PROMETHEUS_TOKEN ? { token: processEnv.DROVER_PROMETHEUS_TOKEN } : {}),
     ...(processEnv.DROVER_PROMETHEUS_CACERT ? { caCert: readFileSync(processEnv.DROVER_PROMETHEUS_CACERT) } : {}),
     onRetry: retryReporter(report),
   });
+  const from = override ? 'the caller' : addressFrom(processEnv, 'DROVER_PROMETHEUS_ADDR', envFile(env));
+  return withErrorOrigin(client, { name: 'Prometheus', address, addressFrom: from, tokenVariable: 'DROVER_PROMETHEUS_TOKEN', tokenSet: Boolean(processEnv.DROVER_PROMETHEUS_TOKEN) });
 }
 
 /**
@@ -127,9 +145,18 @@ export function withFabioAddress(env: Environment, processEnv: Readonly<Record<s
  * `DROVER_RELEASES_CONSUL_HTTP_TOKEN` (prod's CONSUL_HTTP_TOKEN is for prod's Consul).
  */
 export function sourceConsul(processEnv: Readonly<Record<string, string | undefined>>, source: Environment, releasesConsul?: string): ConsulClient {
-  return createConsulClient({
-    address: releasesConsul ?? (processEnv.DROVER_RELEASES_CONSUL_HTTP_ADDR || source.consul.address),
+  const address = releasesConsul ?? (processEnv.DROVER_RELEASES_CONSUL_HTTP_ADDR || source.consul.address);
+  const client = createConsulClient({
+    address,
     ...(processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN ? { token: processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN } : {}),
     ...(processEnv.DROVER_RELEASES_CONSUL_CACERT ? { caCert: readFileSync(processEnv.DROVER_RELEASES_CONSUL_CACERT) } : {}),
+  });
+  const from = releasesConsul ? 'the caller' : addressFrom(processEnv, 'DROVER_RELEASES_CONSUL_HTTP_ADDR', envFile(source));
+  return withErrorOrigin(client, {
+    name: `Consul holding ${source.name}'s releases`,
+    address,
+    addressFrom: from,
+    tokenVariable: 'DROVER_RELEASES_CONSUL_HTTP_TOKEN',
+    tokenSet: Boolean(processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN),
   });
 }

@@ -6,7 +6,7 @@
  *
  * Exit codes (STYLE.md §5), decided here:
  * - 4 (refused) when the repository is right and Vault is not ready for it: a policy or role not
- *   applied or out of date, a secret path or key missing, a token not allowed to check. Nothing
+ *   applied or out of date, a secret path or key missing. Nothing
  *   in the job definitions is invalid, so it is not a validation error; the cluster refuses this
  *   deploy until someone applies Terraform or writes the secret — like a held lock, retrying after
  *   fixing the cluster succeeds without a new commit. A missing secret is in the same class: drover
@@ -15,6 +15,8 @@
  * - 65 (validation) when any problem is in the repository itself: a committed policy or role
  *   file missing, unreadable or stale against the jobs (`drover render` fixes it). It wins over 4
  *   when both occur, because applying Vault from stale files would not help.
+ * - 77 (no permission) when the token may not read something the check needs, or is refused
+ *   outright: every "not allowed" exits 77 (the owner's rule, issue 12). 65 still wins over it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +27,7 @@ import { DroverError, ExitCode, ValidationError, type DroverErrorDetails } from 
 import { hasErrors, type Diagnostic } from '../validate/diagnostic.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 import { deriveVaultAccess } from './derive.ts';
-import { diagnoseVaultState, PREFLIGHT_FILE, type Remedies } from './preflight-diagnose.ts';
+import { diagnoseVaultState, PREFLIGHT_DENIED, PREFLIGHT_FILE, type Remedies } from './preflight-diagnose.ts';
 import { readVaultState, type JobVaultState } from './vault-state.ts';
 
 export { PREFLIGHT_DENIED, PREFLIGHT_FILE, PREFLIGHT_POLICY, PREFLIGHT_ROLE, PREFLIGHT_SECRET } from './preflight-diagnose.ts';
@@ -47,7 +49,7 @@ export interface VaultStateCheck {
 /**
  * Vault's state for `jobs` is not what they need. Carries every diagnostic; printed like a
  * validation error (a `ValidationError` subclass only for that), but its exit code is decided by
- * {@link vaultStateExitCode}: 4 unless a committed file is at fault.
+ * {@link vaultStateExitCode}: 4 unless a committed file is at fault (65) or the token was denied (77).
  */
 export class VaultNotReadyError extends ValidationError {
   override readonly exitCode: ExitCode;
@@ -88,9 +90,10 @@ export async function assertVaultReady(input: VaultStateCheck, action?: string):
   });
 }
 
-/** 65 when a committed file is at fault (fix the repository), else 4 (Vault not ready). See the module comment. */
+/** 65 when a committed file is at fault (fix the repository), else 77 when the token was denied a check, else 4 (Vault not ready). See the module comment. */
 export function vaultStateExitCode(diagnostics: readonly Diagnostic[]): ExitCode {
-  return diagnostics.some((d) => d.severity === 'error' && d.rule === PREFLIGHT_FILE) ? ExitCode.validation : ExitCode.refused;
+  if (diagnostics.some((d) => d.severity === 'error' && d.rule === PREFLIGHT_FILE)) return ExitCode.validation;
+  return diagnostics.some((d) => d.severity === 'error' && d.rule === PREFLIGHT_DENIED) ? ExitCode.noPermission : ExitCode.refused;
 }
 
 /** How to apply `vault-policies/<env>/`: this project's Terraform when it has `terraform/envs/<env>/`. */
@@ -110,7 +113,9 @@ async function assertTokenUsable(input: VaultStateCheck): Promise<void> {
     await input.vault.token.lookupSelf(input.signal ? { signal: input.signal } : {});
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 403)) throw error;
-    throw new DroverError(`Vault refused the token in VAULT_TOKEN (${input.env.name})`, ExitCode.refused, {
+    const origin = error.origin;
+    const where = origin ? `Vault at ${origin.address} (from ${origin.addressFrom})` : `Vault${input.address ? ` at ${input.address}` : ''}`;
+    throw new DroverError(`${where} refused the token in ${origin?.tokenVariable ?? 'VAULT_TOKEN'} (${input.env.name})`, ExitCode.noPermission, {
       context: { request: `${error.method} ${error.path}`, response: error.body || 'permission denied' },
       hint: 'The token is invalid or expired. Log in again (`vault login`), export VAULT_TOKEN, and retry; a token with the drover-deployer policy is enough.',
       cause: error,

@@ -126,7 +126,7 @@ describe('drover deploy through injected faults', { timeout: 60_000 }, () => {
     await setImageTag(project.dir, 'api', '1.9.0');
     const result = await deployWithFaults(sandbox, 'prod', '--job', 'api', '--stop-at-canary');
     expect(result.code, result.stderr).toBe(3);
-    expect(result.stdout).toContain('drover promote prod --job api');
+    expect(result.stderr).toContain('drover promote prod --job api');
     await expectRegisteredOnce(sandbox, [...first.events, ...result.events], { api: 2 });
     expect((await registrationsOf(sandbox, 'api')).versions).toBe(2);
   });

@@ -109,7 +109,7 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
       await bumpApi('1.9.0');
       const result = await run('--stop-at-canary');
       expect(result.code, result.stderr).toBe(3);
-      expect(result.stdout).toContain('drover promote prod --job api');
+      expect(result.stderr).toContain('drover promote prod --job api');
     } finally {
       await prod.close();
     }

@@ -17,8 +17,8 @@ describe('drover history against the sandbox', { timeout: 30_000 }, () => {
 
     const result = await run('history', 'qa', '--job', 'api');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^VERSION\s+STABLE\s+SUBMITTED\s+RELEASE\s+GIT SHA\s+SPEC HASH\s+DEPLOYMENT$/m);
-    const [v2, v1, v0] = rows(result.stdout);
+    expect(result.stderr).toMatch(/^VERSION\s+STABLE\s+SUBMITTED\s+RELEASE\s+GIT SHA\s+SPEC HASH\s+DEPLOYMENT$/m);
+    const [v2, v1, v0] = rows(result.stderr);
     // Version 2 is Nomad's auto-revert: a copy of version 0, the current one.
     expect(v2).toMatch(/^\*2\s+yes\s+\S+Z\s+777777777777\s+7777777\s+[0-9a-f]{16}\s+successful$/);
     expect(v1).toMatch(/^ 1\s+no\s+\S+Z\s+r-bad\s+7777777\s+[0-9a-f]{16}\s+failed: Deployment marked as failed - rolling back to job version 0$/);

@@ -34,7 +34,7 @@ describe("Nomad's warnings on plan and deploy", { timeout: 60_000 }, () => {
   it('plan lists them under the job, writes them to the plan file and reports them as events', async () => {
     const result = await runAgainst(sandbox, ['plan', 'qa', '--job', 'www', '--git-sha', SHA], { cwd: project.dir });
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toContain(`    warning: ${MEMORY}`);
+    expect(result.stderr).toContain(`    warning: ${MEMORY}`);
     expect(result.events.filter((e) => e.type === 'job-warnings')).toEqual([{ type: 'job-warnings', job: 'www', source: 'plan', warnings: [MEMORY], time: expect.any(String) }]);
     const file = JSON.parse(await readFile(join(project.dir, 'build/qa/plan.json'), 'utf8')) as { jobs: { id: string; warnings?: string[] }[] };
     expect(file.jobs.find((j) => j.id === 'www')?.warnings).toEqual([MEMORY]);

@@ -24,13 +24,13 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.events.find((e) => e.type === 'deployment-promoted')).toMatchObject({ job: 'api' });
     expect(result.events.find((e) => e.type === 'job-finished')).toMatchObject({ job: 'api', outcome: { status: 'succeeded', version: 1 } });
-    expect(result.stdout).toMatch(/^api\s+succeeded\s+1/m);
+    expect(result.stderr).toMatch(/^api\s+succeeded\s+1/m);
     expect(await latest()).toMatchObject({ JobVersion: 1, Status: 'successful' });
 
     const again = await run('promote', 'prod', '--job', 'api');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing awaits promotion in prod.');
-    expect(again.stdout).toMatch(/api: latest deployment [0-9a-f]{8} \(version 1\) is successful/);
+    expect(again.stderr).toContain('Nothing awaits promotion in prod.');
+    expect(again.stderr).toMatch(/api: latest deployment [0-9a-f]{8} \(version 1\) is successful/);
   });
 
   it("shows Nomad's refusal to promote unhealthy canaries clearly and exits 1", async () => {
@@ -48,14 +48,14 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
     expect(result.stderr).toMatch(/✖ Nomad refused to promote deployment [0-9a-f]{8} of job "api" in prod/);
     expect(result.stderr).toContain('cause       Nomad 500: Task group "api" has 0/1 healthy allocations');
     expect(result.stderr).toContain('→ Wait until the canaries are healthy (`drover status prod`), then run `drover promote prod --job api` again');
-    expect(result.stdout).toMatch(/^api\s+failed\s+1\s+promotion refused by Nomad: Task group "api" has 0\/1 healthy allocations$/m);
+    expect(result.stderr).toMatch(/^api\s+failed\s+1\s+promotion refused by Nomad: Task group "api" has 0\/1 healthy allocations$/m);
     expect(await latest()).toMatchObject({ JobVersion: 1, Status: 'running' });
   });
 
   it('says so and exits 0 when nothing awaits promotion; refuses jobs it does not run or own', async () => {
     const nothing = await run('promote', 'prod');
     expect(nothing.code).toBe(0);
-    expect(nothing.stdout).toContain('Nothing awaits promotion in prod.');
+    expect(nothing.stderr).toContain('Nothing awaits promotion in prod.');
 
     const missing = await run('promote', 'prod', '--job', 'api');
     expect(missing.code).toBe(4);

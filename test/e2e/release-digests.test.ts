@@ -66,7 +66,7 @@ describe.skipIf(!availability.available)('image digests: qa pins tags, prod runs
   const submitted = async (sandbox: SeededSandbox, id: string) => nomadGet<NomadJob>(sandbox, `/v1/job/${id}?namespace=shop`);
   const latestRelease = async (): Promise<Release> => {
     const listed = await runCli(['releases', 'qa', '--json'], { cwd: project.dir, env: { CONSUL_HTTP_ADDR: qa.addresses.consul } });
-    return (JSON.parse(listed.stdout) as Release[])[0]!;
+    return (JSON.parse(listed.stdout) as { releases: Release[] }).releases[0]!;
   };
 
   it('deploy qa runs and records every image at the digest its tag pointed at', async () => {

@@ -81,7 +81,7 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
   const releases = async (): Promise<Release[]> => {
     const listed = await runCli(['releases', 'qa', '--json', '--limit', '100'], { cwd: project.dir, env: { CONSUL_HTTP_ADDR: qa.addresses.consul } });
     if (listed.code !== 0) throw new Error(`drover releases: ${listed.code} ${listed.stderr}`);
-    return JSON.parse(listed.stdout) as Release[];
+    return (JSON.parse(listed.stdout) as { releases: Release[] }).releases;
   };
   const latestRelease = async () => (await releases())[0]!;
 
@@ -247,8 +247,8 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     const planned = await runAgainst(prod, ['plan', 'prod', '--release', earlier.id, '--out', join(project.dir, 'build/plan.json')], { cwd: project.dir, env: prodEnv() });
     expect(planned.code, planned.stdout + planned.stderr).toBe(0);
     // …and what its progressive canary would ask Prometheus at each measurement of a step.
-    expect(planned.stdout).toContain('api: progressive canary of group "api" on api /api:');
-    expect(planned.stdout).toMatch(/measurement 1 \(range \d+s\):\n\s+error-ratio: sum by \(instance, code\) \(increase\(http_requests_total\{instance=~"\$canary_instances\|\$stable_instances"\}\[\d+s\]\)\)/);
+    expect(planned.stderr).toContain('api: progressive canary of group "api" on api /api:');
+    expect(planned.stderr).toMatch(/measurement 1 \(range \d+s\):\n\s+error-ratio: sum by \(instance, code\) \(increase\(http_requests_total\{instance=~"\$canary_instances\|\$stable_instances"\}\[\d+s\]\)\)/);
   });
 
   it('removes the weight rule when Ctrl-C arrives mid-analysis and exits 130', async () => {

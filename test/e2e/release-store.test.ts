@@ -136,7 +136,8 @@ describe('release store against the sandbox Consul', { timeout: 30_000 }, () => 
       await store.save(newer);
       await store.markVerified(older.id, verification(true));
       await store.recordOutcome(older.id, 'prod', { status: 'succeeded', at: '2024-02-01T10:00:00.000Z', by: 'bob@ci', jobs: { api: { status: 'succeeded', version: 7 } }, forced: { reason: 'hotfix', overrode: [] } });
-      const result = await cli('releases', 'prod');
+      // prod's CONSUL_HTTP_ADDR is prod's Consul: qa's records, read for prod, come from DROVER_RELEASES_CONSUL_HTTP_ADDR, as deploy reads them.
+      const result = await runCli(['releases', 'prod'], { cwd: project.dir, env: { NO_COLOR: '1', DROVER_RELEASES_CONSUL_HTTP_ADDR: sandbox.addresses.consul } });
       expect(result.code, result.stderr).toBe(0);
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^ID\s+SHA\s+STATUS\s+CREATED\s+BY\s+QA\s+PROD$/);
@@ -155,7 +156,7 @@ describe('release store against the sandbox Consul', { timeout: 30_000 }, () => 
       expect(shown.stdout).toContain('request   GET http://10.0.0.1:31001/ready');
       expect(shown.stdout).toContain('body      "db down"');
       const json = await cli('release', 'show', release.id, '--json');
-      expect(JSON.parse(json.stdout)).toMatchObject({ id: release.id, status: 'failed' });
+      expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'drover.release/v1', release: { id: release.id, status: 'failed' } });
       const missing = await cli('release', 'show', 'r-19990101-000000-0000000');
       expect(missing.code).toBe(64);
       expect(missing.stderr).toContain('Release r-19990101-000000-0000000 does not exist');

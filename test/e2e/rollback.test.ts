@@ -28,7 +28,7 @@ describe('drover rollback against the sandbox', { timeout: 30_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.events.find((e) => e.type === 'job-registered')).toMatchObject({ job: 'api', version: 2 });
     expect(result.events.find((e) => e.type === 'job-finished')).toMatchObject({ job: 'api', outcome: { status: 'succeeded', version: 2 } });
-    expect(result.stdout).toContain('Rolled api in qa back from version 1 to the spec of version 0 (now version 2).');
+    expect(result.stderr).toContain('Rolled api in qa back from version 1 to the spec of version 0 (now version 2).');
     expect(await image()).toEqual({ version: 2, image: 'ghcr.io/example-shop/api:1.8.2' });
 
     // Version 0 is stable but runs the current spec: the next rollback goes to version 1's.

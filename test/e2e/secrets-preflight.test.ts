@@ -135,18 +135,19 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
     expect(await leaks(result)).toEqual([]);
   });
 
-  it('keeps plan’s 255 for an unreachable Vault (check says 69) and exits 4 for a refused token', async () => {
+  it('keeps plan’s 255 for an unreachable Vault (check says 69), naming address and variable, and exits 77 for a refused token', async () => {
     const closed = { VAULT_ADDR: 'http://127.0.0.1:1' };
     const plan = await runCli(['secrets', 'plan', 'qa'], { cwd: project.dir, env: { NO_COLOR: '1', ...env(), ...closed } });
     expect(plan.code, plan.stderr).toBe(255);
     const check = await runCli(['secrets', 'check', 'qa'], { cwd: project.dir, env: { NO_COLOR: '1', ...env(), ...closed } });
     expect(check.code, check.stderr).toBe(69);
+    expect(check.stderr).toContain('Vault at http://127.0.0.1:1 (from VAULT_ADDR) refused the connection');
     const refused = await runCli(['secrets', 'plan', 'qa'], { cwd: project.dir, env: { NO_COLOR: '1', ...env(), VAULT_TOKEN: 'hvs.not-a-token' } });
-    expect(refused.code, refused.stderr).toBe(4);
-    expect(refused.stderr).toContain('Vault refused the token in VAULT_TOKEN (qa)');
+    expect(refused.code, refused.stderr).toBe(77);
+    expect(refused.stderr).toContain(`Vault at ${sandbox.addresses.vault} (from VAULT_ADDR) refused the token in VAULT_TOKEN (qa)`);
   });
 
-  it('refuses to deploy a job that reads secrets without VAULT_TOKEN (64) but deploys one that reads none', async () => {
+  it('refuses to deploy a job that reads secrets without VAULT_TOKEN (77, naming the Vault address) but deploys one that reads none', async () => {
     // runCli rather than runAgainst: no helper may slip a Vault address or token in.
     const bare = (job: string) =>
       runCli(['deploy', 'qa', '--git-sha', SHA, '--job', job, '--output', 'ndjson'], {
@@ -154,8 +155,9 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
         env: { NO_COLOR: '1', CI: 'true', NOMAD_ADDR: sandbox.addresses.nomad, CONSUL_HTTP_ADDR: sandbox.addresses.consul, NOMAD_TOKEN: SENTINELS.NOMAD_TOKEN },
       });
     const without = await bare('api');
-    expect(without.code, without.stderr).toBe(64);
+    expect(without.code, without.stderr).toBe(77);
     expect(without.stderr).toContain('VAULT_TOKEN is not set');
+    expect(without.stderr).toMatch(/Vault at \S+ \(from environments\/qa\.ts\)/);
     expect(without.stdout).not.toContain('lock-acquired');
     const www = await bare('www');
     expect(www.code, www.stderr).toBe(0);

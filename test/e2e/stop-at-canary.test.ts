@@ -52,7 +52,7 @@ describe('deploy --stop-at-canary, then drover promote', { timeout: 90_000 }, ()
   const releases = async (): Promise<Release[]> => {
     const listed = await runCli(['releases', 'qa', '--json', '--limit', '100'], { cwd: project.dir, env: { CONSUL_HTTP_ADDR: qa.addresses.consul } });
     if (listed.code !== 0) throw new Error(`drover releases: ${listed.code} ${listed.stderr}`);
-    return JSON.parse(listed.stdout) as Release[];
+    return (JSON.parse(listed.stdout) as { releases: Release[] }).releases;
   };
   const latestRelease = async () => (await releases())[0]!;
   const apiJob = (sandbox: SeededSandbox) => nomadGet<NomadJobRead>(sandbox, '/v1/job/api');
@@ -73,7 +73,7 @@ describe('deploy --stop-at-canary, then drover promote', { timeout: 90_000 }, ()
     expect(waiting).toMatchObject({ JobVersion: 1, Status: 'running' });
     expect(waiting.TaskGroups['api']).toMatchObject({ DesiredCanaries: 1, Promoted: false, AutoPromote: false });
     expect(waiting.TaskGroups['api']!.HealthyAllocs).toBeGreaterThanOrEqual(1);
-    expect(result.stdout).toMatch(/^api\s+awaiting-promotion\s+1\s+promote with: drover promote qa --job api$/m);
+    expect(result.stderr).toMatch(/^api\s+awaiting-promotion\s+1\s+promote with: drover promote qa --job api$/m);
     expect(result.stdout + result.stderr).not.toMatch(PLACEHOLDER);
 
     const promoted = await promote(qa, 'qa', '--job', 'api');
@@ -113,7 +113,7 @@ describe('deploy --stop-at-canary, then drover promote', { timeout: 90_000 }, ()
     const verified = (await releases()).find((r) => r.id === release.id)!;
     expect(verified).toMatchObject({ status: 'verified', jobs: { api: { source: { status: 'succeeded', version: 3 } } }, verification: { ok: true }, promoted: { by: expect.any(String) } });
     const again = await promote(qa, 'qa');
-    expect(again.stdout).toContain('Nothing awaits promotion in qa.');
+    expect(again.stderr).toContain('Nothing awaits promotion in qa.');
   });
 
   it("prod: --stop-at-canary records prod's outcome as waiting (not failed) without running the progressive canary; promote completes it", async () => {
@@ -127,7 +127,7 @@ describe('deploy --stop-at-canary, then drover promote', { timeout: 90_000 }, ()
     const stopped = await deployProd('--stop-at-canary');
     expect(stopped.code, `${stopped.stderr}${stopped.stdout}`).toBe(3);
     expect(stopped.stdout + stopped.stderr).not.toMatch(PLACEHOLDER);
-    expect(stopped.stdout).toContain('drover promote prod --job api');
+    expect(stopped.stderr).toContain('drover promote prod --job api');
     expect(stopped.events.some((e) => e.type.startsWith('canary-'))).toBe(false);
     expect(await prodConsul.kv.get(canaryRuleKey({ env: 'prod', job: 'api' }))).toMatchObject({ value: null });
     expect((await apiJob(prod)).TaskGroups.map((g) => g.Update?.AutoPromote)).toEqual([false]);

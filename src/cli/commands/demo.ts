@@ -17,6 +17,7 @@ import { abortableSleep } from '../../smoke/run.ts';
 import type { LoadedJob } from '../../model/loaded-job.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
+import { humanIo } from '../output.ts';
 import { openProject, projectName } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { renderCommand } from './render.ts';
@@ -38,11 +39,13 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
   ];
   const sha = values['git-sha'] ? ['--git-sha', values['git-sha']] : [];
   const deployed = releaseStory(envs);
+  // Render's and validate's lines are for people: off stdout when it carries --output ndjson.
+  const textIo = humanIo(io, values.output);
   for (const env of envs) {
-    const rendered = await renderCommand([env.name, ...passthrough, ...sha], io, style);
+    const rendered = await renderCommand([env.name, ...passthrough, ...sha], textIo, style);
     if (rendered !== ExitCode.ok) return rendered;
   }
-  const validated = await validateCommand(passthrough, io, style);
+  const validated = await validateCommand(passthrough, textIo, style);
   if (validated !== ExitCode.ok) return validated;
   const sandboxes = new Map<string, RunningSandbox>();
   const prometheusServers: PrometheusServer[] = [];

@@ -24,6 +24,7 @@ import { Registry } from 'prom-client';
 import { resolve } from 'node:path';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
+import { humanStream } from '../output.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
@@ -167,12 +168,14 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           ...(control.sleep ? { sleep: control.sleep } : {}),
         },
       );
-      io.stdout.write(summaryTable(results, env.name));
+      // With --output ndjson the summary is the last record (deploy-finished); the table is for people.
+      const text = humanStream(io, output);
+      text.write(summaryTable(results, env.name));
       for (const r of results) {
-        if (r.outcome.status === 'awaiting-promotion') io.stdout.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
+        if (r.outcome.status === 'awaiting-promotion') text.write(`→ Promote with: drover promote ${env.name} --job ${r.job}\n`);
       }
       // A source role means some environment takes its releases: the list is never empty.
-      if (role.kind === 'source' && exitCode === ExitCode.ok) io.stdout.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${releaseTargetsOf(project.environments.map((m) => m.value), env.name).join(' / drover deploy ')}\n`);
+      if (role.kind === 'source' && exitCode === ExitCode.ok) text.write(`→ Release ${release.label} is verified; deploy it with: drover deploy ${releaseTargetsOf(project.environments.map((m) => m.value), env.name).join(' / drover deploy ')}\n`);
       return exitCode;
     } finally {
       if ('stop' in reporter) (reporter as { stop(): void }).stop();

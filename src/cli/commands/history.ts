@@ -7,6 +7,8 @@ import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { connectCluster, readJobOrNull } from './status.ts';
 import { HISTORY_HELP, HISTORY_OPTIONS } from '../usage/history.ts';
+import { humanStream } from '../output.ts';
+import { jsonDocument, OUTPUT_SCHEMAS, type HistoryOutput } from '../../report/documents.ts';
 
 /** `drover history`: a job's versions as a table on stdout. */
 export async function historyCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
@@ -27,7 +29,11 @@ export async function historyCommand(argv: readonly string[], io: CliIo, style: 
     }
     const [versions, deployments] = await Promise.all([nomad.jobs.versions(jobId, { signal }), nomad.jobs.deployments(jobId, { signal })]);
     const rows = historyRows(versions.value.Versions, deployments.value, current.Version);
-    io.stdout.write(`${jobId} in ${session.env}\n${historyTable(rows)}`);
+    if (values.output === 'json') {
+      const doc: HistoryOutput = { schema: OUTPUT_SCHEMAS.history, env: session.env, job: jobId, versions: rows };
+      return io.stdout.write(jsonDocument(doc)), ExitCode.ok;
+    }
+    humanStream(io, values.output).write(`${jobId} in ${session.env}\n${historyTable(rows)}`);
     return ExitCode.ok;
   } finally {
     session.close();

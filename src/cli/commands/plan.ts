@@ -23,12 +23,14 @@ import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared } from '../pipeline.ts';
 import { connectCluster, type ClusterSession } from './status.ts';
 import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
+import { humanStream } from '../output.ts';
+import { jsonDocument, OUTPUT_SCHEMAS } from '../../report/documents.ts';
 
-/** `plan` answers errors with 255 like `nomad job plan`, except the codes that say what to fix. */
+/** `plan` answers errors with 255 like `nomad job plan`, except the codes that say what to fix (4, 64, 65, 77). */
 const PLAN_ERROR = 255;
-const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCode.refused]);
+const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCode.refused, ExitCode.noPermission]);
 
-/** `drover plan`: Nomad's convention for exit codes (0 no changes, 1 changes, 255 error) except 4, 64 and 65. */
+/** `drover plan`: Nomad's convention for exit codes (0 no changes, 1 changes, 255 error) except 4, 64, 65 and 77. */
 export async function planCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   try {
     return await plan(argv, io, style);
@@ -73,9 +75,12 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, canonicalJson(doc));
-    io.stdout.write(formatPlan(doc, style));
-    io.stdout.write(canaryLines(selected, prepared));
-    io.stdout.write(`Plan written to ${relative(io.cwd, out) || out}.\n`);
+    const planFile = relative(io.cwd, out) || out;
+    if (values.output === 'json') return io.stdout.write(jsonDocument({ ...doc, schema: OUTPUT_SCHEMAS.plan, planFile })), doc.changes ? 1 : ExitCode.ok;
+    const text = humanStream(io, values.output);
+    text.write(formatPlan(doc, style));
+    text.write(canaryLines(selected, prepared));
+    text.write(`Plan written to ${planFile}.\n`);
     return doc.changes ? 1 : ExitCode.ok;
   } finally {
     registries.close();

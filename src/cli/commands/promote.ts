@@ -17,6 +17,7 @@ import type { NomadDeployment } from '../../wire/nomad-api.ts';
 import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
+import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { completeReleases, findWaitingReleases, type ReleaseCompletion } from '../promote-release.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
@@ -40,7 +41,8 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
     const candidates = await findCandidates(session, values.job);
     const waiting = candidates.filter((c): c is { jobId: string; deployment: NomadDeployment } => awaitsPromotion(c.deployment));
     if (waiting.length === 0) {
-      io.stdout.write(`Nothing awaits promotion in ${session.env}.\n${candidates.map((c) => `  ${c.jobId}: ${describeLatest(c.deployment)}\n`).join('')}`);
+      humanStream(io, values.output).write(`Nothing awaits promotion in ${session.env}.\n${candidates.map((c) => `  ${c.jobId}: ${describeLatest(c.deployment)}\n`).join('')}`);
+      session.report({ type: 'deploy-finished', env: session.env, exitCode: ExitCode.ok, results: [] });
       return ExitCode.ok;
     }
     const environments = prepared.project.environments.map((m) => m.value);
@@ -53,7 +55,7 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
     const feed = startFactFeed(session.nomad, { signal, report: session.report, index });
     const promoted = await Promise.all(waiting.map(async (c) => ({ job: c.jobId, ...(await promoteAndWatch({ ...session, signal }, c.deployment, feed, io, style)) })));
     const results: JobResult[] = promoted.map(({ job, outcome }) => ({ job, outcome }));
-    io.stdout.write(summaryTable(results, session.env));
+    humanStream(io, values.output).write(summaryTable(results, session.env));
     if (completion) {
       await completeReleases(
         completion,
@@ -69,7 +71,10 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
         { nomad: session.nomad, consul: session.consul, report: session.report, signal },
       );
     }
-    return deployExitCode(results);
+    const exitCode = deployExitCode(results);
+    // The summary record, last on stdout with --output ndjson (as deploy's).
+    session.report({ type: 'deploy-finished', env: session.env, exitCode, results });
+    return exitCode;
   } finally {
     await lock?.release();
     completion?.close();

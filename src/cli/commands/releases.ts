@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createConsulClient } from '../../clients/consul/index.ts';
+import { createConsulClient, type ConsulClient } from '../../clients/consul/index.ts';
 import type { Environment } from '../../config/environment.ts';
 import { releaseTargetsOf } from '../../config/promotion-chain.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
@@ -11,18 +11,22 @@ import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject } from '../pipeline.ts';
+import { addressFrom, withErrorOrigin } from '../origin.ts';
+import { sourceConsul } from '../clients.ts';
+import { jsonDocument, releaseDocument, releasesDocument } from '../../report/documents.ts';
 import { RELEASES_HELP, RELEASE_HELP, RELEASES_OPTIONS } from '../usage/releases.ts';
 
 /** `drover releases [<env>]`. */
 export async function releasesCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('releases', argv, RELEASES_OPTIONS);
   if (values.help) return io.stdout.write(RELEASES_HELP), ExitCode.ok;
+  const output = outputMode(values);
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit} is not a positive integer`);
-  const { source, targets, root } = await sourceEnvironment(io, values, positionals[0]);
-  const releases = values.local ? await readLocal(root) : await withStore(source, io, (store) => store.list());
+  const { source, targets, root, viaTarget } = await sourceEnvironment(io, values, positionals[0]);
+  const releases = values.local ? await readLocal(root) : await withStore(source, viaTarget, io, (store) => store.list());
   const shown = releases.slice(0, limit);
-  if (values.json) return io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`), ExitCode.ok;
+  if (output === 'json') return io.stdout.write(jsonDocument(releasesDocument(source.name, targets, shown))), ExitCode.ok;
   if (shown.length === 0) {
     io.stderr.write(`No releases in ${source.name} yet. A deploy to ${source.name} records one.\n`);
     return ExitCode.ok;
@@ -35,22 +39,29 @@ export async function releasesCommand(argv: readonly string[], io: CliIo, style:
 export async function releaseCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('release', argv, RELEASES_OPTIONS);
   if (values.help) return io.stdout.write(RELEASE_HELP), ExitCode.ok;
+  const output = outputMode(values);
   const [action, id, envName] = positionals;
   if (action !== 'show' || !id) throw new UsageError('Usage: drover release show <id> [<env>]', { hint: 'Run `drover releases` for the ids.' });
-  const { source, root } = await sourceEnvironment(io, values, envName);
-  const release = values.local ? await readLocalOne(root, id) : await withStore(source, io, (store) => store.load(id));
+  const { source, root, viaTarget } = await sourceEnvironment(io, values, envName);
+  const release = values.local ? await readLocalOne(root, id) : await withStore(source, viaTarget, io, (store) => store.load(id));
   if (!release) {
     throw new UsageError(`Release ${id} does not exist in ${values.local ? localReleaseDir(root) : `${source.name}'s Consul`}`, { hint: `Run \`drover releases ${source.name}\` for the list.` });
   }
-  io.stdout.write(values.json ? `${JSON.stringify(release, null, 2)}\n` : formatReleaseDetail(release, style));
+  io.stdout.write(output === 'json' ? jsonDocument(releaseDocument(source.name, release)) : formatReleaseDetail(release, style));
   return ExitCode.ok;
+}
+
+/** `--output json`, or its older spelling `--json`; else the table. */
+function outputMode(values: { readonly output?: string; readonly json?: boolean }): 'json' | 'table' {
+  if (values.output !== undefined && values.output !== 'json' && values.output !== 'table') throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use json or table.' });
+  return values.json || values.output === 'json' ? 'json' : 'table';
 }
 
 /**
  * The environment whose Consul holds the records: the named one, or the one it takes releases
  * from; without a name, the environment others take releases from (else the first by name).
  */
-async function sourceEnvironment(io: CliIo, flags: { project?: string; environments?: string }, name: string | undefined): Promise<{ source: Environment; targets: string[]; root: string }> {
+async function sourceEnvironment(io: CliIo, flags: { project?: string; environments?: string }, name: string | undefined): Promise<{ source: Environment; targets: string[]; root: string; viaTarget: boolean }> {
   const project = await openProject(io, flags);
   const envs = project.environments.map((m) => m.value);
   const byName = (n: string) => envs.find((e) => e.name === n);
@@ -65,21 +76,38 @@ async function sourceEnvironment(io: CliIo, flags: { project?: string; environme
   }
   if (!source) throw new UsageError('No environments found', { hint: 'Run drover from the project root or pass --project.' });
   const targets = releaseTargetsOf(envs, source.name);
-  return { source, targets, root: project.root };
+  // `releases prod` reads qa's records as `deploy prod` does: through DROVER_RELEASES_CONSUL_*.
+  return { source, targets, root: project.root, viaTarget: name !== undefined && source.name !== name };
 }
 
-/** Opens the source's Consul (CONSUL_HTTP_ADDR overrides the file; token and CA only from the environment). */
-async function withStore<T>(env: Environment, io: CliIo, use: (store: ReleaseStore) => Promise<T>): Promise<T> {
-  const consul = createConsulClient({
-    address: io.env.CONSUL_HTTP_ADDR || env.consul.address,
-    ...(io.env.CONSUL_HTTP_TOKEN ? { token: io.env.CONSUL_HTTP_TOKEN } : {}),
-    ...(io.env.CONSUL_CACERT ? { caCert: readFileSync(io.env.CONSUL_CACERT) } : {}),
-  });
+/**
+ * Opens the source's Consul. Named through the environment that takes its releases (`releases
+ * prod`): as deploy does, DROVER_RELEASES_CONSUL_HTTP_ADDR/_TOKEN/_CACERT over the source's file.
+ * Named itself (`releases qa`) or by default: CONSUL_HTTP_ADDR over the file, CONSUL_HTTP_TOKEN.
+ */
+async function withStore<T>(env: Environment, viaTarget: boolean, io: CliIo, use: (store: ReleaseStore) => Promise<T>): Promise<T> {
+  const consul = viaTarget ? sourceConsul(io.env, env) : ownConsul(env, io);
   try {
     return await use(createReleaseStore(consul, { env: env.name }));
   } finally {
     consul.close();
   }
+}
+
+function ownConsul(env: Environment, io: CliIo): ConsulClient {
+  const address = io.env.CONSUL_HTTP_ADDR || env.consul.address;
+  const consul = createConsulClient({
+    address,
+    ...(io.env.CONSUL_HTTP_TOKEN ? { token: io.env.CONSUL_HTTP_TOKEN } : {}),
+    ...(io.env.CONSUL_CACERT ? { caCert: readFileSync(io.env.CONSUL_CACERT) } : {}),
+  });
+  return withErrorOrigin(consul, {
+    name: `Consul holding ${env.name}'s releases`,
+    address,
+    addressFrom: addressFrom(io.env, 'CONSUL_HTTP_ADDR', `environments/${env.name}.ts`),
+    tokenVariable: 'CONSUL_HTTP_TOKEN',
+    tokenSet: Boolean(io.env.CONSUL_HTTP_TOKEN),
+  });
 }
 
 async function readLocal(root: string): Promise<Release[]> {

@@ -11,6 +11,7 @@ import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
+import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
@@ -31,7 +32,7 @@ export async function rollbackCommand(argv: readonly string[], io: CliIo, style:
   if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${prepared.env.name} --job ${jobId}\` for the versions.` });
   const session = await connectCluster(prepared, io, style, values.output);
   try {
-    return await rollback(session, jobId, values.to === undefined ? undefined : Number(values.to), io);
+    return await rollback(session, jobId, values.to === undefined ? undefined : Number(values.to), { ...io, stdout: humanStream(io, values.output) });
   } finally {
     session.close();
   }
@@ -82,6 +83,7 @@ async function rollback(session: ClusterSession, jobId: string, requested: numbe
   const after = (await nomad.jobs.read(jobId, { signal })).value;
   if (after.Version === current.Version) {
     io.stdout.write(`Version ${target.Version} runs the same spec as version ${current.Version}; Nomad registered nothing new.\n`);
+    report({ type: 'deploy-finished', env, exitCode: ExitCode.ok, results: [] });
     return ExitCode.ok;
   }
   report({ type: 'job-registered', job: jobId, version: after.Version, evalId: response.EvalID });
@@ -91,7 +93,10 @@ async function rollback(session: ClusterSession, jobId: string, requested: numbe
   const results = [{ job: jobId, outcome }];
   io.stdout.write(summaryTable(results, env));
   if (outcome.status === 'succeeded') io.stdout.write(`Rolled ${jobId} in ${env} back from version ${current.Version} to the spec of version ${target.Version} (now version ${after.Version}).\n`);
-  return deployExitCode(results);
+  const exitCode = deployExitCode(results);
+  // The summary record, last on stdout with --output ndjson (as deploy's).
+  report({ type: 'deploy-finished', env, exitCode, results });
+  return exitCode;
 }
 
 function describeVersion(job: NomadJobRead): string {

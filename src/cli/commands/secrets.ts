@@ -13,7 +13,7 @@ import { SECRETS_HELP, SECRETS_OPTIONS } from '../usage/secrets.ts';
 
 /** Exit code of a plan that could not be computed (Nomad's `plan` convention, STYLE.md §5). */
 const PLAN_ERROR = 255;
-const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCode.refused]);
+const KEPT_CODES = new Set<number>([ExitCode.usage, ExitCode.validation, ExitCode.refused, ExitCode.noPermission]);
 
 /**
  * `drover secrets check <env>` (the deploy's Vault preflight on its own: exit 0 ready, 4 not ready,

@@ -17,9 +17,9 @@ import { parseCommandArgs } from '../args.ts';
 import { createClusterClients, resolveTargets } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
+import { humanStream } from '../output.ts';
+import { jsonDocument, OUTPUT_SCHEMAS, type StatusOutput } from '../../report/documents.ts';
 import { STATUS_HELP, STATUS_OPTIONS } from '../usage/status.ts';
-
-/** `--output` as deploy has it; every cluster command accepts it. */
 
 /** `drover status`: this project's jobs in an environment as a table on stdout. */
 export async function statusCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
@@ -55,11 +55,18 @@ export async function statusCommand(argv: readonly string[], io: CliIo, style: S
       if (other) notes.push(`${spec.id}: the ID is taken by a job this project does not own here (${describeOwner(other.Meta)}); deploy refuses it without --adopt.\n`);
     }
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    io.stdout.write(`${session.env} (namespace ${prepared.env.nomad.namespace})\n${statusTable(rows)}${notes.join('')}`);
+    if (values.output === 'json') return io.stdout.write(jsonDocument(statusDocument(session.env, prepared.env.nomad.namespace, rows, notes))), ExitCode.ok;
+    humanStream(io, values.output).write(`${session.env} (namespace ${prepared.env.nomad.namespace})\n${statusTable(rows)}${notes.join('')}`);
     return ExitCode.ok;
   } finally {
     session.close();
   }
+}
+
+/** `--output json`'s document (drover.status/v1): the table's rows with absent values as null. */
+function statusDocument(env: string, namespace: string, rows: readonly JobStatusRow[], notes: readonly string[]): StatusOutput {
+  const jobs = rows.map((r) => ({ id: r.id, state: r.state, version: r.version ?? null, release: r.release ?? null, deployment: r.deployment, allocations: r.allocations, canaries: r.canaries, lastFailure: r.lastFailure }));
+  return { schema: OUTPUT_SCHEMAS.status, env, namespace, jobs, notes: notes.map((n) => n.trimEnd()) };
 }
 
 function statusTable(rows: readonly JobStatusRow[]): string {
@@ -85,8 +92,10 @@ export interface ClusterSession {
 
 /** Connects to the environment's cluster (addresses overridden by NOMAD_ADDR/CONSUL_HTTP_ADDR). */
 export async function connectCluster(prepared: Prepared, io: CliIo, style: Style, output: string | undefined): Promise<ClusterSession> {
-  const mode = output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
-  if (!['tty', 'plain', 'ndjson'].includes(mode)) throw new UsageError(`Unknown --output ${mode}`, { hint: 'Use tty, plain or ndjson.' });
+  // `json` prints one document at the end: progress then goes to stderr as in CI.
+  const requested = output === 'json' ? 'plain' : output;
+  const mode = requested ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
+  if (!['tty', 'plain', 'ndjson'].includes(mode)) throw new UsageError(`Unknown --output ${mode}`, { hint: 'Use tty, plain, ndjson or json.' });
   const reporter = mode === 'ndjson' ? ndjsonReporter((t) => io.stdout.write(t)) : mode === 'tty' ? ttyReporter((t) => io.stderr.write(t), style) : plainReporter((t) => io.stderr.write(t), style);
   const owner = { project: await projectName(prepared.project.root), env: prepared.env.name };
   const { nomad, consul } = createClusterClients(prepared.env, resolveTargets(prepared.env, io.env), io.env, reporter);

@@ -8,6 +8,7 @@ import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { VALIDATE_HELP, VALIDATE_OPTIONS } from '../usage/validate.ts';
+import { jsonDocument, OUTPUT_SCHEMAS, type ValidateEnvironment } from '../../report/documents.ts';
 
 export async function validateCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS);
@@ -16,18 +17,26 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const envNames = positionals[0] ? [positionals[0]] : project.environments.map((m) => m.value.name);
   if (envNames.length === 0) throw new UsageError('No environments found', { hint: 'Create environments/<name>.ts with defineEnvironment(), or pass --environments.' });
+  const json = values.output === 'json';
+  if (values.output !== undefined && !json) throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use json, or leave --output out for the lines.' });
+  const checked: ValidateEnvironment[] = [];
   let failed = false;
   for (const name of envNames) {
     const prepared = prepare(project, name, io);
     // The same check as `render --check` (vault-policies/ and build/<env>/ orphans): one answer.
     const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env });
     const diagnostics = sortDiagnostics([...prepared.diagnostics, ...generated]);
-    io.stderr.write(formatDiagnostics(diagnostics, style));
     const ok = !hasErrors(diagnostics);
+    failed ||= !ok;
+    if (json) {
+      checked.push({ env: name, ok, jobs: prepared.jobs.length, excluded: prepared.excluded.map((e) => e.name), diagnostics });
+      continue;
+    }
+    io.stderr.write(formatDiagnostics(diagnostics, style));
     const mark = ok ? style.green('✔') : style.red('✖');
     const excluded = prepared.excluded.length ? ` (not deployed here: ${prepared.excluded.map((e) => e.name).join(', ')})` : '';
     io.stdout.write(`${mark} ${name}: ${prepared.jobs.length} jobs${excluded}, ${summarizeDiagnostics(diagnostics)}\n`);
-    failed ||= !ok;
   }
+  if (json) io.stdout.write(jsonDocument({ schema: OUTPUT_SCHEMAS.validate, ok: !failed, environments: checked }));
   return failed ? ExitCode.validation : ExitCode.ok;
 }

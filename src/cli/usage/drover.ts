@@ -34,6 +34,10 @@ Exit codes:
   65  validation error (nothing was written or deployed)
   69  cluster unreachable
   70  internal error (a drover bug)
+  77  not allowed: a token missing, wrong or denied (Nomad, Consul, Vault, Prometheus, registry)
   130 interrupted (Ctrl-C); Nomad carries on with what it was asked, the lock is released
-  plan keeps Nomad's convention: 0 no changes, 1 changes, 255 error (4, 64 and 65 as above)
+  plan keeps Nomad's convention: 0 no changes, 1 changes, 255 error (4, 64, 65 and 77 as above)
+
+Output for programs: --output ndjson (events on stdout, the summary last; text on stderr) and
+--output json (one document, "schema": "drover.<command>/v1"); see docs/output.md.
 `;

@@ -10,10 +10,13 @@ Lists the versions Nomad keeps of a job in <env>, newest first: version, whether
 version is marked with *. Roll back to one with \`drover rollback <env> --job ID --to VERSION\`.
 
   --job ID            the job (required)
-  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
+  --output MODE       tty or plain: progress/retry lines on stderr, the table on stdout; ndjson:
+                      events on stdout, the table on stderr; json: one document on stdout
+                      (schema drover.history/v1, see docs/output.md), progress on stderr
   --project DIR, --environments DIR   as for deploy
 
-Exit: 0 shown, 4 the job does not exist in <env>, 64 usage, 69 unreachable.
+Exit: 0 shown, 4 the job does not exist in <env>, 64 usage, 69 unreachable, 77 token missing,
+wrong or denied.
 `;
 
 export const HISTORY_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } } as const;

@@ -23,11 +23,14 @@ index to enforce when registering, the diff type and the summary, then the jobs 
                       environment that takes releases (prod), the plan is of the release deploy
                       would take (latest verified, or --release), with its image pins; a release
                       the gate refuses is refused here too (exit 4)
-  --output MODE       progress/retry lines: tty, plain, ndjson (the plan always goes to stdout)
+  --output MODE       tty or plain: progress/retry lines on stderr, the plan on stdout; ndjson:
+                      events on stdout, the plan on stderr; json: one document on stdout
+                      (schema drover.plan/v1, see docs/output.md), progress on stderr
   --project DIR, --environments DIR   as for deploy
 
 Exit (Nomad's convention for plan): 0 no changes, 1 changes, 255 error; also 4 a job with the
-same ID is owned by someone else (without --adopt), 64 usage, 65 invalid definitions.
+same ID is owned by someone else (without --adopt), 64 usage, 65 invalid definitions, 77 a token
+missing, wrong or denied.
 `;
 
 export const PLAN_OPTIONS = {

@@ -24,7 +24,7 @@ to the end of the soak: verified → prod may take it; failed → exit 1 with th
 
 Exit: 0 promoted and deployed (and, in qa, the waiting release verified; or nothing to promote),
 1 promotion refused, deployment or verification failed, 2 placement failure, 4 refused (job not
-owned by this project, lock held), 64 usage, 69 unreachable.
+owned by this project, lock held), 64 usage, 69 unreachable, 77 token missing, wrong or denied.
 `;
 
 export const PROMOTE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;

@@ -1,5 +1,5 @@
 /** `drover releases`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
 
 /** `drover releases --help`. */
 export const RELEASES_HELP = `drover releases [<env>] [options]
@@ -11,11 +11,14 @@ wherever it was promoted (succeeded, failed, awaiting-promotion: \`drover promot
 environments take releases from).
 
   --limit N     show at most N releases (default 20)
-  --json        print the records as JSON
+  --output json print one JSON document (schema drover.releases/v1, see docs/output.md)
+  --json        same as --output json
   --local       read the local copies in .drover/releases/ instead of Consul
 
-Consul's address comes from the environment file, overridden by CONSUL_HTTP_ADDR; the token only
-from CONSUL_HTTP_TOKEN.
+Named itself (or by default), the source's Consul address comes from its environment file,
+overridden by CONSUL_HTTP_ADDR, the token from CONSUL_HTTP_TOKEN. Named through an environment
+that takes its releases (\`drover releases prod\`), as deploy reads them: DROVER_RELEASES_CONSUL_HTTP_ADDR,
+DROVER_RELEASES_CONSUL_HTTP_TOKEN and DROVER_RELEASES_CONSUL_CACERT.
 `;
 /** `drover release --help`. */
 export const RELEASE_HELP = `drover release show <id> [<env>] [options]
@@ -23,8 +26,11 @@ export const RELEASE_HELP = `drover release show <id> [<env>] [options]
 Shows one release: commit, status, per job the images, hashes and QA versions, every smoke check
 with its request and response, soak problems, and each promotion (forced ones with their reason).
 
-  --json        print the record as JSON
+  --output json print one JSON document (schema drover.release/v1, see docs/output.md)
+  --json        same as --output json
   --local       read .drover/releases/<id>.json instead of Consul
+
+Consul as for \`drover releases\`.
 `;
 
-export const RELEASES_OPTIONS = { ...COMMON_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, local: { type: 'boolean' } } as const;
+export const RELEASES_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, local: { type: 'boolean' } } as const;

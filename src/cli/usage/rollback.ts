@@ -26,7 +26,7 @@ healthy: the target version already ran successfully.
 
 Exit: 0 rolled back, 1 the rollback's deployment failed, 2 placement failure, 4 refused (no
 stable earlier version, unknown version, job changed meanwhile, job not owned by this project),
-64 usage, 69 unreachable.
+64 usage, 69 unreachable, 77 token missing, wrong or denied.
 `;
 
 export const ROLLBACK_OPTIONS = {

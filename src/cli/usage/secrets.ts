@@ -11,11 +11,13 @@ secret value), with a read-only token (policy drover-deployer, vault-policies/dr
           and JWT role drover-<job> in Vault equal vault-policies/<env>/, and every secret path and
           key the tasks reference exists at its current version. Reports every problem at once.
           Exit 0 ready; 4 Vault not ready (policy or role not applied, secret path or key
-          missing, token not allowed to check); 65 invalid jobs or stale vault-policies/<env>/.
+          missing); 65 invalid jobs or stale vault-policies/<env>/; 77 VAULT_TOKEN missing,
+          refused, or not allowed to check something.
   plan    what applying vault-policies/<env>/ (terraform) would change: per job, a line diff of
           the policy text (- Vault, + file) and the role's differing fields (Vault → file).
           Exit 0 no changes, 1 changes, 255 error (e.g. Vault unreachable), as \`drover plan\`;
-          also 4 when the token is refused or may not read a policy or role, 64, 65.
+          also 4 (Vault not ready), 64, 65, and 77 when the token is missing, refused or may not
+          read a policy or role.
 
   --job ID            only this job
   --project DIR       project root holding jobs/ and environments/ (default: current directory)

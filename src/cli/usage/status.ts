@@ -10,10 +10,12 @@ canaries of an active deployment (placed/desired, promoted), and the last failur
 failed deployment's description, or the most recent failed allocation's last task event). Jobs
 in jobs/ that are not deployed yet are listed too.
 
-  --output MODE       progress/retry lines: tty, plain, ndjson (the table always goes to stdout)
+  --output MODE       tty or plain: progress/retry lines on stderr, the table on stdout; ndjson:
+                      events on stdout, the table on stderr; json: one document on stdout
+                      (schema drover.status/v1, see docs/output.md), progress on stderr
   --project DIR, --environments DIR   as for deploy
 
-Exit: 0 shown, 64 usage, 69 unreachable.
+Exit: 0 shown, 64 usage, 69 unreachable, 77 token missing, wrong or denied.
 `;
 
 export const STATUS_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS } as const;

@@ -1,5 +1,5 @@
 /** `drover validate`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
 
 export const VALIDATE_HELP = `drover validate [<env>]
 
@@ -12,6 +12,8 @@ Prints every problem with its file, location and a hint. Exit 0 when valid, 65 o
   --project DIR       project root holding jobs/ and environments/ (default: current directory)
   --environments DIR  environment definitions (default: <project>/environments)
   --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
+  --output json       one JSON document on stdout (schema drover.validate/v1, see docs/output.md)
+                      instead of the lines; problems are in it, not on stderr
 `;
 
-export const VALIDATE_OPTIONS = { ...COMMON_OPTIONS, 'no-typecheck': { type: 'boolean' } } as const;
+export const VALIDATE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, 'no-typecheck': { type: 'boolean' } } as const;

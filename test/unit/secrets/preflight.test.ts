@@ -151,7 +151,7 @@ describe('checkVaultState', () => {
     world.denied.push('auth/token/lookup-self');
     const error = await check(world).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DroverError);
-    expect(error).toMatchObject({ exitCode: 4, message: 'Vault refused the token in VAULT_TOKEN (qa)' });
+    expect(error).toMatchObject({ exitCode: 77, message: 'Vault refused the token in VAULT_TOKEN (qa)' });
     expect(world.calls).toEqual(['auth/token/lookup-self']);
   });
 
