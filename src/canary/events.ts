@@ -9,7 +9,18 @@ import type { GateScope } from './gates.ts';
 /** Events of `runProgressiveCanary`, in the order they can happen. */
 export type CanaryEvent =
   | { readonly type: 'canary-started'; readonly env: string; readonly job: string; readonly deploymentId: string; readonly steps: readonly number[]; readonly key: string }
-  | { readonly type: 'canary-weight-set'; readonly job: string; readonly step: number; readonly of: number; readonly weight: number; readonly key: string; readonly rule: string }
+  | {
+      readonly type: 'canary-weight-set';
+      readonly job: string;
+      readonly step: number;
+      readonly of: number;
+      readonly weight: number;
+      readonly key: string;
+      readonly rule: string;
+      /** Pause before each measurement of the step, and how many it takes at least: the step lasts `intervalMs × count` or longer (a countdown's inputs). */
+      readonly intervalMs: number;
+      readonly count: number;
+    }
   | {
       readonly type: 'canary-measured';
       readonly job: string;

@@ -96,7 +96,7 @@ async function walkSteps(options: ProgressiveCanaryOptions, steps: readonly numb
   for (const [i, weight] of steps.entries()) {
     const step = i + 1;
     const key = await writeWeightRule(options.consul, target, rules[i]!, { signal });
-    options.report({ type: 'canary-weight-set', job, step, of: steps.length, weight, key, rule: rules[i]! });
+    options.report({ type: 'canary-weight-set', job, step, of: steps.length, weight, key, rule: rules[i]!, intervalMs: options.analysis.intervalMs, count: options.analysis.count });
     const decision = await runAnalysis({
       prometheus: options.prometheus,
       spec: options.analysis,

@@ -53,10 +53,14 @@ function decideDeployment(state: RolloutState, deployment: NomadDeployment): Rol
   return { type: 'wait', reason: describeProgress(deployment) };
 }
 
-/** "api 1/2 healthy" per group, so each change of the counters is one progress line. */
-function describeProgress(deployment: NomadDeployment): string {
+/**
+ * "web 1/2 healthy" per group, so each change of the counters is one progress line. A job's only
+ * group named like the job goes unnamed: every line already says the job ("[api] … 1/2 healthy").
+ */
+export function describeProgress(deployment: NomadDeployment): string {
   const groups = Object.entries(deployment.TaskGroups).sort(([a], [b]) => (a < b ? -1 : 1));
-  const parts = groups.map(([name, g]) => `${name} ${g.HealthyAllocs}/${g.DesiredTotal} healthy${g.UnhealthyAllocs ? `, ${g.UnhealthyAllocs} unhealthy` : ''}`);
+  const named = !(groups.length === 1 && groups[0]?.[0] === deployment.JobID);
+  const parts = groups.map(([name, g]) => `${named ? `${name} ` : ''}${g.HealthyAllocs}/${g.DesiredTotal} healthy${g.UnhealthyAllocs ? `, ${g.UnhealthyAllocs} unhealthy` : ''}`);
   return parts.length ? `deployment ${deployment.Status}: ${parts.join(', ')}` : deployment.StatusDescription || `deployment ${deployment.Status}`;
 }
 

@@ -11,7 +11,7 @@ import { assertVaultReady, readsSecrets } from '../../secrets/preflight.ts';
 import type { DeployEvent, Report } from '../../report/events.ts';
 import { ndjsonReporter } from '../../report/reporters/ndjson.ts';
 import { plainReporter } from '../../report/reporters/plain.ts';
-import { summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
+import { columnsOf, printAbove, summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, sourceConsul, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
@@ -138,7 +138,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     const secretsPreflight = vault
       ? async (signal: AbortSignal) => {
           const warnings = await assertVaultReady({ ...vault, env, jobs: deployingJobs, root: project.root, signal }, 'nothing was deployed');
-          io.stderr.write(formatDiagnostics(warnings, style));
+          printAbove(reporter, (t) => io.stderr.write(t))(formatDiagnostics(warnings, style));
         }
       : undefined;
     const abort = new AbortController();
@@ -193,6 +193,6 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
 function pickReporter(output: string, io: CliIo, style: Style): Report {
   const write = (text: string) => io.stderr.write(text);
   if (output === 'ndjson') return ndjsonReporter((text) => io.stdout.write(text));
-  if (output === 'tty') return ttyReporter(write, style);
+  if (output === 'tty') return ttyReporter(write, style, { columns: columnsOf(io.stderr) });
   return plainReporter(write, style);
 }

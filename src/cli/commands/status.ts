@@ -10,7 +10,7 @@ import { summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Report } from '../../report/events.ts';
 import { ndjsonReporter } from '../../report/reporters/ndjson.ts';
 import { plainReporter } from '../../report/reporters/plain.ts';
-import { ttyReporter } from '../../report/reporters/tty.ts';
+import { columnsOf, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -96,7 +96,7 @@ export async function connectCluster(prepared: Prepared, io: CliIo, style: Style
   const requested = output === 'json' ? 'plain' : output;
   const mode = requested ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
   if (!['tty', 'plain', 'ndjson'].includes(mode)) throw new UsageError(`Unknown --output ${mode}`, { hint: 'Use tty, plain, ndjson or json.' });
-  const reporter = mode === 'ndjson' ? ndjsonReporter((t) => io.stdout.write(t)) : mode === 'tty' ? ttyReporter((t) => io.stderr.write(t), style) : plainReporter((t) => io.stderr.write(t), style);
+  const reporter = mode === 'ndjson' ? ndjsonReporter((t) => io.stdout.write(t)) : mode === 'tty' ? ttyReporter((t) => io.stderr.write(t), style, { columns: columnsOf(io.stderr) }) : plainReporter((t) => io.stderr.write(t), style);
   const owner = { project: await projectName(prepared.project.root), env: prepared.env.name };
   const { nomad, consul } = createClusterClients(prepared.env, resolveTargets(prepared.env, io.env), io.env, reporter);
   const abort = new AbortController();
