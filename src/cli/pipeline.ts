@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Environment } from '../config/environment.ts';
@@ -10,6 +11,8 @@ import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
 import { checkJobsPresent } from '../validate/rules/project-no-jobs.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
+import { withKeyPositions } from '../validate/source-position.ts';
+import { ENV_UNKNOWN_KEY, JOB_UNKNOWN_KEY } from '../validate/rules/unknown-keys.ts';
 import { validateJobs } from '../validate/validate.ts';
 import type { CliIo } from './io.ts';
 
@@ -28,6 +31,11 @@ export interface Prepared {
   readonly excluded: ExcludedJob[];
   readonly diagnostics: Diagnostic[];
   readonly ok: boolean;
+  /**
+   * Job files that did not load or build here: the jobs list is incomplete, so checks that
+   * conclude from a job's absence (vault/policy-orphan) must not run.
+   */
+  readonly unbuiltJobFiles: string[];
 }
 
 /** Options of {@link openProject}. */
@@ -46,7 +54,9 @@ export async function openProject(io: CliIo, flags: ProjectFlags, options: OpenO
   const project = await loadProject({ root, environmentsDir });
   if (!options.typecheck) return project;
   const typeDiagnostics = await typecheckProject({ root, dirs: [join(root, 'jobs'), environmentsDir] });
-  return { ...project, diagnostics: [...project.diagnostics, ...typeDiagnostics] };
+  // A file that did not load shows its syntax error with a code frame already; tsc would repeat it.
+  const unloaded = new Set(project.diagnostics.filter((d) => d.rule === 'load/module').map((d) => d.location.file));
+  return { ...project, diagnostics: [...project.diagnostics, ...typeDiagnostics.filter((d) => !unloaded.has(d.location.file))] };
 }
 
 /** Loads, builds and validates every job for `envName`; collects every problem, throws only on usage errors. */
@@ -71,8 +81,19 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, excluded: built.excluded, processEnv: io.env });
   const failedToLoad = project.diagnostics.filter((d) => d.location.file.startsWith('jobs/')).length;
   const presence = checkJobsPresent({ env: found.value.name, definitions: project.jobs.length, failedToLoad, built: built.jobs.length });
-  const diagnostics = sortDiagnostics([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence]);
-  return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics) };
+  const collected = [...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence];
+  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY], (file) => readSource(project.root, file)));
+  const unbuiltJobFiles = [...new Set([...project.diagnostics, ...built.diagnostics].filter((d) => d.rule === 'load/module' && d.location.file.startsWith('jobs/')).map((d) => d.location.file))];
+  return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles };
+}
+
+/** A definition file's text, to place diagnostics at file:line:col; undefined when it cannot be read. */
+function readSource(root: string, file: string): string | undefined {
+  try {
+    return readFileSync(resolve(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function absolute(cwd: string, path: string): string {

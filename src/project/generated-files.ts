@@ -27,6 +27,12 @@ export interface GeneratedCheckInput {
   readonly env: Environment;
   /** Every job built for `env`. */
   readonly jobs: readonly LoadedJob[];
+  /**
+   * Job files that failed to load or build (a syntax error): `jobs` is then incomplete, and a
+   * file is not left over just because its job could not be read, so no orphan is reported.
+   * @default []
+   */
+  readonly unbuiltJobFiles?: readonly string[];
 }
 
 /** Every problem with the environment's generated files, sorted; reads files only. */
@@ -34,7 +40,25 @@ export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<D
   const policies = await checkPolicyFiles({ root: input.root, jobs: input.jobs, env: input.env });
   const files = await readBuildFiles(input.root, join(input.buildDir, input.env.name));
   const build = findOrphanedBuildFiles({ env: input.env.name, jobIds: input.jobs.map((j) => j.spec.id), files });
-  return sortDiagnostics([...policies, ...build]);
+  return sortDiagnostics(withoutOrphansIfIncomplete([...policies, ...build], input.unbuiltJobFiles ?? [], input.env.name));
+}
+
+/** Drops orphan findings when some job could not be read (advising to delete its files would be wrong), and says why. */
+function withoutOrphansIfIncomplete(found: readonly Diagnostic[], unbuilt: readonly string[], envName: string): Diagnostic[] {
+  if (unbuilt.length === 0) return [...found];
+  const kept = found.filter((d) => !ORPHAN_RULES.includes(d.rule));
+  if (kept.length === found.length) return kept;
+  const files = unbuilt.join(', ');
+  return [
+    ...kept,
+    {
+      rule: POLICY_ORPHAN,
+      severity: 'warning',
+      message: `Left-over generated files of ${envName} were not checked: ${files} did not load, so drover cannot tell which files its jobs still use`,
+      location: { file: `vault-policies/${envName}/`, path: '' },
+      hint: `Fix ${files} first; do not delete policy or build files on the strength of this run.`,
+    },
+  ];
 }
 
 /**

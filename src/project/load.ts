@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Environment } from '../config/environment.ts';
 import { exclusionReason, type JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
+import { codeFrame, syntaxErrorPosition } from './code-frame.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 
 /** Where a project's definitions live. */
@@ -56,7 +57,7 @@ export async function importDefaults<T>(
       if (accept(imported.default)) modules.push({ file, value: imported.default });
       else diagnostics.push(loadProblem(file, `does not default-export ${expected}`, `End the file with \`export default ${expected}\`.`));
     } catch (error) {
-      diagnostics.push(loadProblem(file, `could not be loaded: ${describe(error)}`, 'Fix the error above; run `npm run typecheck` for type errors.'));
+      diagnostics.push(await importProblem(file, path, error));
     }
   }
   return { modules, diagnostics };
@@ -107,6 +108,29 @@ export function isJobDefinition(value: unknown): value is JobDefinition {
 
 export function isEnvironment(value: unknown): value is Environment {
   return typeof value === 'object' && value !== null && typeof (value as Environment).name === 'string' && typeof (value as Environment).pick === 'function';
+}
+
+/**
+ * A module that does not import. A syntax error is shown at its file:line:col with the lines
+ * around it (esbuild's own message says only "Transform failed with 1 error").
+ */
+async function importProblem(file: string, path: string, error: unknown): Promise<Diagnostic> {
+  const position = syntaxErrorPosition(error);
+  const source = position && resolve(position.file) === resolve(path) ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
+  if (!position || source === undefined) {
+    return loadProblem(file, `could not be loaded: ${describe(error)}`, 'Fix the error in that file; run `npm run typecheck` for type errors.');
+  }
+  return {
+    rule: 'load/module',
+    severity: 'error',
+    message: `${file} could not be loaded: ${position.text}\n${indent(codeFrame(source, position.line, position.column))}`,
+    location: { file, path: '', line: position.line, column: position.column },
+    hint: `Fix the syntax at ${file}:${position.line}:${position.column}, then run \`drover validate\` again.`,
+  };
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `    ${line}`).join('\n');
 }
 
 function loadProblem(file: string, message: string, hint: string): Diagnostic {

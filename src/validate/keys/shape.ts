@@ -52,11 +52,10 @@ export function findUnknownKeys(value: unknown, shape: KeyShape, path = ''): Unk
 }
 
 function checkFields(value: Readonly<Record<string, unknown>>, fields: Readonly<Record<string, KeyShape>>, path: string): UnknownKey[] {
-  const known = Object.keys(fields);
   return Object.entries(value).flatMap(([key, item]) => {
     const child = Object.hasOwn(fields, key) ? fields[key] : undefined;
     // A key set to undefined (`constraints: env.is('dev') ? [...] : undefined`) is still a key written in the source.
-    if (!child) return [{ path: join(path, key), key, known }];
+    if (!child) return [{ path: join(path, key), key, known: Object.keys(fields) }];
     return findUnknownKeys(item, child, join(path, key));
   });
 }

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { didYouMean, didYouMeanText } from '../did-you-mean.ts';
 import { environmentShape } from '../keys/environment-keys.ts';
 import { jobShape } from '../keys/job-keys.ts';
-import { findUnknownKeys, type KeyShape, type UnknownKey } from '../keys/shape.ts';
+import { findUnknownKeys, type KeyShape } from '../keys/shape.ts';
 import { problem, type Rule } from '../rule.ts';
 import type { EnvironmentRule } from './lib/environment-rule.ts';
 
@@ -31,17 +31,12 @@ export const envUnknownKeyRule: EnvironmentRule = {
 };
 
 function unknownKeyDiagnostics(rule: string, file: string, value: unknown, shape: KeyShape): Diagnostic[] {
-  return findUnknownKeys(value, shape).map((found) => problem(rule, { file, path: found.path }, message(found), hint(found)));
-}
-
-function message({ key, known }: UnknownKey): string {
-  return `Unknown key "${key}": drover would ignore it.${didYouMeanText(key, known)}`;
-}
-
-function hint({ key, known }: UnknownKey): string {
-  const near = didYouMean(key, known)[0];
-  if (near) return `Rename "${key}" to "${near}".`;
-  return `Remove "${key}"; keys allowed here: ${[...known].sort().join(', ')}.`;
+  return findUnknownKeys(value, shape).map(({ path, key, known }) => {
+    const near = didYouMean(key, known);
+    const suggestion = near.length ? didYouMeanText(key, near) : '';
+    const hint = near[0] ? `Rename "${key}" to "${near[0]}".` : `Remove "${key}"; keys allowed here: ${[...known].sort().join(', ')}.`;
+    return problem(rule, { file, path }, `Unknown key "${key}": drover would ignore it.${suggestion}`, hint);
+  });
 }
 
 /**
