@@ -4,6 +4,7 @@ import { formatError } from '../report/error.ts';
 import { colorEnabled, createStyle, type Style } from '../report/style.ts';
 import { didYouMeanText } from '../validate/did-you-mean.ts';
 import { processIo, type CliIo } from './io.ts';
+import { COMPLETION_HELP } from './usage/completion.ts';
 import { DEMO_HELP } from './usage/demo.ts';
 import { DEPLOY_HELP } from './usage/deploy.ts';
 import { DROVER_HELP } from './usage/drover.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   secrets: { help: SECRETS_HELP, load: async () => (await import('./commands/secrets.ts')).secretsCommand },
   sandbox: { help: SANDBOX_HELP, load: async () => (await import('./commands/sandbox.ts')).runSandboxCommand },
   demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
+  completion: { help: COMPLETION_HELP, load: async () => (await import('./commands/completion.ts')).completionCommand },
   init: { help: INIT_HELP, load: async () => (await import('./commands/init.ts')).initCommand },
 };
 

@@ -20,6 +20,7 @@ Commands:
   secrets plan <env>   what applying vault-policies/<env>/ would change in Vault's policies and roles
   sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
   demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
+  completion <bash|zsh|fish>  print a shell completion script (commands, flags, environments)
 
 Run \`drover <command> --help\` for a command's options.
 

@@ -1,0 +1,116 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completionSpec } from '../../../src/cli/commands/completion.ts';
+import { completionScript, SHELLS } from '../../../src/cli/completion-scripts.ts';
+import { COMMANDS } from '../../../src/cli/main.ts';
+import { runCli } from '../../support/run-cli.ts';
+
+const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+const spec = completionSpec();
+
+/** A project directory with environments/alpha.ts, beta.ts and index.ts (not an environment). */
+let project: string;
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'drover-completion-'));
+  await mkdir(join(project, 'environments'));
+  for (const name of ['alpha', 'beta', 'index']) await writeFile(join(project, 'environments', `${name}.ts`), '');
+});
+afterAll(() => rm(project, { recursive: true, force: true }));
+
+describe('drover completion', () => {
+  it('knows every command of the COMMANDS table', () => {
+    expect(spec.commands.map((c) => c.name).sort()).toEqual(Object.keys(COMMANDS).sort());
+  });
+
+  it.each(SHELLS)('writes every command and every flag of every command into the %s script', (shell) => {
+    const script = completionScript(shell, spec);
+    for (const command of spec.commands) {
+      expect(script).toMatch(new RegExp(`\\b${command.name}\\b`));
+      for (const flag of command.flags) {
+        // fish declares flags per command (-l NAME under the command's condition); bash and zsh list --NAME per command.
+        const line = shell === 'fish' ? `__fish_seen_subcommand_from ${command.name}' -l ${flag.name}` : `--${flag.name}`;
+        const arm = shell === 'fish' ? script : script.split('\n').find((l) => l.startsWith(`    ${command.name}) flags=`)) ?? '';
+        expect(arm, `${shell} ${command.name} --${flag.name}`).toContain(line);
+      }
+    }
+  });
+
+  it('reads flags from the usage modules only: no command code is imported', async () => {
+    const source = await readFile(new URL('../../../src/cli/commands/completion.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.filter((i) => !/^\.\.\/(usage\/[a-z]+|args|completion-scripts|io)\.ts$|^\.\.\/\.\.\/(errors|report\/style)\.ts$/.test(i ?? ''))).toEqual([]);
+  });
+
+  it('prints the script for a shell, and refuses an unknown one with exit 64', async () => {
+    const printed = await runCli(['completion', 'bash']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toBe(completionScript('bash', spec));
+    const wrong = await runCli(['completion', 'tcsh']);
+    expect(wrong.code).toBe(64);
+    expect(wrong.stderr).toContain('drover completion zsh');
+  });
+});
+
+describe('the bash script in a real bash', () => {
+  const complete = (...words: string[]) => {
+    const script = `source /dev/stdin <<'DROVER'\n${completionScript('bash', spec)}DROVER\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _drover; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    return execFileSync('bash', ['-c', script], { cwd: project, encoding: 'utf8' }).split('\n').filter(Boolean);
+  };
+
+  it('completes commands, flags and flag values', () => {
+    expect(complete('drover', 'de')).toEqual(['deploy', 'demo']);
+    expect(complete('drover', 'deploy', 'alpha', '--wa')).toEqual(['--wait-lock', '--watch']);
+    expect(complete('drover', 'deploy', 'alpha', '--output', '')).toEqual(['tty', 'plain', 'ndjson']);
+    expect(complete('drover', 'status', '--output', '')).toEqual(['tty', 'plain', 'ndjson', 'json']);
+    expect(complete('drover', 'secrets', '')).toEqual(['check', 'plan']);
+    expect(complete('drover', 'help', 'sta')).toEqual(['status']);
+  });
+
+  it('completes environment names from environments/*.ts at completion time, after flags and subcommands', async () => {
+    expect(complete('drover', 'deploy', '')).toEqual(['alpha', 'beta']);
+    expect(complete('drover', 'deploy', '--job', 'api', 'b')).toEqual(['beta']);
+    expect(complete('drover', 'secrets', 'check', '')).toEqual(['alpha', 'beta']);
+    expect(complete('drover', 'deploy', 'alpha', '')).toEqual([]);
+    await writeFile(join(project, 'environments', 'gamma.ts'), '');
+    expect(complete('drover', 'plan', '')).toEqual(['alpha', 'beta', 'gamma']);
+    await rm(join(project, 'environments', 'gamma.ts'));
+  });
+
+  it('follows --project and --environments to another directory', () => {
+    const elsewhere = `cd / && `;
+    const script = `${elsewhere}source /dev/stdin <<'DROVER'\n${completionScript('bash', spec)}DROVER\nCOMP_WORDS=(drover status --project '${project}' ''); COMP_CWORD=4; _drover; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    expect(execFileSync('bash', ['-c', script], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['alpha', 'beta']);
+    const viaEnvironments = `cd / && source /dev/stdin <<'DROVER'\n${completionScript('bash', spec)}DROVER\nCOMP_WORDS=(drover status --environments '${project}/environments' ''); COMP_CWORD=4; _drover; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    expect(execFileSync('bash', ['-c', viaEnvironments], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe.skipIf(!has('zsh'))('the zsh script in a real zsh (skipped: zsh not installed)', () => {
+  it('parses (zsh -n) and offers environments and flag values', () => {
+    const file = join(project, '_drover');
+    execFileSync('sh', ['-c', `cat > '${file}'`], { input: completionScript('zsh', spec) });
+    expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
+    // compadd/compdef stand in for the completion system (compinit needs a terminal): they print what would be offered.
+    const run = (words: string) =>
+      execFileSync('zsh', ['-c', `compadd() { [[ $1 == -- ]] && shift; print -r -- "$*"; }; compdef() {}; source '${file}'; words=(${words} ''); CURRENT=\${#words}; _drover`], { cwd: project, encoding: 'utf8' }).trim();
+    expect(run('drover deploy')).toBe('alpha beta');
+    expect(run('drover deploy alpha --watch')).toBe('stream poll interval');
+    expect(run('drover secrets')).toBe('check plan');
+  });
+});
+
+describe.skipIf(!has('fish'))('the fish script in a real fish (skipped: fish not installed)', () => {
+  it('parses (fish -n) and completes through fish\'s own engine (complete -C)', () => {
+    const file = join(project, 'drover.fish');
+    execFileSync('sh', ['-c', `cat > '${file}'`], { input: completionScript('fish', spec) });
+    expect(spawnSync('fish', ['-n', file]).status).toBe(0);
+    const run = (line: string) => execFileSync('fish', ['-c', `source '${file}'; complete -C '${line}' | cut -f1`], { cwd: project, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(run('drover deploy ')).toEqual(['alpha', 'beta']);
+    expect(run('drover deploy alpha --wat')).toEqual(['--watch']);
+    expect(run('drover secrets check ')).toEqual(['alpha', 'beta']);
+    expect(run('drover de')).toEqual(['demo', 'deploy']);
+  });
+});
