@@ -8,6 +8,7 @@ import type { Environment } from '../config/environment.ts';
 import { DroverError, ExitCode, UsageError } from '../errors.ts';
 import { addressFrom, withErrorOrigin } from './origin.ts';
 import type { Report } from '../report/events.ts';
+import { prometheusTarget } from './prometheus-target.ts';
 
 /** A client's retry listener that reports each retry as a `retry` event (the request without secrets). */
 export function retryReporter(report: Report): (r: RetryEvent) => void {
@@ -114,7 +115,7 @@ export function createPrometheusClientFromEnv(
   report: Report,
   override?: string,
 ): PrometheusClient {
-  const address = override ?? (processEnv.DROVER_PROMETHEUS_ADDR || env.prometheus?.address);
+  const address = prometheusTarget(env, processEnv, override).address;
   if (!address) {
     throw new UsageError(`Environment ${env.name} promotes canaries progressively but has no Prometheus to judge them`, {
       hint: `Set prometheus.address in environments/${env.name}.ts, or export DROVER_PROMETHEUS_ADDR.`,

@@ -37,6 +37,8 @@ export interface SandboxOptions {
     readonly namespaces?: readonly string[];
     /** Datacenters of the three simulated nodes. @default ["dc1"] */
     readonly datacenters?: readonly string[];
+    /** Node pool of the simulated nodes. @default "default" */
+    readonly nodePool?: string;
     /** Event batches kept for resumes. @default 100 (Nomad's default) */
     readonly eventBufferSize?: number;
     /** Memory oversubscription in the scheduler configuration; off (Nomad's default) makes `memory_max` draw a register warning. @default false */

@@ -25,12 +25,12 @@ describe('drover sandbox', () => {
     expect(io.out()).toContain('NOT a scheduler');
   });
 
-  it('prints the variables to export and serves until stopped', async () => {
+  it('prints the variables to export and serves until stopped (--bare: the simulator without a project)', async () => {
     const io = captureIo();
     const stop = new AbortController();
     let ready: (sandbox: RunningSandbox) => void = () => {};
     const started = new Promise<RunningSandbox>((resolve) => (ready = resolve));
-    const running = runSandboxCommand(['--nomad-port', '0', '--consul-port', '0', '--vault-port', '0', '--speed', '10', '--namespace', 'shop'], io, undefined, {
+    const running = runSandboxCommand(['--bare', '--nomad-port', '0', '--consul-port', '0', '--vault-port', '0', '--speed', '10', '--namespace', 'shop'], io, undefined, {
       stop: stop.signal,
       onReady: (s) => ready(s),
     });

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { progressiveCanaryPlan } from '../../canary/plan.ts';
 import { createNomadClient } from '../../clients/nomad/index.ts';
 import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
 import { promotionOrder, releaseChainOf } from '../../config/promotion-chain.ts';
@@ -9,9 +7,8 @@ import type { Project } from '../../project/project.ts';
 import { parseImageReference } from '../../release/release-image.ts';
 import { renderOutputs } from '../../render/outputs.ts';
 import type { Style } from '../../report/style.ts';
-import { EXAMPLE_APPS, exampleTraffic } from '../../sandbox/example-apps.ts';
-import { binaryAvailability, startPrometheus, type PrometheusServer } from '../../sandbox/prometheus-process.ts';
-import { seedSandboxVault } from '../seed-vault.ts';
+import { binaryAvailability, type PrometheusServer } from '../../sandbox/prometheus-process.ts';
+import { progressiveJobs, readySandbox, sandboxNomadFor, startSandboxPrometheus } from '../sandbox-stage.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { abortableSleep } from '../../smoke/run.ts';
 import type { LoadedJob } from '../../model/loaded-job.ts';
@@ -52,18 +49,20 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
   try {
     for (const env of deployed) {
       // A seed per environment: the simulated instances of both sandboxes listen on 127.0.0.1 side by side.
-      const sandbox = await startSandbox({ clockSpeed: speed, seed: sandboxes.size + 1, nomad: { namespaces: [env.nomad.namespace], datacenters: [...env.datacenters] } });
+      const sandbox = await startSandbox({ clockSpeed: speed, seed: sandboxes.size + 1, nomad: sandboxNomadFor(env) });
       sandboxes.set(env.name, sandbox);
       // As an operator would before the first deploy: write the secrets the jobs reference (random
       // placeholders, never printed) and apply the committed Vault policies and roles.
       const jobs = buildJobs(project.jobs, env).jobs;
-      const deployer = await seedSandboxVault(sandbox, env, { jobs, root: project.root, valueFor: () => randomBytes(18).toString('base64url') });
-      for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
+      const deployer = await readySandbox(sandbox, env, { jobs, root: project.root });
       const prometheus = env.promotion.releasesFrom ? await canaryStage(project, env, jobs, sandbox, io, style) : undefined;
       if (prometheus) prometheusServers.push(prometheus);
       const source = env.promotion.releasesFrom ? sandboxes.get(env.promotion.releasesFrom) : undefined;
       io.stderr.write(`\n${style.bold(`▶ deploy ${env.name}`)} ${style.dim(`(sandbox: Nomad ${sandbox.addresses.nomad}, Consul ${sandbox.addresses.consul}, Fabio ${sandbox.addresses.fabio}; a simulator, not a scheduler)`)}\n`);
-      const code = await deployCommand([env.name, ...passthrough, ...sha, ...(env.promotion.confirm ? ['--yes'] : []), ...(values.output ? ['--output', values.output] : [])], io, style, {
+      // Without Prometheus a progressive canary is refused before anything is registered; the
+      // demo's prod runs no earlier version, so holding canaries holds none and the deploy goes on.
+      const hold = !prometheus && progressiveJobs(jobs, env).length > 0 ? ['--stop-at-canary'] : [];
+      const code = await deployCommand([env.name, ...passthrough, ...sha, ...hold, ...(env.promotion.confirm ? ['--yes'] : []), ...(values.output ? ['--output', values.output] : [])], io, style, {
         targets: { nomad: sandbox.addresses.nomad, consul: sandbox.addresses.consul },
         vault: { address: sandbox.addresses.vault, token: deployer.deployerToken },
         fabio: sandbox.addresses.fabio,
@@ -98,7 +97,7 @@ function releaseStory(envs: readonly Environment[]): Environment[] {
  * image, so this release's update has canaries to weigh. Without Prometheus: none of that.
  */
 async function canaryStage(project: Project, env: Environment, jobs: readonly LoadedJob[], sandbox: RunningSandbox, io: CliIo, style: Style): Promise<PrometheusServer | undefined> {
-  const canaried = jobs.filter((j) => progressiveCanaryPlan(j.spec, env));
+  const canaried = progressiveJobs(jobs, env);
   if (canaried.length === 0) return undefined;
   const availability = binaryAvailability('prometheus', io.env.PATH ?? '');
   if (!availability.available) {
@@ -106,8 +105,7 @@ async function canaryStage(project: Project, env: Environment, jobs: readonly Lo
     return undefined;
   }
   io.stderr.write(style.dim(`Setting up prod (simulated history): a real Prometheus scraping the simulated Fabio and app instances, traffic on the example routes, and ${canaried.map((j) => j.spec.id).join(', ')} running an earlier image.\n`));
-  const prometheus = await startPrometheus([sandbox.addresses.fabioMetrics], { binary: availability.binary, discovered: () => sandbox.fabio.scrapeTargets() });
-  for (const { route, rps } of exampleTraffic(env.fabio.domain)) sandbox.fabio.setTraffic(route, { rps });
+  const prometheus = await startSandboxPrometheus(sandbox, env, availability.binary);
   try {
     await runEarlierImages(project, env, sandbox, canaried);
   } catch (error) {

@@ -14,8 +14,9 @@ import { plainReporter } from '../../report/reporters/plain.ts';
 import { columnsOf, printAbove, summaryTable, ttyReporter } from '../../report/reporters/tty.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
-import { createClusterClients, createPrometheusClientFromEnv, createVaultClientFromEnv, resolveTargets, sourceConsul, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
+import { createClusterClients, createVaultClientFromEnv, resolveTargets, sourceConsul, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
 import { assertCanConfirm, confirmed } from '../confirm.ts';
+import { openCanaryPrometheus } from '../canary-prometheus.ts';
 import { releaseRole } from '../../release/deploy-release.ts';
 import { registryLookup } from '../registry-lookup.ts';
 import { withMetricsFile } from '../metrics-file.ts';
@@ -134,7 +135,10 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     const deployingJobs = prepared.jobs.filter((j) => rollout.specs.includes(j.spec));
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
     const vault = readsSecrets(deployingJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
-    const prometheus = rollout.canaries.size ? createPrometheusClientFromEnv(env, io.env, report, control.prometheus) : undefined;
+    // Before the lock and any registration: progressive canaries without a Prometheus answering would only fail after minutes.
+    const prometheus = rollout.canaries.size
+      ? await openCanaryPrometheus(env, { processEnv: io.env, report, jobs: [...rollout.canaries.keys()], ...(control.prometheus ? { override: control.prometheus } : {}), ...(control.signal ? { signal: control.signal } : {}) })
+      : undefined;
     const secretsPreflight = vault
       ? async (signal: AbortSignal) => {
           const warnings = await assertVaultReady({ ...vault, env, jobs: deployingJobs, root: project.root, signal }, 'nothing was deployed');

@@ -1,9 +1,17 @@
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Environment } from '../../config/environment.ts';
+import { promotionOrder } from '../../config/promotion-chain.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { buildJobs } from '../../project/load.ts';
+import { EXAMPLE_APPS } from '../../sandbox/example-apps.ts';
+import { binaryAvailability, type PrometheusServer } from '../../sandbox/prometheus-process.ts';
+import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
-import { EXAMPLE_APPS } from '../../sandbox/example-apps.ts';
-import { type RunningSandbox, startSandbox } from '../../sandbox/server.ts';
+import { openProject } from '../pipeline.ts';
+import { progressiveJobs, readySandbox, sandboxNomadFor, startSandboxPrometheus } from '../sandbox-stage.ts';
+import { sandboxBanner, sandboxExports, type SandboxSetup } from '../sandbox-text.ts';
 import { SANDBOX_HELP, SANDBOX_OPTIONS } from '../usage/sandbox.ts';
 
 /** Test hooks: stop without a signal, see the running sandbox. */
@@ -12,11 +20,17 @@ export interface SandboxCommandControl {
   readonly onReady?: (sandbox: RunningSandbox) => void;
 }
 
-/** `drover sandbox`: starts the simulator and runs until SIGINT/SIGTERM (or `control.stop`). */
+type Values = ReturnType<typeof parse>;
+
+/**
+ * `drover sandbox`: starts the simulator set up for one environment of the project (or `--bare`),
+ * prints the variables to export, and runs until SIGINT/SIGTERM (or `control.stop`).
+ */
 export async function runSandboxCommand(argv: readonly string[], io: CliIo, _style?: unknown, control: SandboxCommandControl = {}): Promise<number> {
   const values = parse(argv);
   if (values.help) return io.stdout.write(SANDBOX_HELP), ExitCode.ok;
   const speed = number(values.speed, 'speed', 1);
+  const target = values.bare ? undefined : await environmentOf(io, values);
   const sandbox = await startSandbox({
     ports: {
       nomad: await port(values['nomad-port'], 4646, 'nomad-port'),
@@ -24,29 +38,96 @@ export async function runSandboxCommand(argv: readonly string[], io: CliIo, _sty
       vault: await port(values['vault-port'], 8200, 'vault-port'),
     },
     clockSpeed: speed,
-    seed: number(values.seed, 'seed', 1),
-    nomad: {
-      namespaces: values.namespace ?? [],
-      datacenters: values.datacenter ?? ['dc1'],
-      ...(values['acl-token'] ? { aclToken: values['acl-token'] } : {}),
-      eventBufferSize: number(values['event-buffer'], 'event-buffer', 100),
-    },
+    seed: number(values.seed, 'seed', target?.seed ?? 1),
+    nomad: nomadOptions(values, target?.env),
   });
-  // Instances of the example jobs' services run the example apps (examples/apps/), as in the demo.
-  for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
-  io.stderr.write(banner(sandbox, speed));
-  io.stdout.write(exports(sandbox, values['acl-token']));
-  control.onReady?.(sandbox);
-  await untilStopped(control.stop);
-  await sandbox.close();
+  let prometheus: PrometheusServer | undefined;
+  try {
+    const setup = target ? await setUp(sandbox, target, values, io, (started) => (prometheus = started)) : bareSetup(sandbox);
+    io.stderr.write(sandboxBanner(sandbox, setup, { speed, pid: process.pid }));
+    io.stdout.write(sandboxExports(sandbox, setup, values['acl-token']));
+    detachStdout(io);
+    control.onReady?.(sandbox);
+    await untilStopped(control.stop);
+  } finally {
+    await prometheus?.stop();
+    await sandbox.close();
+  }
   io.stderr.write('drover sandbox stopped.\n');
   return ExitCode.ok;
 }
 
 function parse(argv: readonly string[]) {
   const { values, positionals } = parseCommandArgs('sandbox', argv, SANDBOX_OPTIONS);
-  if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'Run `drover sandbox --help` for the flags it accepts.' });
+  if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'Run `drover sandbox --help` for the flags it accepts (name the environment with --env).' });
+  if (values.bare && (values.env || values['releases-from'])) throw new UsageError('--bare starts the simulator without a project; it takes no --env or --releases-from');
   return values;
+}
+
+/** The environment to set up: `--env`, else the first of the promotion chain (qa before prod); its seed is its place in that order. */
+async function environmentOf(io: CliIo, values: Values): Promise<{ env: Environment; seed: number; project: Awaited<ReturnType<typeof openProject>> }> {
+  const project = await openProject(io, values);
+  const ordered = promotionOrder(project.environments.map((m) => m.value));
+  const chained = ordered.filter((env) => env.promotion.releasesFrom || ordered.some((o) => o.promotion.releasesFrom === env.name));
+  const env = values.env ? ordered.find((e) => e.name === values.env) : (chained[0] ?? ordered[0]);
+  if (!env) {
+    const names = ordered.map((e) => e.name);
+    throw new UsageError(values.env ? `Unknown environment "${values.env}"` : `No environments found under ${project.root}`, {
+      hint: names.length ? `Use one of: ${names.join(', ')}.` : 'Run drover sandbox from the project root, pass --project DIR, or start the bare simulator with --bare.',
+    });
+  }
+  return { env, seed: ordered.indexOf(env) + 1, project };
+}
+
+function nomadOptions(values: Values, env: Environment | undefined): NonNullable<SandboxOptions['nomad']> {
+  const base = env ? sandboxNomadFor(env) : { namespaces: [], datacenters: ['dc1'] };
+  return {
+    ...base,
+    namespaces: [...(base.namespaces ?? []), ...(values.namespace ?? [])],
+    datacenters: [...new Set([...(base.datacenters ?? []), ...(values.datacenter ?? [])])],
+    ...(values['acl-token'] ? { aclToken: values['acl-token'] } : {}),
+    eventBufferSize: number(values['event-buffer'], 'event-buffer', 100),
+  };
+}
+
+/** Vault seeded, example apps, and Prometheus when the environment's canaries need one and it is installed. */
+async function setUp(sandbox: RunningSandbox, target: Awaited<ReturnType<typeof environmentOf>>, values: Values, io: CliIo, started: (p: PrometheusServer) => void): Promise<SandboxSetup> {
+  const { env, project } = target;
+  const jobs = buildJobs(project.jobs, env).jobs;
+  const seeded = await readySandbox(sandbox, env, { jobs, root: project.root });
+  const canaried = progressiveJobs(jobs, env).map((j) => j.spec.id);
+  const availability = binaryAvailability('prometheus', io.env.PATH ?? '');
+  const why = canaried.length === 0 ? undefined : values['no-prometheus'] ? '--no-prometheus' : availability.available ? undefined : availability.reason;
+  const prometheus = canaried.length && !why && availability.available ? await startSandboxPrometheus(sandbox, env, availability.binary) : undefined;
+  if (prometheus) started(prometheus);
+  return {
+    env,
+    placeholders: Object.keys(seeded.values).sort(),
+    vaultToken: seeded.deployerToken,
+    canaried,
+    ...(prometheus ? { prometheus } : {}),
+    ...(why ? { noPrometheus: why } : {}),
+    ...(values['releases-from'] ? { releasesFrom: values['releases-from'] } : {}),
+  };
+}
+
+/** `--bare`: the simulator alone, with the example apps and the root token (the command's behaviour before environments). */
+function bareSetup(sandbox: RunningSandbox): SandboxSetup {
+  for (const [service, behaviour] of Object.entries(EXAMPLE_APPS)) sandbox.fabio.setApp(service, behaviour);
+  return { placeholders: [], vaultToken: sandbox.vaultToken, canaried: [] };
+}
+
+/**
+ * Once the exports are written, stdout is pointed at /dev/null so that `eval "$(drover sandbox &)"`
+ * returns: the command substitution waits for every writer of the pipe to close it. Nothing else
+ * is written to stdout; fd 1 is reopened at once (the lowest free descriptor) so it is never reused
+ * by a socket. Only for a real, non-terminal stdout.
+ */
+function detachStdout(io: CliIo): void {
+  if (io.stdout !== process.stdout || process.stdout.isTTY) return;
+  closeSync(1);
+  const fd = openSync('/dev/null', 'w');
+  if (fd !== 1) closeSync(fd);
 }
 
 function number(raw: string | undefined, flag: string, fallback: number): number {
@@ -68,33 +149,6 @@ function isFree(candidate: number): Promise<boolean> {
     probe.once('error', () => resolve(false));
     probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-}
-
-function banner(sandbox: RunningSandbox, speed: number): string {
-  const clock = speed === 0 ? 'frozen (advance with POST /_sandbox/clock/advance)' : speed === 1 ? 'real time' : `${speed}× real time`;
-  return [
-    'drover sandbox — a SIMULATOR of the Nomad, Consul and Vault HTTP APIs drover uses, for tests and demos.',
-    'It is not a scheduler: nothing runs; allocations, health checks and failures are simulated.',
-    `  nomad   ${sandbox.addresses.nomad}   (admin: ${sandbox.addresses.nomad}/_sandbox)`,
-    `  consul  ${sandbox.addresses.consul}`,
-    `  vault   ${sandbox.addresses.vault}`,
-    `  fabio   ${sandbox.addresses.fabio}   (simulated Fabio; metrics: ${sandbox.addresses.fabioMetrics}/metrics; instances of www, api and worker run examples/apps, others answer as scripted via /_sandbox/apps)`,
-    `  clock   ${clock}`,
-    'Export the variables below, then run drover. Stop with Ctrl-C.',
-    '',
-  ].join('\n');
-}
-
-function exports(sandbox: RunningSandbox, aclToken: string | undefined): string {
-  const lines = [
-    `export NOMAD_ADDR=${sandbox.addresses.nomad}`,
-    `export CONSUL_HTTP_ADDR=${sandbox.addresses.consul}`,
-    `export VAULT_ADDR=${sandbox.addresses.vault}`,
-    `export VAULT_TOKEN=${sandbox.vaultToken}`,
-    `export DROVER_FABIO_ADDR=${sandbox.addresses.fabio}`,
-  ];
-  if (aclToken) lines.push(`export NOMAD_TOKEN=${aclToken}`);
-  return `${lines.join('\n')}\n`;
 }
 
 function untilStopped(stop: AbortSignal | undefined): Promise<void> {

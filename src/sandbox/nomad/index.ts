@@ -39,6 +39,8 @@ export interface NomadServiceOptions {
   readonly namespaces?: readonly string[];
   /** Datacenters of the three simulated nodes (round-robin). @default ["dc1"] */
   readonly datacenters?: readonly string[];
+  /** Node pool of the three simulated nodes. @default "default" */
+  readonly nodePool?: string;
   /** Event batches kept for `index` resumes; Nomad's `event_buffer_size` default is 100. @default 100 */
   readonly eventBufferSize?: number;
   /** The scheduler configuration's memory oversubscription (off in Nomad by default: `memory_max` then draws a warning). @default false */
@@ -71,7 +73,7 @@ export function createNomadService(options: NomadServiceOptions): NomadSandbox {
   const broker = new EventBroker(options.eventBufferSize ?? 100);
   const store = new NomadStore(options.clock, broker);
   const state: SimState = {
-    store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1']),
+    store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1'], options.nodePool),
     scenarios: new ScenarioBook(), failedAt: new Map<string, number>(),
   };
   const { scheduler, client, watcher } = createActors(state, options.consul);

@@ -5,13 +5,13 @@ import { type AllocMetric, type Allocation, type Json, type JobObject, type SimN
 const NODE_CPU_MHZ = 4000;
 const NODE_MEMORY_MB = 8192;
 
-/** Three simulated client nodes, spread over `datacenters` round-robin. */
-export function createNodes(random: SandboxRandom, datacenters: readonly string[]): SimNode[] {
+/** Three simulated client nodes, spread over `datacenters` round-robin, all in `nodePool`. */
+export function createNodes(random: SandboxRandom, datacenters: readonly string[], nodePool = 'default'): SimNode[] {
   return [1, 2, 3].map((n) => ({
     ID: random.uuid(),
     Name: `sandbox-client-${n}`,
     Datacenter: datacenters[(n - 1) % datacenters.length] ?? 'dc1',
-    NodePool: 'default',
+    NodePool: nodePool,
     Address: '127.0.0.1',
     CpuMHz: NODE_CPU_MHZ,
     MemoryMB: NODE_MEMORY_MB,
@@ -126,7 +126,7 @@ function baseMetric(nodes: readonly SimNode[]): AllocMetric {
     NodesEvaluated: nodes.length,
     NodesFiltered: 0,
     NodesInPool: nodes.length,
-    NodePool: 'default',
+    NodePool: nodes[0]?.NodePool ?? 'default',
     NodesAvailable: available,
     ClassFiltered: null,
     ConstraintFiltered: null,
