@@ -12,6 +12,7 @@ import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
 import { checkJobsPresent } from '../validate/rules/project-no-jobs.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 import { withKeyPositions } from '../validate/source-position.ts';
+import { withoutUnloadedDependencies } from '../validate/unloaded-dependencies.ts';
 import { ENV_UNKNOWN_KEY, JOB_UNKNOWN_KEY } from '../validate/rules/unknown-keys.ts';
 import { validateJobs } from '../validate/validate.ts';
 import type { CliIo } from './io.ts';
@@ -81,9 +82,9 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const ruleDiagnostics = validateJobs({ env: found.value, jobs: built.jobs, excluded: built.excluded, processEnv: io.env });
   const failedToLoad = project.diagnostics.filter((d) => d.location.file.startsWith('jobs/')).length;
   const presence = checkJobsPresent({ env: found.value.name, definitions: project.jobs.length, failedToLoad, built: built.jobs.length });
-  const collected = [...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence];
-  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY], (file) => readSource(project.root, file)));
   const unbuiltJobFiles = [...new Set([...project.diagnostics, ...built.diagnostics].filter((d) => d.rule === 'load/module' && d.location.file.startsWith('jobs/')).map((d) => d.location.file))];
+  const collected = withoutUnloadedDependencies([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence], built.jobs, unbuiltJobFiles);
+  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY], (file) => readSource(project.root, file)));
   return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles };
 }
 

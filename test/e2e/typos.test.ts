@@ -91,6 +91,8 @@ describe('typos in definitions fail validation with their path, a did-you-mean a
       expect(result.stderr).not.toContain('Delete it');
       expect(result.stderr).toContain('⚠ vault-policies/qa/  [vault/policy-orphan]');
       expect(result.stderr).toContain('jobs/api.ts did not load');
+      // jobs/www.ts depends on api: the broken file is the cause, not a missing job.
+      expect(result.stderr).not.toContain('[job/depends-on]');
     });
   });
 });
