@@ -8,6 +8,7 @@ import type { DigestLookup } from '../release/digests.ts';
 import type { Report } from '../report/events.ts';
 import { retryReporter } from './clients.ts';
 import { credentialsFor, readDockerConfig } from './docker-config.ts';
+import { withErrorOrigin } from './origin.ts';
 import type { CliIo } from './io.ts';
 
 /** Docker Hub's API host; `docker.io` in references is only its name. */
@@ -31,7 +32,14 @@ export function registryLookup(env: Environment, io: CliIo, report: Report): { r
       if (known) return known;
       const target = env.registries.find((r) => r.host === host)!;
       const credentials = credentialsFor(dockerConfig, host);
-      const client = createRegistryClient({ address: registryAddress(target), host, ...(credentials ? { credentials } : {}), onRetry: retryReporter(report) });
+      const address = registryAddress(target);
+      const client = withErrorOrigin(createRegistryClient({ address, host, ...(credentials ? { credentials } : {}), onRetry: retryReporter(report) }), {
+        name: `Registry ${host}`,
+        address,
+        // The registry is listed in the environment file; credentials come from Docker's config.json,
+        // not a variable, so no tokenVariable: the client's own hint says how to log in.
+        addressFrom: `registries in environments/${env.name}.ts`,
+      });
       clients.set(host, client);
       return client;
     };

@@ -96,7 +96,9 @@ export function isDenied(status: number | undefined): boolean {
 /** `error` again with its origin: same class semantics for callers (status, code, exit code), a message naming variable and address. */
 export function withOrigin(error: ApiError, origin: ServiceOrigin): ApiError {
   if (error.origin) return error;
-  const init: ApiErrorInit = { service: error.service, method: error.method, path: error.path, status: error.status, body: error.body, origin, cause: error.cause, ...(error.code ? { code: error.code } : {}) };
+  // A client's own hint (a registry's `docker login` advice) says more than the located one; the generic one does not.
+  const ownHint = error.hint !== undefined && error.hint !== defaultHint(error) ? { hint: error.hint } : {};
+  const init: ApiErrorInit = { service: error.service, method: error.method, path: error.path, status: error.status, body: error.body, origin, cause: error.cause, ...(error.code ? { code: error.code } : {}), ...ownHint };
   return new ApiError(init, error.exitCode);
 }
 

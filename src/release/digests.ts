@@ -3,7 +3,7 @@
  * and the `RenderContext.images` pins that result. The lookup itself is injected (the registry
  * client in production, anything in tests); everything else is a function of its inputs.
  */
-import { ApiError } from '../clients/api-error.ts';
+import { ApiError, isDenied } from '../clients/api-error.ts';
 import type { RegistryTarget } from '../config/environment.ts';
 import { DroverError, ExitCode } from '../errors.ts';
 import { registryImage, withDigest, type RegistryImage } from './image-registry.ts';
@@ -60,9 +60,11 @@ export async function resolveDigestPins(
 
 function digestLookupFailed(env: string, failures: readonly { readonly image: RegistryImage; readonly error: unknown }[]): DroverError {
   const unreachable = failures.some(({ error }) => error instanceof ApiError && (error.status === undefined || error.status >= 502));
+  // A registry that would not let these credentials read is "not allowed" (77), whatever else failed.
+  const denied = failures.some(({ error }) => error instanceof ApiError && isDenied(error.status));
   const lines = failures.map(({ image, error }) => [image.reference, describe(error)] as const);
   const first = failures[0]!.error;
-  return new DroverError(`Could not pin ${failures.length === 1 ? 'an image' : `${failures.length} images`} to ${failures.length === 1 ? 'its digest' : 'their digests'} for ${env}; nothing was deployed`, unreachable ? ExitCode.unreachable : ExitCode.refused, {
+  return new DroverError(`Could not pin ${failures.length === 1 ? 'an image' : `${failures.length} images`} to ${failures.length === 1 ? 'its digest' : 'their digests'} for ${env}; nothing was deployed`, denied ? ExitCode.noPermission : unreachable ? ExitCode.unreachable : ExitCode.refused, {
     context: Object.fromEntries(lines),
     hint: first instanceof DroverError && first.hint ? first.hint : 'Check the image tags in jobs/ and the registries in the environment file, then retry.',
   });

@@ -211,7 +211,8 @@ describe.skipIf(!availability.available)('deploy qa then deploy prod: verified r
     expect(failed.value).toBe(1);
     expect(reason).toMatch(/error-ratio failing: canary 100 % \((\d+) of \1\) vs stable 0 % \(0 of \d+\); bound 5 %/);
     expect(reason).toContain(failed.query);
-    expect(result.stdout).toContain(failed.query);
+    // The summary table (on stderr with --output ndjson) quotes it as written; the events JSON-escape it.
+    expect(result.stderr).toContain(failed.query);
 
     const reverted = result.events.find((e): e is Extract<DeployEvent, { type: 'canary-deployment-failed' }> => e.type === 'canary-deployment-failed')!;
     expect(reverted.revertedToVersion).toBe(1);

@@ -53,3 +53,17 @@ describe('ApiError exit codes and origins', () => {
     expect(client.close()).toBe('closed');
   });
 });
+
+describe('withOrigin keeps a client’s own hint', () => {
+  it('keeps a specific hint (a registry’s login advice) and replaces the generic one', async () => {
+    const registry: ServiceOrigin = { name: 'Registry ghcr.io', address: 'https://ghcr.io', addressFrom: 'registries in environments/qa.ts' };
+    const login = 'Run `docker login ghcr.io` (drover reads Docker’s config.json) and retry.';
+    const client = withErrorOrigin({ head: async (hint?: string) => Promise.reject(new ApiError({ service: 'registry', method: 'HEAD', path: '/v2/acme/api/manifests/1', status: 401, ...(hint ? { hint } : {}) })) }, registry);
+    await expect(client.head(login)).rejects.toMatchObject({
+      message: 'Registry ghcr.io at https://ghcr.io (from registries in environments/qa.ts) denied HEAD /v2/acme/api/manifests/1 (HTTP 401)',
+      hint: login,
+      exitCode: 77,
+    });
+    await expect(client.head()).rejects.toMatchObject({ hint: 'Check the credentials drover uses for Registry ghcr.io.' });
+  });
+});

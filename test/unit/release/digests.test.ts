@@ -77,6 +77,14 @@ describe('resolveDigestPins', () => {
     await expect(resolveDigestPins({ env: 'qa', registries, images: ['ghcr.io/acme/api:1'] }, { lookup: unreachable })).rejects.toMatchObject({ exitCode: ExitCode.unreachable });
   });
 
+  it('exits 77 when a registry refuses the credentials, even next to an unreachable one', async () => {
+    const lookup: DigestLookup = async (_host, image) => {
+      const path = `/v2/${image.name}/manifests/${image.tag}`;
+      throw image.name.endsWith('api') ? new ApiError({ service: 'registry', method: 'HEAD', path, status: 401 }) : new ApiError({ service: 'registry', method: 'HEAD', path, status: undefined, code: 'ECONNREFUSED' });
+    };
+    await expect(resolveDigestPins({ env: 'qa', registries, images: ['ghcr.io/acme/api:1', 'ghcr.io/acme/www:1'] }, { lookup })).rejects.toMatchObject({ exitCode: ExitCode.noPermission });
+  });
+
   it('looks nothing up without listed registries', async () => {
     const result = await resolveDigestPins({ env: 'qa', registries: [], images: ['ghcr.io/acme/api:1'] }, { lookup: () => Promise.reject(new Error('must not be called')) });
     expect(result).toEqual({ pins: {}, pinned: [], asWritten: [{ reference: 'ghcr.io/acme/api:1', why: "its registry is not in the environment's registries" }] });
