@@ -4,10 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_SCHEMAS } from '../../src/report/documents.ts';
+import { createSandboxClock } from '../../src/sandbox/clock.ts';
+import { createConsulService } from '../../src/sandbox/consul/index.ts';
 import { EXAMPLE_APPS } from '../../src/sandbox/example-apps.ts';
 import { loadSchema, schemaErrors } from '../support/json-schema.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import { sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
+import { serve } from '../support/serve-sandbox-service.ts';
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '4242424242424242424242424242424242424242';
@@ -189,5 +192,23 @@ describe('not allowed: exit 77 naming the variable and the address', { timeout: 
     const result = await cli(['deploy', 'qa', '--git-sha', SHA, '--job', 'api'], { NOMAD_TOKEN: ACL_TOKEN, VAULT_TOKEN: undefined });
     expect(result.code, result.stderr).toBe(77);
     expect(result.stderr).toContain(`✖ Vault at ${sandbox.addresses.vault} (from VAULT_ADDR) cannot be checked: VAULT_TOKEN is not set`);
+  });
+
+  it('Consul with ACLs: a wrong CONSUL_HTTP_TOKEN for qa’s releases exits 77; a missing one is named when the list comes back empty', async () => {
+    const consul = await serve(createConsulService({ clock: createSandboxClock({ speed: 0 }), acl: { defaultPolicy: 'deny', tokens: [{ secretId: 'reader', rules: { key_prefix: { 'drover/': 'read' } } }] } }));
+    try {
+      const wrong = await cli(['releases', 'qa'], { CONSUL_HTTP_ADDR: consul.address, CONSUL_HTTP_TOKEN: 'not-the-token' });
+      expect(wrong.code, wrong.stderr).toBe(77);
+      expect(wrong.stderr).toContain(`✖ Consul holding qa's releases at ${consul.address} (from CONSUL_HTTP_ADDR) refused the token in CONSUL_HTTP_TOKEN`);
+      // Consul filters a listing for a token without read rights (404, not 403), as the real one does: drover can only point at the variable.
+      const missing = await cli(['releases', 'qa'], { CONSUL_HTTP_ADDR: consul.address });
+      expect(missing.code, missing.stderr).toBe(0);
+      expect(missing.stderr).toContain('No releases in qa yet (CONSUL_HTTP_TOKEN is not set: if that Consul has ACLs, it shows an anonymous request nothing)');
+      const reader = await cli(['releases', 'qa', '--output', 'json'], { CONSUL_HTTP_ADDR: consul.address, CONSUL_HTTP_TOKEN: 'reader' });
+      expect(reader.code, reader.stderr).toBe(0);
+      expect(JSON.parse(reader.stdout)).toMatchObject({ schema: 'drover.releases/v1', releases: [] });
+    } finally {
+      await consul.close();
+    }
   });
 });

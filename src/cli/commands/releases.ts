@@ -28,7 +28,10 @@ export async function releasesCommand(argv: readonly string[], io: CliIo, style:
   const shown = releases.slice(0, limit);
   if (output === 'json') return io.stdout.write(jsonDocument(releasesDocument(source.name, targets, shown))), ExitCode.ok;
   if (shown.length === 0) {
-    io.stderr.write(`No releases in ${source.name} yet. A deploy to ${source.name} records one.\n`);
+    // Consul filters what a token may not read instead of refusing: with ACLs, no token looks like no records.
+    const tokenVariable = viaTarget ? 'DROVER_RELEASES_CONSUL_HTTP_TOKEN' : 'CONSUL_HTTP_TOKEN';
+    const unset = !values.local && !io.env[tokenVariable] ? ` (${tokenVariable} is not set: if that Consul has ACLs, it shows an anonymous request nothing)` : '';
+    io.stderr.write(`No releases in ${source.name} yet${unset}. A deploy to ${source.name} records one.\n`);
     return ExitCode.ok;
   }
   io.stdout.write(formatReleaseTable(shown, { source: source.name, targets }, style));
