@@ -122,7 +122,8 @@ describe.skipIf(missing.length > 0)('drover deploy, promote and rollback against
     expect(rolledBack.code, rolledBack.why).toBe(0);
     const job = await nomadGet<NomadJobRead>(`/v1/job/${JOB}`);
     expect(finished(rolledBack.events)?.outcome).toMatchObject({ status: 'succeeded', version: job.Version });
-    expect(rolledBack.stdout).toContain(`Rolled ${JOB} in real back from version 3 to the spec of version 0 (now version ${job.Version}).`);
+    // With --output ndjson (runDrover's) the words for people are on stderr.
+    expect(rolledBack.stderr).toContain(`Rolled ${JOB} in real back from version 3 to the spec of version 0 (now version ${job.Version}).`);
     expect((job.TaskGroups[0]!.Tasks[0] as { Env?: Record<string, string> }).Env).toMatchObject({ VERSION: 'v1' });
     expect(await versionsServed()).toEqual(['v1', 'v1']);
   });

@@ -89,9 +89,9 @@ describe.skipIf(missing.length > 0)('drover secrets preflight and workload ident
 
   it('refuses an unknown token once, with the request and OpenBao\'s answer', async () => {
     const result = await check(SENTINELS.CONSUL_HTTP_TOKEN);
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(77);
     // OpenBao answers {"errors":["permission denied"]}; Vault ≥ 1.17 adds "invalid token".
-    expect(result.stderr).toMatch(/✖ Vault refused the token in VAULT_TOKEN \(real\)\n\s+request\s+GET \/v1\/auth\/token\/lookup-self\n\s+response\s+permission denied\n/);
+    expect(result.stderr).toMatch(/✖ Vault at \S+ \(from [^)]+\) refused the token in VAULT_TOKEN \(real\)\n\s+request\s+GET \/v1\/auth\/token\/lookup-self\n\s+response\s+permission denied\n/);
     expect(result.stderr).not.toContain(SENTINELS.CONSUL_HTTP_TOKEN);
   });
 
