@@ -33,8 +33,8 @@ export function resolveTargets(env: Environment, processEnv: Readonly<Record<str
 export function createClusterClients(env: Environment, targets: Targets, processEnv: Readonly<Record<string, string | undefined>>, report: Report): { nomad: NomadClient; consul: ConsulClient } {
   const onRetry = retryReporter(report);
   const file = (path: string | undefined) => (path ? readFileSync(path) : undefined);
-  const nomadOrigin = { name: 'Nomad', address: targets.nomad, addressFrom: targetFrom(targets.nomad, processEnv, 'NOMAD_ADDR', env), tokenVariable: 'NOMAD_TOKEN', tokenSet: Boolean(processEnv.NOMAD_TOKEN) };
-  const consulOrigin = { name: 'Consul', address: targets.consul, addressFrom: targetFrom(targets.consul, processEnv, 'CONSUL_HTTP_ADDR', env), tokenVariable: 'CONSUL_HTTP_TOKEN', tokenSet: Boolean(processEnv.CONSUL_HTTP_TOKEN) };
+  const nomadOrigin = { name: 'Nomad', address: targets.nomad, addressFrom: targetFrom(targets.nomad, processEnv, 'NOMAD_ADDR', env), addressVariable: 'NOMAD_ADDR', tokenVariable: 'NOMAD_TOKEN', tokenSet: Boolean(processEnv.NOMAD_TOKEN) };
+  const consulOrigin = { name: 'Consul', address: targets.consul, addressFrom: targetFrom(targets.consul, processEnv, 'CONSUL_HTTP_ADDR', env), addressVariable: 'CONSUL_HTTP_ADDR', tokenVariable: 'CONSUL_HTTP_TOKEN', tokenSet: Boolean(processEnv.CONSUL_HTTP_TOKEN) };
   const nomad = createNomadClient({
     address: targets.nomad,
     namespace: processEnv.NOMAD_NAMESPACE || env.nomad.namespace,
@@ -100,7 +100,7 @@ export function createVaultClientFromEnv(
     ...(shell.VAULT_CACERT ? { caCert: readFileSync(shell.VAULT_CACERT) } : {}),
     ...(report ? { onRetry: retryReporter(report) } : {}),
   });
-  const origin = { name: 'Vault', address, addressFrom: from, tokenVariable: override ? 'the caller\'s token' : 'VAULT_TOKEN', tokenSet: true };
+  const origin = { name: 'Vault', address, addressFrom: from, addressVariable: 'VAULT_ADDR', tokenVariable: override ? 'the caller\'s token' : 'VAULT_TOKEN', tokenSet: true };
   return { vault: withErrorOrigin(vault, origin), address, addressFrom: from };
 }
 
@@ -128,7 +128,7 @@ export function createPrometheusClientFromEnv(
     onRetry: retryReporter(report),
   });
   const from = override ? 'the caller' : addressFrom(processEnv, 'DROVER_PROMETHEUS_ADDR', envFile(env));
-  return withErrorOrigin(client, { name: 'Prometheus', address, addressFrom: from, tokenVariable: 'DROVER_PROMETHEUS_TOKEN', tokenSet: Boolean(processEnv.DROVER_PROMETHEUS_TOKEN) });
+  return withErrorOrigin(client, { name: 'Prometheus', address, addressFrom: from, addressVariable: 'DROVER_PROMETHEUS_ADDR', tokenVariable: 'DROVER_PROMETHEUS_TOKEN', tokenSet: Boolean(processEnv.DROVER_PROMETHEUS_TOKEN) });
 }
 
 /**
@@ -157,6 +157,7 @@ export function sourceConsul(processEnv: Readonly<Record<string, string | undefi
     name: `Consul holding ${source.name}'s releases`,
     address,
     addressFrom: from,
+    addressVariable: 'DROVER_RELEASES_CONSUL_HTTP_ADDR',
     tokenVariable: 'DROVER_RELEASES_CONSUL_HTTP_TOKEN',
     tokenSet: Boolean(processEnv.DROVER_RELEASES_CONSUL_HTTP_TOKEN),
   });

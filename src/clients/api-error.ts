@@ -31,6 +31,8 @@ export interface ServiceOrigin {
   readonly address: string;
   /** Where the address came from: a variable (`NOMAD_ADDR`) or a file (`environments/qa.ts`). */
   readonly addressFrom: string;
+  /** The variable that overrides the address; named as unset when the address came from elsewhere. */
+  readonly addressVariable?: string;
   /** The variable the token is read from (`NOMAD_TOKEN`), when the service takes one. */
   readonly tokenVariable?: string;
   /** Whether that variable was set (its value is never kept here). */
@@ -116,6 +118,14 @@ function locatedFailure(init: ApiErrorInit, origin: ServiceOrigin): { message: s
   const where = `${origin.name} at ${origin.address} (from ${origin.addressFrom})`;
   if (init.status === undefined) {
     const words = NETWORK_WORDS[init.code ?? ''] ?? `could not be reached (${init.code ?? 'no response'})`;
+    // From a file because the variable is unset: say so, since exporting it is the usual way to a tunnel or sandbox.
+    const unset = origin.addressVariable && origin.addressVariable !== origin.addressFrom && origin.addressFrom.startsWith('environments/') ? origin.addressVariable : undefined;
+    if (unset) {
+      return {
+        message: `${origin.name} at ${origin.address} (from ${origin.addressFrom}; ${unset} is not set) ${words}`,
+        hint: `Export ${unset} with the address that reaches ${origin.name} from here, or fix ${origin.addressFrom}, and retry.`,
+      };
+    }
     return { message: `${where} ${words}`, hint: `Check ${origin.addressFrom} (is ${origin.name} running at ${origin.address}?) and retry.` };
   }
   if (!isDenied(init.status)) return undefined;

@@ -129,6 +129,11 @@ describe('machine output against the sandbox', { timeout: 90_000 }, () => {
     expect(closed.code).toBe(69);
     expect(closed.stderr).toContain("✖ Consul holding qa's releases at http://127.0.0.1:1 (from DROVER_RELEASES_CONSUL_HTTP_ADDR) refused the connection");
     expect(closed.stdout).toBe('');
+    // Unset, the address is qa's file's (a name that resolves nowhere here), and the message says the variable is unset.
+    const unset = await cli(['releases', 'prod'], prod);
+    expect(unset.code).toBe(69);
+    expect(unset.stderr).toContain("✖ Consul holding qa's releases at https://consul.qa.example.internal:8501 (from environments/qa.ts; DROVER_RELEASES_CONSUL_HTTP_ADDR is not set)");
+    expect(unset.stderr).not.toContain('127.0.0.1:1');
   });
 
   it('names the address and the variable when Nomad refuses the connection', async () => {

@@ -108,6 +108,7 @@ function ownConsul(env: Environment, io: CliIo): ConsulClient {
     name: `Consul holding ${env.name}'s releases`,
     address,
     addressFrom: addressFrom(io.env, 'CONSUL_HTTP_ADDR', `environments/${env.name}.ts`),
+    addressVariable: 'CONSUL_HTTP_ADDR',
     tokenVariable: 'CONSUL_HTTP_TOKEN',
     tokenSet: Boolean(io.env.CONSUL_HTTP_TOKEN),
   });

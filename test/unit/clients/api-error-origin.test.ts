@@ -27,6 +27,18 @@ describe('ApiError exit codes and origins', () => {
     );
   });
 
+  it('says the overriding variable is unset when the address came from the environment file', () => {
+    const releases: ServiceOrigin = { name: "Consul holding qa's releases", address: 'https://consul.qa.internal:8501', addressFrom: 'environments/qa.ts', addressVariable: 'DROVER_RELEASES_CONSUL_HTTP_ADDR' };
+    expect(new ApiError({ service: 'consul', method: 'GET', path: '/v1/kv/drover/releases/', status: undefined, code: 'ENOTFOUND', origin: releases })).toMatchObject({
+      message: "Consul holding qa's releases at https://consul.qa.internal:8501 (from environments/qa.ts; DROVER_RELEASES_CONSUL_HTTP_ADDR is not set) has a host name that does not resolve",
+      hint: "Export DROVER_RELEASES_CONSUL_HTTP_ADDR with the address that reaches Consul holding qa's releases from here, or fix environments/qa.ts, and retry.",
+    });
+    // Set, it is the origin and nothing is said to be unset.
+    expect(new ApiError({ service: 'consul', method: 'GET', path: '/x', status: undefined, code: 'ECONNREFUSED', origin: { ...releases, addressFrom: 'DROVER_RELEASES_CONSUL_HTTP_ADDR' } }).message).toBe(
+      "Consul holding qa's releases at https://consul.qa.internal:8501 (from DROVER_RELEASES_CONSUL_HTTP_ADDR) refused the connection",
+    );
+  });
+
   it('withErrorOrigin locates network and auth errors of nested client methods and passes the others unchanged', async () => {
     const notFound = new ApiError({ service: 'nomad', method: 'GET', path: '/v1/job/x', status: 404 });
     const conflict = new ConflictError({ service: 'nomad', method: 'POST', path: '/v1/jobs', status: 400 });
