@@ -31,6 +31,8 @@ export async function assertPrometheusAnswers(prometheus: Pick<PrometheusClient,
     throw new Error(`\`${PROBE}\` answered a ${answer.kind} without its one sample`);
   } catch (error) {
     if (signal?.aborted) throw error;
+    // A Prometheus (or the proxy before it) that refuses the token answered: "not allowed" is 77, and its message names the variable.
+    if (error instanceof DroverError && error.exitCode === ExitCode.noPermission) throw error;
     throw prometheusUnreachable(target, error);
   }
 }
