@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import qa from '../../../environments/qa.ts';
 import { ApiError } from '../../../src/clients/api-error.ts';
 import type { VaultClient } from '../../../src/clients/vault/types.ts';
-import { DroverError } from '../../../src/errors.ts';
+import { DroverError, ExitCode } from '../../../src/errors.ts';
 import { deriveVaultAccess, roleBody } from '../../../src/secrets/derive.ts';
-import { assertVaultReady, checkVaultState, PREFLIGHT_DENIED, PREFLIGHT_FILE, PREFLIGHT_POLICY, PREFLIGHT_ROLE, PREFLIGHT_SECRET, VaultNotReadyError } from '../../../src/secrets/preflight.ts';
+import { assertVaultReady, checkVaultState, PREFLIGHT_DENIED, PREFLIGHT_FILE, PREFLIGHT_POLICY, PREFLIGHT_ROLE, PREFLIGHT_SECRET, VaultNotReadyError, vaultStateExitCode } from '../../../src/secrets/preflight.ts';
 import { hasVaultChanges, planVaultChanges } from '../../../src/secrets/vault-state-plan.ts';
 import type { Diagnostic } from '../../../src/validate/diagnostic.ts';
 import type { VaultJwtRoleRead } from '../../../src/wire/vault.ts';
@@ -144,6 +144,13 @@ describe('checkVaultState', () => {
     const world = readyWorld();
     world.denied.push('secret/metadata/shop/backup', 'auth/jwt-nomad/role/drover-api');
     expect(brief(await check(world))).toEqual([`error ${PREFLIGHT_DENIED} vault-policies/qa/roles/api.json`, `error ${PREFLIGHT_DENIED} jobs/db-backup.ts groups[0].tasks[0].secrets[1]`]);
+  });
+
+  it('exits 77 when the token was denied a check, 65 when a committed file is at fault as well, else 4', () => {
+    const diagnostic = (rule: string): Diagnostic => ({ rule, severity: 'error', message: 'm', location: { file: 'f', path: '' }, hint: 'h' });
+    expect(vaultStateExitCode([diagnostic(PREFLIGHT_POLICY), diagnostic(PREFLIGHT_DENIED)])).toBe(ExitCode.noPermission);
+    expect(vaultStateExitCode([diagnostic(PREFLIGHT_DENIED), diagnostic(PREFLIGHT_FILE)])).toBe(ExitCode.validation);
+    expect(vaultStateExitCode([diagnostic(PREFLIGHT_POLICY), diagnostic(PREFLIGHT_SECRET)])).toBe(ExitCode.refused);
   });
 
   it('refuses once, not once per check, when the token itself is rejected', async () => {
