@@ -2,7 +2,8 @@
  * `npm run bench`: renders and validates 500 generated jobs (all rules, Nomad JSON and HCL for
  * each), and reports jobs per second and peak RSS; then deploys a 50-job dependency graph to a
  * real-speed sandbox (bench/rollout.ts), and times progressive canaries failing on injected 5xx
- * through a real Prometheus (bench/canary.ts). A script, not a timed test: machines are noisy, so read
+ * through a real Prometheus (bench/canary.ts); in between, the start time of spawned `drover --help`,
+ * `drover plan --help` and `drover validate qa` processes (bench/startup.ts). A script, not a timed test: machines are noisy, so read
  * the numbers as one measurement, not a guarantee. Exits 1 when any budget is missed.
  */
 import { performance } from 'node:perf_hooks';
@@ -37,10 +38,13 @@ console.log(`  second run  ${warm.ms.toFixed(0)} ms  ${(JOB_COUNT / (warm.ms / 1
 console.log(`  peak RSS    ${peakRssMb.toFixed(0)} MB  (${baselineRssMb.toFixed(0)} MB before rendering: Node, tsx and the loaded modules)`);
 const ok = cold.ms < BUDGET_MS && peakRssMb < RSS_BUDGET_MB;
 console.log(`  budget      < ${BUDGET_MS} ms and < ${RSS_BUDGET_MB} MB: ${ok ? 'met' : 'MISSED'}`);
+// Spawned processes: they do not add to this process's RSS.
+const { runStartupBenchmark } = await import('./startup.ts');
+const startupOk = runStartupBenchmark();
 // Loaded only now, so the sandbox and clients do not count in the render benchmark's RSS. It runs
 // even when the render budget was missed, so one run reports both.
 const { runRolloutBenchmark } = await import('./rollout.ts');
 const rolloutOk = await runRolloutBenchmark();
 const { runCanaryBenchmark } = await import('./canary.ts');
 const canaryOk = await runCanaryBenchmark();
-process.exitCode = ok && rolloutOk && canaryOk ? 0 : 1;
+process.exitCode = ok && startupOk && rolloutOk && canaryOk ? 0 : 1;
