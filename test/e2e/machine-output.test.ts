@@ -136,6 +136,16 @@ describe('machine output against the sandbox', { timeout: 90_000 }, () => {
     expect(unset.stderr).not.toContain('127.0.0.1:1');
   });
 
+  it('refuses --output json where there is no document (promote, rollback, deploy) with a usage error naming ndjson', async () => {
+    for (const argv of [['promote', 'qa'], ['rollback', 'qa', '--job', 'api']]) {
+      const result = await cli([...argv, '--output', 'json']);
+      expect(result.code, result.stderr).toBe(64);
+      expect(result.stderr).toContain('Use --output ndjson');
+      expect(result.stdout).toBe('');
+    }
+    expect((await cli(['deploy', 'qa', '--output', 'json'])).code).toBe(64);
+  });
+
   it('names the address and the variable when Nomad refuses the connection', async () => {
     const result = await cli(['status', 'qa'], { NOMAD_ADDR: 'http://127.0.0.1:1' });
     expect(result.code).toBe(69);

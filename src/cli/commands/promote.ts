@@ -17,7 +17,7 @@ import type { NomadDeployment } from '../../wire/nomad-api.ts';
 import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
-import { humanStream } from '../output.ts';
+import { humanStream, refuseJsonOutput } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { completeReleases, findWaitingReleases, type ReleaseCompletion } from '../promote-release.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
@@ -32,6 +32,7 @@ interface Candidate {
 export async function promoteCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('promote', argv, PROMOTE_OPTIONS);
   if (values.help) return io.stdout.write(PROMOTE_HELP), ExitCode.ok;
+  refuseJsonOutput('promote', values.output);
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const session = await connectCluster(prepared, io, style, values.output);

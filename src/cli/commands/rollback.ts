@@ -11,7 +11,7 @@ import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { humanStream } from '../output.ts';
+import { humanStream, refuseJsonOutput } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
@@ -21,6 +21,7 @@ import { ROLLBACK_HELP, ROLLBACK_OPTIONS } from '../usage/rollback.ts';
 export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('rollback', argv, ROLLBACK_OPTIONS);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
+  refuseJsonOutput('rollback', values.output);
   if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const jobId = values.job;
