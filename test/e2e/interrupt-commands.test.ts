@@ -76,3 +76,18 @@ describe('the commands printed after Ctrl-C', { timeout: 90_000 }, () => {
     expect(job.Meta['drover.git_sha']).toBe(sha);
   });
 });
+
+describe('Ctrl-C during the demo', { timeout: 120_000 }, () => {
+  it('suggests only `drover demo`: the sandboxes the deploy ran against are gone, and status would reach the environment files\' addresses', async () => {
+    const project = await tempProject();
+    try {
+      const drover = spawnDrover(['demo', '--speed', '20'], { cwd: project.dir, env: {} });
+      await drover.waitFor((e) => e.type === 'job-registered', 90_000);
+      const exit = await drover.kill('SIGINT');
+      expect(exit.code).toBe(130);
+      expect(suggestedCommands(exit.stderr)).toEqual(['drover demo']);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { createNomadClient } from '../../clients/nomad/index.ts';
 import type { CanaryAnalysisSettings, Environment } from '../../config/environment.ts';
 import { promotionOrder, releaseChainOf } from '../../config/promotion-chain.ts';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, InterruptedError } from '../../errors.ts';
 import { buildJobs } from '../../project/load.ts';
 import type { Project } from '../../project/project.ts';
 import { parseImageReference } from '../../release/release-image.ts';
@@ -75,6 +75,11 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
     }
     io.stderr.write(`\n${style.green('✔')} Demo finished: qa verified a release and prod runs exactly it. Everything ran against simulators; see README.md for real clusters.\n`);
     return ExitCode.ok;
+  } catch (error) {
+    // The sandboxes stop with the demo, so deploy's "see where it stands" commands would reach the
+    // environment files' real addresses instead: the only thing to run is the demo itself.
+    if (error instanceof InterruptedError) throw new InterruptedError('The demo ran against its own sandboxes, which stopped with it; nothing else was touched. Run `drover demo` to start over.');
+    throw error;
   } finally {
     await Promise.all(prometheusServers.map((p) => p.stop()));
     await Promise.all([...sandboxes.values()].map((s) => s.close()));
