@@ -52,6 +52,25 @@ export function reduceCountdowns(countdowns: Countdowns, event: DeployEvent, now
   }
 }
 
+/**
+ * The two clocks of the countdowns: the soak waits through the deploy's injected `sleep` (the
+ * demo's sandbox time, faster than the wall), canary steps on the wall clock (real Prometheus).
+ */
+export interface CountdownClocks {
+  readonly now: () => number;
+  readonly soakNow: () => number;
+}
+
+/** The clock `event` is timed on. */
+export function clockOf(event: DeployEvent, clocks: CountdownClocks): number {
+  return event.type === 'soak-started' || event.type === 'soak-finished' ? clocks.soakNow() : clocks.now();
+}
+
+/** The clock `countdown` counts on. */
+export function countdownNow(countdown: Countdown, clocks: CountdownClocks): number {
+  return countdown.kind === 'soak' ? clocks.soakNow() : clocks.now();
+}
+
 /** Milliseconds until the countdown's end (0 once it is due). */
 export function remainingMs(countdown: Countdown, nowMs: number): number {
   if (countdown.kind === 'soak') return Math.max(0, countdown.endsAtMs - nowMs);

@@ -70,6 +70,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
         ...(source ? { releasesConsul: source.addresses.consul } : {}),
         // Soak and retry waits in sandbox time, like the deadlines Nomad's simulator keeps.
         sleep: (ms, signal) => abortableSleep(ms / speed, signal),
+        sleepClock: () => Date.now() * speed,
       });
       if (code !== ExitCode.ok) return code;
     }

@@ -46,6 +46,8 @@ export interface DeployControl {
   readonly analysis?: Partial<CanaryAnalysisSettings>;
   /** Waits of the soak and smoke retries (the demo runs them on the sandbox's clock). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock `sleep` waits on, for the soak countdown (in ms; only differences count). @default Date.now */
+  readonly sleepClock?: () => number;
   /** Wall clock of the release record and the prod gate. */
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
@@ -88,7 +90,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   const env = withFabioAddress(prepared.env, io.env, control.fabio);
   if (env.promotion.confirm) assertCanConfirm(io, values.yes ?? false, env.name);
   if (values.job && !prepared.jobs.some((j) => j.spec.id === values.job)) throw new UsageError(`Unknown job "${values.job}"`, { hint: 'Run `drover jobs` for the list.' });
-  const reporter = pickReporter(output, io, style);
+  const reporter = pickReporter(output, io, style, control.sleepClock);
   const report: Report = (event) => {
     control.onEvent?.(event);
     reporter(event);
@@ -194,9 +196,9 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   }
 }
 
-function pickReporter(output: string, io: CliIo, style: Style): Report {
+function pickReporter(output: string, io: CliIo, style: Style, soakNow?: () => number): Report {
   const write = (text: string) => io.stderr.write(text);
   if (output === 'ndjson') return ndjsonReporter((text) => io.stdout.write(text));
-  if (output === 'tty') return ttyReporter(write, style, { columns: columnsOf(io.stderr) });
-  return plainReporter(write, style);
+  if (output === 'tty') return ttyReporter(write, style, { columns: columnsOf(io.stderr), ...(soakNow ? { soakNow } : {}) });
+  return plainReporter(write, style, soakNow ? { soakNow } : {});
 }

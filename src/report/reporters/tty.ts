@@ -1,6 +1,6 @@
 import type { DeployEvent, Report } from '../events.ts';
 import type { JobOutcome } from '../../deploy/outcome.ts';
-import { describeCountdown, reduceCountdowns, type Countdowns } from '../countdown.ts';
+import { clockOf, countdownNow, describeCountdown, reduceCountdowns, type Countdowns } from '../countdown.ts';
 import { formatEvent } from '../formatters.ts';
 import type { Style } from '../style.ts';
 
@@ -12,6 +12,8 @@ const SGR = /\u001b\[[0-9;]*m/g;
 export interface TtyOptions {
   /** Clock of the countdowns. @default Date.now */
   readonly now?: () => number;
+  /** Clock of the soak countdown: that of the deploy's `sleep` (the demo's sandbox time). @default now */
+  readonly soakNow?: () => number;
   /**
    * Terminal width. Block lines are cut to it: a line that wrapped would take two rows while the
    * redraw moves up one per line, leaving a stale row behind. @default unknown: lines are not cut
@@ -37,6 +39,7 @@ export interface TtyReporter extends Report {
  */
 export function ttyReporter(write: (text: string) => void, style: Style, options: TtyOptions = {}): TtyReporter {
   const now = options.now ?? Date.now;
+  const clocks = { now, soakNow: options.soakNow ?? now };
   const status = new Map<string, string>();
   let countdowns: Countdowns = new Map();
   let drawn = 0;
@@ -46,13 +49,12 @@ export function ttyReporter(write: (text: string) => void, style: Style, options
   const lines = (): string[] => {
     if (stopped) return [];
     const spinner = style.bold(FRAMES[frame % FRAMES.length]!);
-    const at = now();
     const rows: [string, string][] = [...status.entries()].map(([job, message]) => {
       const countdown = countdowns.get(`canary:${job}`);
-      return [job, countdown ? describeCountdown(countdown, at) : withoutJobPrefix(job, message)];
+      return [job, countdown ? describeCountdown(countdown, countdownNow(countdown, clocks)) : withoutJobPrefix(job, message)];
     });
     const soak = countdowns.get('soak');
-    if (soak) rows.push(['soak', describeCountdown(soak, at)]);
+    if (soak) rows.push(['soak', describeCountdown(soak, countdownNow(soak, clocks))]);
     return rows.map(([label, text]) => {
       const row = fitToWidth(`${label.padEnd(16)} ${text}`, options.columns?.());
       return `${spinner} ${row.slice(0, 17)}${style.dim(row.slice(17))}`;
@@ -71,7 +73,7 @@ export function ttyReporter(write: (text: string) => void, style: Style, options
   timer.unref();
 
   const report = (event: DeployEvent) => {
-    countdowns = reduceCountdowns(countdowns, event, now());
+    countdowns = reduceCountdowns(countdowns, event, clockOf(event, clocks));
     if (event.type === 'job-progress') status.set(event.job, event.message);
     else if (event.type === 'job-registered' || event.type === 'job-resumed' || event.type === 'job-waiting') status.set(event.job, formatEvent(event, style) ?? '');
     else if (event.type === 'job-finished') status.delete(event.job);

@@ -97,6 +97,22 @@ describe('the tty live view', () => {
     reporter.stop();
   });
 
+  it('counts the soak on the clock its wait runs on (the demo\'s sandbox time), canary steps on the wall clock', () => {
+    vi.useFakeTimers();
+    let wall = 0;
+    const terminal = new Terminal(200);
+    const reporter = ttyReporter((t) => terminal.write(t), style, { now: () => wall, soakNow: () => wall * 10 });
+    reporter({ type: 'soak-started', release: 'r-1', env: 'qa', durationMs: 120_000, jobs: ['api'] });
+    reporter({ type: 'job-resumed', job: 'api', version: 4, deploymentId: 'dep-1' });
+    reporter({ type: 'canary-weight-set', job: 'api', step: 1, of: 3, weight: 0.05, key: 'k', rule: 'r', intervalMs: 2_000, count: 3 });
+    wall = 6_000; // 6 s on the wall = 60 s of sandbox time
+    vi.advanceTimersByTime(120);
+    const screen = terminal.screen().join('\n');
+    expect(screen).toMatch(/soak {13}1m00s left/);
+    expect(screen).toMatch(/step ends in 0s/);
+    reporter.stop();
+  });
+
   it('shows a canary step with the next measurement and the end of the step on the job line', () => {
     vi.useFakeTimers();
     let now = 0;
