@@ -1,11 +1,14 @@
 /**
  * Progressive canaries are judged by Prometheus. Without one, every analysis step finds no
  * evidence, the canary fails after all its steps (minutes) and Nomad rolls back. So before the
- * lock and any registration, deploy asks Prometheus one trivial query, and refuses at once when
- * nothing answers.
+ * lock and any registration, a deploy that will place canaries asks Prometheus one trivial query,
+ * and refuses at once when nothing answers.
  */
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import { DroverError, ExitCode } from '../errors.ts';
+import { META } from '../render/context.ts';
+import type { NomadJobRead } from '../wire/nomad-api.ts';
+import type { NomadJob } from '../wire/nomad-job.ts';
 
 /** The Prometheus a deploy would judge its canaries with. */
 export interface CanaryPrometheus {
@@ -15,6 +18,14 @@ export interface CanaryPrometheus {
   readonly addressFrom: string;
   /** Jobs with a progressive canary. */
   readonly jobs: readonly string[];
+}
+
+/**
+ * Whether registering `rendered` makes Nomad place canaries: only an update of a running job does.
+ * A new or stopped job is placed in full, and an unchanged one (same spec hash) is not registered.
+ */
+export function placesCanaries(current: Pick<NomadJobRead, 'Stop' | 'Meta'> | null, rendered: Pick<NomadJob, 'Meta'>): boolean {
+  return current !== null && !current.Stop && current.Meta?.[META.specHash] !== rendered.Meta?.[META.specHash];
 }
 
 /** How long the one readiness query may take: a Prometheus that needs longer cannot judge canaries step by step. */

@@ -17,6 +17,7 @@ import { parseCommandArgs } from '../args.ts';
 import { createClusterClients, createVaultClientFromEnv, resolveTargets, sourceConsul, withFabioAddress, type Targets, type VaultTarget } from '../clients.ts';
 import { assertCanConfirm, confirmed } from '../confirm.ts';
 import { openCanaryPrometheus } from '../canary-prometheus.ts';
+import type { PrometheusClient } from '../../clients/prometheus/index.ts';
 import { releaseRole } from '../../release/deploy-release.ts';
 import { registryLookup } from '../registry-lookup.ts';
 import { withMetricsFile } from '../metrics-file.ts';
@@ -137,10 +138,6 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     const deployingJobs = prepared.jobs.filter((j) => rollout.specs.includes(j.spec));
     // Before any connection is opened: a missing VAULT_TOKEN is a usage error, not a held lock.
     const vault = readsSecrets(deployingJobs, env) ? createVaultClientFromEnv(env, io.env, report, control.vault) : undefined;
-    // Before the lock and any registration: progressive canaries without a Prometheus answering would only fail after minutes.
-    const prometheus = rollout.canaries.size
-      ? await openCanaryPrometheus(env, { processEnv: io.env, report, jobs: [...rollout.canaries.keys()], ...(control.prometheus ? { override: control.prometheus } : {}), ...(control.signal ? { signal: control.signal } : {}) })
-      : undefined;
     const secretsPreflight = vault
       ? async (signal: AbortSignal) => {
           const warnings = await assertVaultReady({ ...vault, env, jobs: deployingJobs, root: project.root, signal }, 'nothing was deployed');
@@ -152,7 +149,10 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const { nomad, consul } = createClusterClients(env, resolveTargets(env, io.env, control.targets), io.env, report);
+    let prometheus: PrometheusClient | undefined;
     try {
+      // Before the lock and any registration: canaries without a Prometheus answering would only fail after minutes.
+      if (rollout.canaries.size) prometheus = await openCanaryPrometheus(env, { processEnv: io.env, report, nomad, canaries: [...rollout.canaries.keys()], rendered: rollout.rendered, ...(control.prometheus ? { override: control.prometheus } : {}), ...(control.signal ? { signal: control.signal } : {}) });
       const { results, exitCode } = await runRollout(
         rollout,
         {

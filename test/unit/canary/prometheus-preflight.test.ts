@@ -1,21 +1,55 @@
 import { describe, expect, it } from 'vitest';
-import { assertPrometheusAnswers, type CanaryPrometheus } from '../../../src/canary/prometheus-preflight.ts';
-import { ApiError } from '../../../src/clients/api-error.ts';
-import type { PrometheusClient } from '../../../src/clients/prometheus/index.ts';
-import { ExitCode } from '../../../src/errors.ts';
+import { assertPrometheusAnswers, placesCanaries, type CanaryPrometheus } from '../../../src/canary/prometheus-preflight.ts';
+import type { PromAnswer } from '../../../src/clients/prometheus/index.ts';
 
-const target: CanaryPrometheus = { env: 'prod', address: 'http://prom:9090', addressFrom: 'DROVER_PROMETHEUS_ADDR', jobs: ['api'] };
-const failing = (error: unknown): Pick<PrometheusClient, 'query'> => ({ query: () => Promise.reject(error) });
+const target: CanaryPrometheus = { env: 'prod', address: 'http://prometheus.prod:9090', addressFrom: 'environments/prod.ts', jobs: ['api', 'www'] };
 
-describe('the Prometheus preflight of progressive canaries', () => {
-  it('refuses with 4 when nothing answers, naming address and origin', async () => {
-    const refused = new ApiError({ service: 'prometheus', method: 'GET', path: '/api/v1/query', status: undefined, code: 'ECONNREFUSED' });
-    await expect(assertPrometheusAnswers(failing(refused), target)).rejects.toMatchObject({ exitCode: ExitCode.refused, message: expect.stringContaining('none answers at http://prom:9090 (from DROVER_PROMETHEUS_ADDR)') });
+/** A Prometheus stand-in answering `answer` (or throwing it), recording the queries. */
+function prometheus(answer: PromAnswer | Error) {
+  const asked: string[] = [];
+  return {
+    asked,
+    query: async (promql: string) => {
+      asked.push(promql);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+}
+
+describe('assertPrometheusAnswers', () => {
+  it('passes when Prometheus answers the probe with its one sample', async () => {
+    const server = prometheus({ kind: 'vector', samples: [{ labels: {}, timeMs: 0, value: 1 }], warnings: [] });
+    await expect(assertPrometheusAnswers(server, target)).resolves.toBeUndefined();
+    expect(server.asked).toEqual(['vector(1)']);
   });
 
-  it('passes a refused token on as 77 (not allowed), not as "none answers"', async () => {
-    const denied = new ApiError({ service: 'prometheus', method: 'GET', path: '/api/v1/query', status: 401 });
-    await expect(assertPrometheusAnswers(failing(denied), target)).rejects.toBe(denied);
-    expect(denied.exitCode).toBe(ExitCode.noPermission);
+  it('refuses with exit 4, naming the address, where it came from, the jobs and the ways out', async () => {
+    const refusal = assertPrometheusAnswers(prometheus(new Error('connect ECONNREFUSED 127.0.0.1:9090')), target);
+    await expect(refusal).rejects.toMatchObject({
+      exitCode: 4,
+      message: expect.stringContaining('the progressive canaries of api, www are judged by Prometheus, and none answers at http://prometheus.prod:9090 (from environments/prod.ts); nothing was registered'),
+      context: { prometheus: 'http://prometheus.prod:9090', cause: 'connect ECONNREFUSED 127.0.0.1:9090' },
+      hint: expect.stringMatching(/install Prometheus[\s\S]*DROVER_PROMETHEUS_ADDR[\s\S]*environments\/prod\.ts[\s\S]*--stop-at-canary/),
+    });
+  });
+
+  it('refuses an answer that is not the probe\'s sample (not a Prometheus)', async () => {
+    await expect(assertPrometheusAnswers(prometheus({ kind: 'vector', samples: [], warnings: [] }), target)).rejects.toMatchObject({ exitCode: 4 });
+  });
+});
+
+describe('placesCanaries', () => {
+  const running = (hash: string, stop = false) => ({ Stop: stop, Meta: { 'drover.spec_hash': hash } });
+  const rendered = { Meta: { 'drover.spec_hash': 'new' } };
+
+  it('is true only for an update of a running job', () => {
+    expect(placesCanaries(running('old'), rendered)).toBe(true);
+  });
+
+  it('is false for a new job, a stopped one (placed in full) and an unchanged one (not registered)', () => {
+    expect(placesCanaries(null, rendered)).toBe(false);
+    expect(placesCanaries(running('old', true), rendered)).toBe(false);
+    expect(placesCanaries(running('new'), rendered)).toBe(false);
   });
 });
