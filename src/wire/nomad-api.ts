@@ -210,7 +210,7 @@ export interface NomadJobSubmission {
   JobID: string;
   Namespace: string;
   Version: number;
-  JobIndex: number;
+  JobModifyIndex: number;
   Format: string;
   Source: string;
   VariableFlags: Record<string, string>;

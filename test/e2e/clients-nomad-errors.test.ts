@@ -1,6 +1,6 @@
 /**
  * The Nomad client over real HTTP on 127.0.0.1 against small purpose-built servers that answer
- * exactly as shared/reference/nomad.md says Nomad does (text/plain errors, 500 for check-index,
+ * exactly as Nomad does (text/plain errors, 500 for check-index: test/fixtures/recorded/nomad/post_v1_job_id.conflict.json,
  * X-Nomad-Index on every read): error mapping, retries, timeouts, resets, blocking reads, request
  * shapes, and that the token never leaks.
  */

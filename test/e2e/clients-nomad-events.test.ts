@@ -1,6 +1,6 @@
 /**
- * The event stream over real sockets on 127.0.0.1, against servers that behave as
- * shared/reference/nomad.md §7 describes Nomad 2.0: NDJSON, `{}` heartbeats (the first right
+ * The event stream over real sockets on 127.0.0.1, against servers that behave as Nomad 2.0
+ * does (frames a real one sent: test/fixtures/recorded/nomad/get_v1_event_stream.json): NDJSON, `{}` heartbeats (the first right
  * away), a close-delimited body on a hijacked connection, and an empty stream on refusal.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,6 +1,6 @@
 /**
  * The Vault client (node-vault underneath) over real HTTP on 127.0.0.1 against small
- * purpose-built servers that answer as shared/reference/vault.md says Vault does: JSON
+ * purpose-built servers that answer as Vault does (test/fixtures/recorded/vault/ has real answers): JSON
  * `{"errors": [...]}`, 404 `{"errors":[]}`, health codes with valid bodies. Above all: the token,
  * which node-vault keeps in its request options, never reaches an error, a retry event or a log.
  */

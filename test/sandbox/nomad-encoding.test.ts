@@ -105,7 +105,8 @@ describe('cluster endpoints', () => {
     await h.register(aJob({ count: 1 }));
     await h.advance(seconds(3));
     const metrics = (await h.get('/v1/metrics')).json as Json;
-    expect(Object.keys(metrics)).toEqual(['Timestamp', 'Gauges', 'Counters', 'Samples', 'Points']);
+    // Nomad 2.0.5 also sends PrecisionGauges (test/fixtures/recorded/nomad/get_v1_metrics.json).
+    expect(Object.keys(metrics)).toEqual(['Timestamp', 'Gauges', 'Counters', 'Samples', 'Points', 'PrecisionGauges']);
     expect(metrics.Gauges).toContainEqual({ Name: 'nomad.nomad.job_summary.running', Value: 1, Labels: { job: 'web', namespace: 'default', task_group: 'web' } });
     const prometheus = (await h.get('/v1/metrics?format=prometheus')).text;
     expect(prometheus).toContain('nomad_nomad_job_summary_running{job="web",namespace="default",task_group="web"} 1');

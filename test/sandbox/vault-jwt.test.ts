@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSandboxClock } from '../../src/sandbox/clock.ts';
 import { createVaultService } from '../../src/sandbox/vault/index.ts';
-import { hasReference, readReferenceJson } from '../support/reference.ts';
+import { recorded } from '../support/recorded.ts';
 import { call, serve, type Answer, type ServedService } from '../support/serve-sandbox-service.ts';
 
 const ROOT = 'root-token';
@@ -21,7 +21,7 @@ const v = (method: string, path: string, body?: unknown): Promise<Answer> =>
   call(served.address, method, `/v1/${path}`, { headers: { 'X-Vault-Token': ROOT }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 const dataOf = (answer: Answer): Record<string, unknown> => (answer.json as { data: Record<string, unknown> }).data;
 
-/** Nomad's default workload-identity role (hashicorp/nomad command/asset), inlined so the test runs without ../shared. */
+/** Nomad's default workload-identity role, as `nomad setup vault` writes it. */
 const NOMAD_ROLE = {
   role_type: 'jwt',
   bound_audiences: 'vault.io',
@@ -68,9 +68,13 @@ describe('JWT roles', () => {
     });
   });
 
-  it.skipIf(!hasReference())('accepts the role file nomad setup vault ships', async () => {
-    const role = readReferenceJson('examples/vault/nomad_setup_vault_wi_default_role.json');
-    expect((await v('PUT', 'auth/jwt-nomad/role/from-file', role)).status).toBe(204);
+  it('answers the role writes a real server answered, with its status and message', async () => {
+    expect(recorded('vault', 'post_auth_jwt_role_name').request.body).toEqual(NOMAD_ROLE);
+    for (const name of ['post_auth_jwt_role_name', 'post_auth_jwt_role_name.oidc_default']) {
+      const { request, status, body } = recorded('vault', name);
+      const answer = await v(request.method, request.path.replace(/^\/v1\//, ''), request.body);
+      expect({ name, status: answer.status, body: answer.json ?? null }).toEqual({ name, status, body });
+    }
   });
 
   it('stores bound claims, glob matching and legacy fields, reading legacy fields back only when written', async () => {

@@ -111,15 +111,20 @@ describe('policy API', () => {
   it('stores the text verbatim and lists policies with root last', async () => {
     expect((await as(ROOT, 'PUT', 'sys/policies/acl/Shop-API', { policy: text })).status).toBe(204);
     const read = await as(ROOT, 'GET', 'sys/policies/acl/shop-api');
-    expect(read.json).toMatchObject({ name: 'shop-api', policy: text, data: { name: 'shop-api', policy: text }, mount_type: 'system' });
-    expect(await as(ROOT, 'GET', 'sys/policies/acl?list=true')).toMatchObject({ json: { keys: ['default', 'shop-api', 'root'], data: { keys: ['default', 'shop-api', 'root'] } } });
-    expect((await as(ROOT, 'GET', 'sys/policy/shop-api')).json).toMatchObject({ name: 'shop-api', rules: text });
+    // Only the legacy sys/policy copies data to the top level, as a real server answered
+    // (test/fixtures/recorded/vault/get_sys_policies_acl_name.json, list_sys_policies_acl.json, get_sys_policy_name.json).
+    expect(read.json).toMatchObject({ data: { name: 'shop-api', policy: text }, mount_type: 'system' });
+    expect(read.json).not.toHaveProperty('policy');
+    const list = await as(ROOT, 'GET', 'sys/policies/acl?list=true');
+    expect(list).toMatchObject({ json: { data: { keys: ['default', 'shop-api', 'root'] } } });
+    expect(list.json).not.toHaveProperty('keys');
+    expect((await as(ROOT, 'GET', 'sys/policy/shop-api')).json).toMatchObject({ name: 'shop-api', rules: text, data: { name: 'shop-api', rules: text } });
     expect((await as(ROOT, 'GET', 'sys/policies/acl/missing')).status).toBe(404);
   });
 
   it('accepts a base64-encoded policy and the JSON form', async () => {
     await as(ROOT, 'PUT', 'sys/policies/acl/b64', { policy: Buffer.from(text).toString('base64') });
-    expect((await as(ROOT, 'GET', 'sys/policies/acl/b64')).json).toMatchObject({ policy: text });
+    expect((await as(ROOT, 'GET', 'sys/policies/acl/b64')).json).toMatchObject({ data: { policy: text } });
     expect((await as(ROOT, 'PUT', 'sys/policies/acl/json', { policy: '{"path": {"secret/data/x": {"capabilities": ["read"]}}}' })).status).toBe(204);
   });
 

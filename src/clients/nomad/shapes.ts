@@ -128,7 +128,7 @@ export const versionsResponse: Shape<W.NomadJobVersionsResponse> = obj({ Version
 
 /** `GET /v1/job/:id/submission`. */
 export const submission: Shape<W.NomadJobSubmission> = obj({
-  JobID: str, Namespace: str, Version: num, JobIndex: num, Format: str, Source: str, VariableFlags: stringMap, Variables: str,
+  JobID: str, Namespace: str, Version: num, JobModifyIndex: num, Format: str, Source: str, VariableFlags: stringMap, Variables: str,
 });
 
 /** `GET /v1/job/:id/scale`. */

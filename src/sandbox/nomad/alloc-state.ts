@@ -24,7 +24,7 @@ export function mainTaskNames(alloc: Allocation): string[] {
 export function initialTaskStates(alloc: Allocation): Record<string, TaskState> {
   const states: Record<string, TaskState> = {};
   for (const task of tasksOf(alloc)) {
-    states[String(task.Name)] = { State: 'pending', Failed: false, Restarts: 0, LastRestart: null, StartedAt: null, FinishedAt: null, Events: [], TaskHandle: null };
+    states[String(task.Name)] = { State: 'pending', Failed: false, Restarts: 0, LastRestart: null, StartedAt: null, FinishedAt: null, Events: [], Paused: '' };
   }
   return states;
 }

@@ -15,7 +15,11 @@ export function canonicalizeJob(input: Json, namespace: string): Json {
     ConsulNamespace: '', VaultNamespace: '', NomadTokenID: '', Stop: false, UI: null, VersionTag: null,
   });
   job.Namespace = namespace;
+  canonicalizeUi(job.UI as Json | null);
   if (Array.isArray(job.Datacenters) && job.Datacenters.length === 0) job.Datacenters = ['*'];
+  // /v1/jobs/parse answers NodePool "" and the server's register hook fills the pool in, so an
+  // empty pool is the default one (seen on Nomad 2.0.5: test/fixtures/recorded/nomad/).
+  if (job.NodePool === '') job.NodePool = 'default';
   const jobUpdate = (job.Update as Json | null | undefined) ?? null;
   const groups = Array.isArray(job.TaskGroups) ? (job.TaskGroups as Json[]) : [];
   job.TaskGroups = groups.map((group) => canonicalizeGroup(group, { job, type, jobUpdate }));
@@ -23,6 +27,15 @@ export function canonicalizeJob(input: Json, namespace: string): Json {
   delete job.Reschedule;
   delete job.Migrate;
   return job;
+}
+
+/**
+ * The server's JobUILink field is Url and its JSON decoding matches names case-insensitively, so a
+ * link sent with URL reads back under Url (test/fixtures/recorded/nomad/rendered/qa/api.json).
+ */
+function canonicalizeUi(ui: Json | null): void {
+  if (!ui || !Array.isArray(ui.Links)) return;
+  ui.Links = (ui.Links as Json[]).map(({ URL, Url, ...link }) => ({ ...link, Url: Url ?? URL ?? '' }));
 }
 
 const SECOND = 1e9;
@@ -65,8 +78,8 @@ function canonicalizeGroup(group: Json, ctx: GroupContext): Json {
   group.Update = groupUpdate(group.Update as Json | null | undefined, ctx);
   const groupRestart = group.RestartPolicy as Json;
   const tasks = Array.isArray(group.Tasks) ? (group.Tasks as Json[]) : [];
-  group.Tasks = tasks.map((task) => canonicalizeTask(task, groupRestart));
-  group.Services = canonicalizeServices(group.Services, `${String(ctx.job.ID)}-${String(group.Name)}`);
+  group.Tasks = tasks.map((task) => canonicalizeTask(task, groupRestart, String(ctx.job.Namespace)));
+  group.Services = canonicalizeServices(group.Services, `${String(ctx.job.ID)}-${String(group.Name)}`, String(ctx.job.Namespace));
   for (const network of (group.Networks as Json[] | null) ?? []) canonicalizeNetwork(network);
   return group;
 }
@@ -86,7 +99,7 @@ function groupUpdate(update: Json | null | undefined, ctx: GroupContext): Json |
   return { ...DEFAULT_UPDATE, ...(ctx.jobUpdate ?? {}), ...(update ?? {}) };
 }
 
-function canonicalizeTask(task: Json, groupRestart: Json): Json {
+function canonicalizeTask(task: Json, groupRestart: Json, namespace: string): Json {
   fill(task, {
     User: '', Config: null, Env: null, Services: null, Vault: null, Templates: null, Constraints: null, Affinities: null,
     RestartPolicy: structuredClone(groupRestart), DispatchPayload: null, Lifecycle: null, Meta: null, KillTimeout: 5 * SECOND,
@@ -94,6 +107,8 @@ function canonicalizeTask(task: Json, groupRestart: Json): Json {
     VolumeMounts: null, ScalingPolicies: null, KillSignal: '', Kind: '', CSIPluginConfig: null, Identity: null, Identities: null,
     Actions: null, Schedule: null, Consul: null, Secrets: null, Resources: {},
   });
+  // LogConfig.Enabled exists only in the API package: the server's struct drops it.
+  delete (task.LogConfig as Json).Enabled;
   fill(task.Resources as Json, { CPU: 100, Cores: 0, MemoryMB: 300, MemoryMaxMB: 0, DiskMB: 0, IOPS: 0, Networks: null, Devices: null, NUMA: null, SecretsMB: 0 });
   if (task.Vault) {
     fill(task.Vault as Json, { Role: '', Namespace: '', Cluster: 'default', Env: true, DisableFile: false, ChangeMode: 'restart', ChangeSignal: 'SIGHUP', AllowTokenExpiration: false });
@@ -101,7 +116,7 @@ function canonicalizeTask(task: Json, groupRestart: Json): Json {
     delete (task.Vault as Json).Policies;
   }
   for (const template of (task.Templates as Json[] | null) ?? []) canonicalizeTemplate(template);
-  task.Services = canonicalizeServices(task.Services, '');
+  task.Services = canonicalizeServices(task.Services, '', namespace);
   return task;
 }
 
@@ -113,25 +128,45 @@ function canonicalizeTemplate(template: Json): void {
   });
 }
 
-function canonicalizeServices(services: unknown, defaultName: string): Json[] | null {
+/**
+ * Services as a Nomad 2.0.5 server reads them back (test/fixtures/recorded/nomad/get_v1_job_id.json):
+ * with the job's Namespace, and without a service-level CheckRestart, which the API's Canonicalize
+ * merges into each check (a check's own fields win) before the server's struct, which has none.
+ */
+function canonicalizeServices(services: unknown, defaultName: string, namespace: string): Json[] | null {
   if (!Array.isArray(services) || services.length === 0) return null;
   return (services as Json[]).map((service) => {
     fill(service, {
       Name: defaultName, TaskName: '', PortLabel: '', AddressMode: 'auto', Address: '', EnableTagOverride: false, Tags: null,
-      CanaryTags: null, Checks: null, CheckRestart: null, Connect: null, Meta: null, CanaryMeta: null, TaggedAddresses: null,
-      OnUpdate: 'require_healthy', Identity: null, Weights: null, Provider: 'consul', Cluster: 'default', Kind: '',
+      CanaryTags: null, Checks: null, Connect: null, Meta: null, CanaryMeta: null, TaggedAddresses: null,
+      OnUpdate: 'require_healthy', Identity: null, Weights: null, Provider: 'consul', Cluster: 'default', Kind: '', Namespace: namespace,
     });
+    const serviceRestart = (service.CheckRestart as Json | null | undefined) ?? null;
+    delete service.CheckRestart;
     for (const check of (service.Checks as Json[] | null) ?? []) {
+      if (serviceRestart) check.CheckRestart = { ...serviceRestart, ...((check.CheckRestart as Json | null | undefined) ?? {}) };
       fill(check, { Command: '', Args: null, Path: '', Protocol: '', PortLabel: '', AddressMode: '', InitialStatus: '', Method: '', Header: null, OnUpdate: 'require_healthy', TaskName: '', CheckRestart: null });
     }
     return service;
   });
 }
 
+/**
+ * NetworkResource and Port encode every field with omitempty: a Nomad 2.0.5 server reads back a
+ * network with only the fields that hold a value, and each port with its HostNetwork filled in
+ * (test/fixtures/recorded/nomad/get_v1_job_id.json).
+ */
 function canonicalizeNetwork(network: Json): void {
-  fill(network, { Mode: '', Device: '', CIDR: '', IP: '', Hostname: '', MBits: 0, DNS: null, ReservedPorts: null, DynamicPorts: null, CNI: null });
+  dropZero(network);
   for (const port of [...((network.ReservedPorts as Json[] | null) ?? []), ...((network.DynamicPorts as Json[] | null) ?? [])]) {
-    fill(port, { Value: 0, To: 0, HostNetwork: 'default', IgnoreCollision: false });
+    if (!port.HostNetwork) port.HostNetwork = 'default';
+    dropZero(port);
+  }
+}
+
+function dropZero(object: Json): void {
+  for (const [key, value] of Object.entries(object)) {
+    if (value === null || value === '' || value === 0 || value === false || (Array.isArray(value) && value.length === 0)) delete object[key];
   }
 }
 

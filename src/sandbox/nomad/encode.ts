@@ -23,6 +23,8 @@ function isZero(value: unknown): boolean {
 /** Full `Allocation` (`GET /v1/allocation/:id`). */
 export function encodeAllocation(alloc: Allocation, withJob = true): Json {
   const encoded = omitEmpty({ ...alloc, TaskStates: alloc.TaskStates ?? undefined });
+  // A zero DesiredTransition is left out too (Nomad 2.0.5: test/fixtures/recorded/nomad/get_v1_allocation_id.json).
+  if (Object.values(alloc.DesiredTransition).every((flag) => !flag)) delete encoded.DesiredTransition;
   if (!withJob) delete encoded.Job;
   return encoded;
 }

@@ -103,7 +103,7 @@ function storeVersion(tx: Txn, job: JobObject, existing: JobObject | undefined, 
   const stored: JobSubmission = {
     Source: String(submission.Source ?? ''), Format: String(submission.Format ?? 'hcl2'),
     VariableFlags: (submission.VariableFlags as Record<string, string> | undefined) ?? null, Variables: String(submission.Variables ?? ''),
-    Namespace: job.Namespace, JobID: job.ID, Version: job.Version, JobIndex: tx.index,
+    Namespace: job.Namespace, JobID: job.ID, Version: job.Version, JobModifyIndex: tx.index,
   };
   record.submissions.set(job.Version, stored);
   for (const version of [...record.submissions.keys()].sort((a, b) => a - b).slice(0, -KEPT_SUBMISSIONS)) record.submissions.delete(version);

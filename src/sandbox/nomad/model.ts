@@ -32,7 +32,7 @@ export interface JobSubmission {
   Namespace: string;
   JobID: string;
   Version: number;
-  JobIndex: number;
+  JobModifyIndex: number;
 }
 
 /** `ScalingEvent` in `JobScaleStatus.TaskGroups[g].Events`. */
@@ -77,7 +77,6 @@ export interface TaskEvent {
   DownloadError: string;
   ValidationError: string;
   DiskLimit: number;
-  DiskSize: number;
   FailedSibling: string;
   VaultError: string;
   TaskSignalReason: string;
@@ -94,7 +93,8 @@ export interface TaskState {
   StartedAt: string | null;
   FinishedAt: string | null;
   Events: TaskEvent[];
-  TaskHandle: null;
+  /** The pause state of a task with a `schedule` block; "" otherwise (Nomad 2.0.5 always sends it). */
+  Paused: string;
 }
 
 /** `AllocDeploymentStatus`. */
@@ -179,6 +179,8 @@ export interface Evaluation {
   ClassEligibility: Record<string, boolean> | null;
   EscapedComputedClass: boolean;
   QueuedAllocations: Record<string, number> | null;
+  /** What the scheduler's plan did per group; set when an evaluation completes (Nomad 2.0.5 sends it). */
+  PlanAnnotations?: { DesiredTGUpdates: Record<string, unknown>; PreemptedAllocs: null } | null;
   SnapshotIndex: number;
   CreateIndex: number;
   ModifyIndex: number;

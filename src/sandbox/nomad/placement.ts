@@ -146,16 +146,18 @@ export function allocatedResources(group: Json, random: SandboxRandom): Json {
   for (const task of (group.Tasks as Json[] | null) ?? []) {
     const r = (task.Resources as Json | null) ?? {};
     tasks[String(task.Name)] = {
-      Cpu: { CpuShares: r.CPU ?? 100, ReservedCores: null, TotalCompute: 0 },
+      Cpu: { CpuShares: r.CPU ?? 100, ReservedCores: null },
       Memory: { MemoryMB: r.MemoryMB ?? 300, MemoryMaxMB: r.MemoryMaxMB ?? 0 },
       Networks: null,
       Devices: null,
     };
     lifecycles[String(task.Name)] = task.Lifecycle ?? null;
   }
+  // A port mapping's To is omitempty, as Nomad 2.0.5 sends it (test/fixtures/recorded/nomad/get_v1_allocation_id.json).
+  const mapping = (label: unknown, value: unknown, to: unknown): Json => ({ Label: label, Value: value, ...(to ? { To: to } : {}), HostIP: '127.0.0.1' });
   const ports = ((group.Networks as Json[] | null) ?? []).flatMap((network) => [
-    ...((network.ReservedPorts as Json[] | null) ?? []).map((p) => ({ Label: p.Label, Value: p.Value, To: p.To ?? 0, HostIP: '127.0.0.1' })),
-    ...((network.DynamicPorts as Json[] | null) ?? []).map((p) => ({ Label: p.Label, Value: random.int(20000, 32000), To: p.To ?? 0, HostIP: '127.0.0.1' })),
+    ...((network.ReservedPorts as Json[] | null) ?? []).map((p) => mapping(p.Label, p.Value, p.To)),
+    ...((network.DynamicPorts as Json[] | null) ?? []).map((p) => mapping(p.Label, random.int(20000, 32000), p.To)),
   ]);
   return {
     Tasks: tasks,

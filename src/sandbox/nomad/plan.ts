@@ -43,7 +43,7 @@ function plan(ctx: NomadContext, r: RouteRequest): unknown {
     Annotations: { DesiredTGUpdates: result.desired, PreemptedAllocs: null },
     FailedTGAllocs: failed ? result.failed : null,
     JobModifyIndex: existing?.JobModifyIndex ?? 0,
-    CreatedEvals: failed ? [blockedEval(ctx, hypothetical)] : null,
+    CreatedEvals: failed ? [blockedEval(ctx, hypothetical, result.failed)] : null,
     Diff: field(body, 'Diff') === true ? annotate(diffJobs(existing, existing && hypothetical === existing ? existing : proposed, input.ID), result) : null,
     NextPeriodicLaunch: null,
     // Nomad's plan runs the same admission controllers as register, warnings included.
@@ -59,11 +59,13 @@ function asNextVersion(job: JobObject, existing: JobObject | undefined, index: n
   });
 }
 
-function blockedEval(ctx: NomadContext, job: JobObject): unknown {
-  const evaluation = newEvaluation(ctx.rt, { job, triggeredBy: 'job-register', status: 'blocked' });
-  // The blocked eval a real registration would create, following the (hypothetical) register eval.
+function blockedEval(ctx: NomadContext, job: JobObject, failed: ReconcileResult['failed']): unknown {
+  const evaluation = newEvaluation(ctx.rt, { job, triggeredBy: 'queued-allocs', status: 'blocked' });
+  // The blocked eval a real registration would create, following the (hypothetical) register eval:
+  // as Nomad 2.0.5 answers it (test/fixtures/recorded/nomad/post_v1_job_id_plan.failed.json), it
+  // carries the failures and, being created by the scheduler, no JobModifyIndex.
   Object.assign(evaluation, {
-    StatusDescription: 'created to place remaining allocations', PreviousEval: ctx.rt.random.uuid(),
+    StatusDescription: 'created to place remaining allocations', PreviousEval: ctx.rt.random.uuid(), FailedTGAllocs: failed, JobModifyIndex: 0,
     ClassEligibility: Object.fromEntries(ctx.rt.nodes.map((n) => [`v1:${n.ID.replace(/-/g, '').slice(0, 19)}`, true])),
   });
   return encodeEvaluation(evaluation);

@@ -84,7 +84,7 @@ function submission(store: NomadStore, url: URL, id: string): ReadResult {
   const version = raw === null ? record?.versions.at(-1)?.Version : Number(raw);
   const found = version === undefined ? undefined : record?.submissions.get(version);
   if (!found) throw new NomadError(404, 'job source not found');
-  return { value: found, index: found.JobIndex };
+  return { value: found, index: found.JobModifyIndex };
 }
 
 /** `JobSummary` with the queued counts of the job's latest evaluation. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Router, sendJson, sendText } from '../http.ts';
 import { answer } from './blocking.ts';
 import type { NomadContext } from './context.ts';
@@ -21,14 +22,17 @@ export function addStatusRoutes(router: Router, ctx: NomadContext): void {
   router.add(['GET'], '/v1/metrics', (r) => {
     const format = r.url.searchParams.get('format');
     if (format === 'prometheus') return sendText(r.res, 200, prometheus(metrics(ctx)), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    sendJson(r.res, 200, { Timestamp: goTimeString(ctx.rt.clock.now()), Gauges: metrics(ctx), Counters: [], Samples: [], Points: [] });
+    sendJson(r.res, 200, { Timestamp: goTimeString(ctx.rt.clock.now()), Gauges: metrics(ctx), Counters: [], Samples: [], Points: [], PrecisionGauges: [] });
   });
 }
 
+/** A namespace as Nomad 2.0.5 sends it (test/fixtures/recorded/nomad/get_v1_namespaces.json); Hash is a base64 SHA-256 like the server's. */
 function namespace(name: string): unknown {
+  const description = name === 'default' ? 'Default shared namespace' : '';
   return {
-    Name: name, Description: name === 'default' ? 'Default shared namespace' : '', Quota: '', Capabilities: null, NodePoolConfiguration: null,
-    VaultConfiguration: null, ConsulConfiguration: null, Meta: null, CreateIndex: 1, ModifyIndex: 1,
+    Name: name, Description: description, Quota: '', Capabilities: null, NodePoolConfiguration: null,
+    VaultConfiguration: null, ConsulConfiguration: null, Meta: null, OptionalExtraClaims: null, RequiredExtraClaims: null,
+    Hash: createHash('sha256').update(`${name}\n${description}`).digest('base64'), CreateIndex: 1, ModifyIndex: 1,
   };
 }
 

@@ -101,6 +101,8 @@ export class Scheduler {
     evaluation.SnapshotIndex = snapshotIndex;
     if (evaluation.Status === 'blocked' && failed) return tx.putEval(evaluation); // still blocked, re-stamped
     evaluation.Status = 'complete';
+    // A completed evaluation keeps its plan's annotations (test/fixtures/recorded/nomad/get_v1_evaluation_id.json).
+    evaluation.PlanAnnotations = { DesiredTGUpdates: result.desired, PreemptedAllocs: null };
     const others = this.rt.store.evalsOf(evaluation.Namespace, evaluation.JobID).filter((e) => e.Status === 'blocked' && e.ID !== evaluation.ID);
     if (failed && others.length === 0) evaluation.BlockedEval = this.blockedEval(tx, evaluation, result.failed).ID;
     // A successful placement supersedes older blocked evaluations of the job.
@@ -118,6 +120,8 @@ export class Scheduler {
     const blocked = newEvaluation(this.rt, { job: jobRef(previous), triggeredBy: 'queued-allocs', priority: previous.Priority, status: 'blocked' });
     // Like Nomad's CreateBlockedEval: the blocked eval carries the failures and the snapshot it saw.
     Object.assign(blocked, { PreviousEval: previous.ID, StatusDescription: 'created to place remaining allocations', FailedTGAllocs: failed, SnapshotIndex: previous.SnapshotIndex });
+    // and the node classes it found eligible (test/fixtures/recorded/nomad/get_v1_evaluation_id_related.json).
+    blocked.ClassEligibility = Object.fromEntries(this.rt.nodes.map((n) => [`v1:${n.ID.replace(/-/g, '').slice(0, 19)}`, true]));
     tx.putEval(blocked);
     return blocked;
   }

@@ -10,7 +10,7 @@ export function taskEvent(type: string, ms: number, fields: Partial<TaskEvent> =
   const event: TaskEvent = {
     Type: type, Time: unixNanos(ms), Message: '', DisplayMessage: '', Details: {}, FailsTask: false, RestartReason: '',
     SetupError: '', DriverError: '', DriverMessage: '', ExitCode: 0, Signal: 0, KillReason: '', KillTimeout: 0, KillError: '',
-    StartDelay: 0, DownloadError: '', ValidationError: '', DiskLimit: 0, DiskSize: 0, FailedSibling: '', VaultError: '',
+    StartDelay: 0, DownloadError: '', ValidationError: '', DiskLimit: 0, FailedSibling: '', VaultError: '',
     TaskSignalReason: '', TaskSignal: '', GenericSource: '', ...fields,
   };
   event.Details = { ...details(event), ...fields.Details };

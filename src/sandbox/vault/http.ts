@@ -71,6 +71,8 @@ export function send(res: ServerResponse, reply: Reply, omitBody = false): void 
   if (res.headersSent || res.destroyed) return;
   const text = reply.status === 204 || reply.body === undefined ? '' : JSON.stringify(reply.body);
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  // A real server labels its empty 204 answers as JSON too (test/fixtures/recorded/vault/post_auth_jwt_role_name.json).
+  if (reply.status === 204) headers['Content-Type'] = 'application/json';
   if (text !== '') {
     headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = String(Buffer.byteLength(text));

@@ -75,7 +75,12 @@ export function createVaultService(options: VaultServiceOptions): VaultSandbox {
     enableJwt: (path) => (jwt.has(path) ? `path is already in use at auth/${path}/` : void jwt.set(path, new JwtMount())),
     describeAuth: (path) => {
       const mount = jwt.get(path);
-      return mount && { accessor: mount.accessor, type: 'jwt', description: '', local: false, seal_wrap: false, options: null, config: { default_lease_ttl: 0, max_lease_ttl: 0, token_type: 'default-service' } };
+      // Every field a real server's read of sys/auth/:path has (test/fixtures/recorded/vault/get_sys_auth_path.json).
+      return mount && {
+        accessor: mount.accessor, uuid: mount.uuid, type: 'jwt', description: '', local: false, seal_wrap: false, external_entropy_access: false, options: {},
+        plugin_version: '', running_plugin_version: 'v0.0.0+builtin', running_sha256: '', deprecation_status: 'supported',
+        config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false, token_type: 'default-service' },
+      };
     },
   };
   const state: VaultState = { clock: options.clock, tokens: new TokenStore(options.clock, options.rootToken), policies, kv, jwt, sys };

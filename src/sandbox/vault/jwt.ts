@@ -8,7 +8,7 @@
  * when written. Not simulated: login (no JWT validation) and fetching `jwks_url`/discovery URLs.
  * @see https://developer.hashicorp.com/vault/api-docs/auth/jwt
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { badRequest, bool, commaSlice, durationSeconds, envelope, FieldError, int, isRecord, NO_CONTENT, NOT_FOUND, type Reply } from './http.ts';
 import { UNSUPPORTED_OPERATION, UNSUPPORTED_PATH, type Route, type RouteInput } from './route.ts';
 
@@ -17,6 +17,7 @@ type Role = Record<string, unknown>;
 /** One enabled JWT auth method. */
 export class JwtMount {
   readonly accessor = `auth_jwt_${randomBytes(4).toString('hex')}`;
+  readonly uuid = randomUUID();
   readonly roles = new Map<string, Role>();
   config: Record<string, unknown> | undefined;
 }

@@ -106,14 +106,16 @@ export function sysRoute(deps: SysDeps, rest: string): Route {
 
 function listPolicies(deps: SysDeps, shape: 'keys' | 'policies'): Reply {
   const names = deps.policies.names();
-  const data = shape === 'keys' ? { keys: names } : { policies: names, keys: names };
-  return envelope('system', { data, topLevel: true });
+  // Only the legacy sys/policy copies its data to the top level (test/fixtures/recorded/vault/list_sys_policies_acl.json, get_sys_policy.json).
+  if (shape === 'keys') return envelope('system', { data: { keys: names } });
+  return envelope('system', { data: { policies: names, keys: names }, topLevel: true });
 }
 
 async function policyCall(deps: SysDeps, name: string, textField: 'policy' | 'rules', input: RouteInput): Promise<Reply> {
   if (input.op === 'read') {
     const policy = deps.policies.get(name);
-    return policy ? envelope('system', { data: { name: policy.name, [textField]: policy.text }, topLevel: true }) : NOT_FOUND;
+    // As for lists, only the legacy sys/policy/:name (rules) repeats its data at the top level.
+    return policy ? envelope('system', { data: { name: policy.name, [textField]: policy.text }, topLevel: textField === 'rules' }) : NOT_FOUND;
   }
   if (input.op === 'delete') {
     if (name === 'root' || name === 'default') return badRequest(`cannot delete "${name}" policy`);

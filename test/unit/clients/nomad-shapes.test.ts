@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLosslessJson } from '../../../src/clients/http/lossless-json.ts';
 import { list, ShapeError, str, type Shape } from '../../../src/clients/http/shape.ts';
 import * as S from '../../../src/clients/nomad/shapes.ts';
-import { hasReference, referenceDir } from '../../support/reference.ts';
+import { recordedText } from '../../support/recorded.ts';
 
 const narrow = <T>(shape: Shape<T>, text: string): T => shape(parseLosslessJson(text), 'response');
 
@@ -66,35 +65,78 @@ describe('narrowing Nomad responses', () => {
   });
 });
 
-describe.skipIf(!hasReference())('narrowing the reference examples (docs samples)', () => {
-  const example = (name: string): string => readFileSync(`${referenceDir}examples/nomad/${name}`, 'utf8');
+/**
+ * What a real Nomad 2.0.5 answered (test/fixtures/recorded/nomad/, see its README): every answer
+ * drover narrows must narrow. The fixture file is parsed losslessly as a whole, like a response.
+ */
+describe('narrowing answers recorded from Nomad 2.0.5', () => {
+  const body = (name: string): unknown => (parseLosslessJson(recordedText('nomad', name)) as { body: unknown }).body;
+  const read = <T>(shape: Shape<T>, name: string): T => shape(body(name), 'response');
   const cases: [string, Shape<unknown>][] = [
-    ['get_v1_job_id.response.json', S.job],
-    ['get_v1_jobs.response.json', list(S.jobListStub)],
-    ['get_v1_job_id_deployment.response.json', S.deployment],
-    ['get_v1_job_id_deployments.response.json', list(S.deployment)],
-    ['get_v1_job_id_allocations.response.json', list(S.allocStub)],
-    ['get_v1_job_id_evaluations.response.json', list(S.evaluation)],
-    ['get_v1_job_id_summary.response.json', S.jobSummary],
-    ['get_v1_job_id_scale.response.json', S.scaleStatus],
-    ['get_v1_job_id_submission.response.json', S.submission],
-    ['get_v1_deployment_id.response.json', S.deployment],
-    ['get_v1_deployment_allocations_id.response.json', list(S.allocStub)],
-    ['get_v1_evaluation_id_allocations.response.json', list(S.allocStub)],
-    ['post_v1_jobs.response.json', S.registerResponse],
-    ['post_v1_job_id_revert.response.json', S.registerResponse],
-    ['delete_v1_job_id.response.json', S.deregisterResponse],
-    ['post_v1_deployment_promote_id.response.json', S.deploymentUpdate],
-    ['get_v1_metrics.response.json', S.metrics],
-    ['get_v1_status_leader.response.json', str],
+    ['get_v1_job_id', S.job],
+    ['get_v1_jobs', list(S.jobListStub)],
+    ['get_v1_job_id_versions', S.versionsResponse],
+    ['get_v1_job_id_versions_diffs', S.versionsResponse],
+    ['get_v1_job_id_deployment', S.deployment],
+    ['get_v1_job_id_deployments', list(S.deployment)],
+    ['get_v1_job_id_allocations', list(S.allocStub)],
+    ['get_v1_job_id_evaluations', list(S.evaluation)],
+    ['get_v1_job_id_summary', S.jobSummary],
+    ['get_v1_job_id_scale', S.scaleStatus],
+    ['get_v1_job_id_submission', S.submission],
+    ['get_v1_deployment_id', S.deployment],
+    ['get_v1_deployments', list(S.deployment)],
+    ['get_v1_deployment_allocations_id', list(S.allocStub)],
+    ['get_v1_allocation_id', S.allocation],
+    ['get_v1_allocations', list(S.allocStub)],
+    ['get_v1_evaluation_id', S.evaluation],
+    ['get_v1_evaluation_id_related', S.evaluation],
+    ['get_v1_evaluation_id_allocations', list(S.allocStub)],
+    ['get_v1_evaluations', list(S.evaluation)],
+    ['get_v1_namespaces', list(S.namespace)],
+    ['post_v1_job_id_plan', S.planResponse],
+    ['post_v1_job_id_plan.new', S.planResponse],
+    ['post_v1_job_id_plan.failed', S.planResponse],
+    ['post_v1_jobs', S.registerResponse],
+    ['post_v1_job_id', S.registerResponse],
+    ['post_v1_job_id_revert', S.registerResponse],
+    ['post_v1_job_id_evaluate', S.registerResponse],
+    ['delete_v1_job_id', S.deregisterResponse],
+    ['post_v1_deployment_promote_id', S.deploymentUpdate],
+    ['post_v1_deployment_fail_id', S.deploymentUpdate],
+    ['post_v1_deployment_pause_id', S.deploymentUpdate],
+    ['post_v1_deployment_allocation_health_id', S.deploymentUpdate],
+    ['get_v1_metrics', S.metrics],
+    ['get_v1_status_leader', str],
   ];
   it.each(cases)('narrows %s', (name, shape) => {
-    expect(() => narrow(shape, example(name))).not.toThrow();
+    expect(() => read(shape, name)).not.toThrow();
   });
 
-  it('keeps the documented allocation timestamps exact', () => {
-    const [alloc] = narrow(list(S.allocStub), example('get_v1_job_id_allocations.response.json'));
-    expect(alloc?.CreateTime).toBe('1495755675944527600');
-    expect(alloc?.TaskStates['redis']?.FinishedAt).toBeNull();
+  it('narrows every event of the recorded stream frames', () => {
+    const frames = body('get_v1_event_stream') as { Events: unknown[] }[];
+    const events = frames.flatMap((frame) => frame.Events);
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(() => S.event(event, 'event')).not.toThrow();
+  });
+
+  it('keeps allocation timestamps exact (unix nanoseconds beyond 2^53)', () => {
+    const [alloc] = read(list(S.allocStub), 'get_v1_job_id_allocations');
+    const raw = /"CreateTime": (\d+)/.exec(recordedText('nomad', 'get_v1_job_id_allocations'))![1];
+    expect(alloc?.CreateTime).toBe(raw);
+    expect(BigInt(alloc!.CreateTime)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+  });
+
+  it("reads the submission's JobModifyIndex (the server has no JobIndex)", () => {
+    const submission = read(S.submission, 'get_v1_job_id_submission');
+    expect(submission).toMatchObject({ JobID: 'recorded-web', Version: 1, Format: 'hcl2' });
+    expect(submission.JobModifyIndex).toBeGreaterThan(0);
+  });
+
+  it('reads the canary deployment drover waits on', () => {
+    const deployment = read(S.deployment, 'get_v1_job_id_deployment');
+    expect(deployment.Status).toBe('running');
+    expect(deployment.TaskGroups['web']).toMatchObject({ DesiredCanaries: 1, Promoted: false });
+    expect(deployment.TaskGroups['web']?.HealthyAllocs).toBeGreaterThanOrEqual(1);
   });
 });

@@ -4,7 +4,7 @@ import { ShapeError } from '../../../src/clients/http/shape.ts';
 import * as S from '../../../src/clients/vault/shapes.ts';
 import { errorText, vaultError } from '../../../src/clients/vault/transport.ts';
 import { ExitCode } from '../../../src/errors.ts';
-import { hasReference, readReferenceJson } from '../../support/reference.ts';
+import { recorded, recordedBody } from '../../support/recorded.ts';
 import { SENTINELS } from '../../support/sentinels.ts';
 
 const TOKEN = SENTINELS.VAULT_TOKEN;
@@ -58,16 +58,31 @@ describe('narrowing Vault responses', () => {
   });
 });
 
-describe.skipIf(!hasReference())('narrowing the reference examples', () => {
-  it('reads every Vault sample drover uses', () => {
-    const sample = (name: string) => readReferenceJson(`examples/vault/${name}`);
-    expect(S.tokenInfo(S.dataOf(sample('get_auth_token_lookup_self.response.json'), 'x'), 'x').policies).toEqual(['default', 'testgroup2-policy']);
-    expect(S.kvMetadata(S.dataOf(sample('get_mount_metadata_path.response.json'), 'x'), 'x')).toMatchObject({ current_version: 3, versions: { '3': { destroyed: false } } });
-    expect(S.kvSubkeys(S.dataOf(sample('get_mount_subkeys_path.response.json'), 'x'), 'x').subkeys).toEqual({ foo: null, bar: { baz: null }, quux: null });
-    expect(S.aclPolicy(S.dataOf(sample('get_sys_policies_acl_name.response.json'), 'x'), 'x').name).toBe('deploy');
-    expect(S.keys(sample('list_sys_policies_acl.response.json'), 'x')).toEqual(['root', 'my-policy']);
-    expect(S.jwtRoleOf(S.dataOf(sample('get_auth_jwt_role_name.response_data_only.json'), 'x'), 'x').token_policies).toEqual(['dev', 'prod']);
-    expect(S.health(sample('get_sys_health.response_ce_standby.json'), 'x')).toMatchObject({ standby: true, sealed: false });
-    expect(S.sealStatus(sample('get_sys_seal_status.response_sealed.json'), 'x')).toMatchObject({ sealed: true, t: 2, n: 3, progress: 1 });
+/** What a real Vault-API server answered (test/fixtures/recorded/vault/, see its README). */
+describe('narrowing recorded answers', () => {
+  const body = (name: string) => recordedBody('vault', name);
+
+  it('reads every recorded answer drover narrows', () => {
+    expect(S.tokenInfo(S.dataOf(body('get_auth_token_lookup_self'), 'x'), 'x')).toMatchObject({ policies: ['default', 'deploy'], meta: { user: 'recorder' }, type: 'service' });
+    expect(S.kvMetadata(S.dataOf(body('get_mount_metadata_path'), 'x'), 'x')).toMatchObject({ current_version: 2, custom_metadata: { owner: 'team-shop' }, versions: { '2': { destroyed: false } } });
+    expect(S.kvSubkeys(S.dataOf(body('get_mount_subkeys_path'), 'x'), 'x').subkeys).toEqual({ greeting: null, nested: { word: null } });
+    expect(S.aclPolicy(S.dataOf(body('get_sys_policies_acl_name'), 'x'), 'x')).toMatchObject({ name: 'deploy', policy: expect.stringContaining('secret/data/recorded/*') });
+    expect(S.keys(body('list_sys_policies_acl'), 'x')).toEqual(['default', 'deploy', 'root']);
+    expect(S.jwtRoleOf(S.dataOf(body('get_auth_jwt_role_name'), 'x'), 'x')).toMatchObject({ token_policies: ['nomad-workloads'], bound_audiences: ['vault.io'], token_period: 1800 });
+    expect(S.health(body('get_sys_health'), 'x')).toMatchObject({ initialized: true, standby: false, sealed: false });
+    expect(S.sealStatus(body('get_sys_seal_status'), 'x')).toMatchObject({ sealed: false });
+  });
+
+  it('holds no token: the recorder scrubbed every one, and lookup-self drops the ID anyway', () => {
+    const info = S.tokenInfo(S.dataOf(body('get_auth_token_lookup_self.root'), 'x'), 'x');
+    expect(info).not.toHaveProperty('id');
+    expect(JSON.stringify(body('get_auth_token_lookup_self.root'))).toContain('<scrubbed-root-token>');
+    expect(body('post_auth_token_create').auth.client_token).toBe('<scrubbed-token>');
+  });
+
+  it('maps the recorded error answers onto ApiError status and message', () => {
+    const denied = recorded('vault', 'get_mount_metadata_path.permission_denied');
+    expect(vaultError({ method: 'GET', path: '/secret/metadata/recorded/app' }, { status: denied.status, body: denied.body }, [])).toMatchObject({ status: 403, body: 'permission denied' });
+    expect(errorText(body('get_mount_data_path.not_found'))).toBe('');
   });
 });
