@@ -27,6 +27,7 @@ import { resolve } from 'node:path';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { humanStream } from '../output.ts';
+import { deployInterruptHint } from '../interrupt-hint.ts';
 import { openProject, prepare, projectName } from '../pipeline.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
@@ -77,7 +78,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   // Before loading anything: a usage error should not wait on Consul.
   if (values.force && !values.reason?.trim()) throw forceNeedsReason();
   const saved = await readSavedPlan(io, values);
-  const project = await openProject(io, values);
+  const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
   io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
   if (!prepared.ok) {
@@ -145,7 +146,8 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
         }
       : undefined;
     const abort = new AbortController();
-    const onSignal = () => abort.abort(new InterruptedError('The deployment continues in Nomad; run `drover status` or deploy again to resume watching.'));
+    const resume = { env: env.name, project: values.project, environments: values.environments, job: values.job, release: rollout.prod?.release.id, gitSha: release.gitSha };
+    const onSignal = () => abort.abort(new InterruptedError(deployInterruptHint(resume)));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const { nomad, consul } = createClusterClients(env, resolveTargets(env, io.env, control.targets), io.env, report);

@@ -81,7 +81,9 @@ Exit: 0 deployed (and, in qa, verified), 1 failed (rolled back or not, as report
 check, soak or canary analysis), 2 placement failure, 3 canaries awaiting promotion, 4 refused
 (lock held, changed since plan or since the --plan file, foreign job, Vault not ready, release
 not deployable, not confirmed, an image tag the registry does not have), 64 usage (--force without
---reason, no --yes off a terminal, a --plan file drover cannot read), 65 invalid (including stale vault-policies/), 69 unreachable, 130 interrupted.
+--reason, no --yes off a terminal, a --plan file drover cannot read), 65 invalid (including stale
+vault-policies/), 69 unreachable, 77 not allowed (a Nomad, Consul, Vault, Prometheus or registry
+token missing, wrong or denied), 130 interrupted.
 `;
 
 export const DEPLOY_OPTIONS = {

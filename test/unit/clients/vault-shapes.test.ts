@@ -19,11 +19,12 @@ describe('Vault errors', () => {
     expect(errorText('<html>bad gateway</html>')).toBe('<html>bad gateway</html>');
   });
 
-  it('maps an error answer onto ApiError without the token, even when Vault echoes it', () => {
+  it('maps a 403 onto ApiError (exit 77, not allowed) without the token, even when Vault echoes it', () => {
     const error = vaultError({ method: 'GET', path: '/auth/token/lookup-self' }, { status: 403, body: { errors: [`permission denied for ${TOKEN}`] } }, [TOKEN]);
     expect(error).toMatchObject({ service: 'vault', method: 'GET', path: '/v1/auth/token/lookup-self', status: 403, body: 'permission denied for [redacted]' });
-    expect(error.exitCode).toBe(ExitCode.deploymentFailed);
+    expect(error.exitCode).toBe(ExitCode.noPermission);
     expect(error.hint).toContain('vault token');
+    expect(vaultError({ method: 'GET', path: '/sys/health' }, { status: 500, body: { errors: ['internal'] } }, []).exitCode).toBe(ExitCode.deploymentFailed);
     expect([error.message, JSON.stringify(error), error.stack, inspect(error, { depth: 10 })].join()).not.toContain(TOKEN);
   });
 });
