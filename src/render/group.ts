@@ -14,7 +14,7 @@ export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext):
   const portLabels = Object.keys(group.ports ?? {}).sort();
   const deploys = job.kind !== 'batch';
   const update = deploys ? renderUpdate(mergeUpdate(job.update, group.update), ctx.env, ctx.holdCanaries) : undefined;
-  const serviceMeta = { drover_job: job.id, drover_env: ctx.env.name, drover_project: ctx.project };
+  const serviceMeta = droverServiceMeta(job, group, ctx);
   const taskOptions = { jobId: job.id, env: ctx.env, portLabels, images: ctx.images };
   return compact({
     Name: group.name,
@@ -40,6 +40,25 @@ export function renderGroup(job: JobSpec, group: GroupSpec, ctx: RenderContext):
     ShutdownDelay: optionalNanos(group.shutdownDelay),
     Meta: sortedMap(group.meta),
   });
+}
+
+/**
+ * The Consul service meta drover adds to every service, which prometheus/prometheus.yml turns into
+ * target labels (job, task group, namespace, node pool, datacenter, owner) for dashboards, alerts
+ * and Alertmanager's routing by team. `${node.datacenter}` is interpolated by the Nomad client
+ * when it registers the service (a job may span several datacenters); the rest is known here.
+ */
+export function droverServiceMeta(job: JobSpec, group: GroupSpec, ctx: RenderContext): Record<string, string> {
+  return {
+    drover_job: job.id,
+    drover_env: ctx.env.name,
+    drover_project: ctx.project,
+    drover_group: group.name,
+    drover_namespace: ctx.env.nomad.namespace,
+    drover_node_pool: ctx.env.nodePool,
+    drover_datacenter: '${node.datacenter}',
+    ...(job.owner ? { drover_owner: job.owner } : {}),
+  };
 }
 
 /** A group's update block overrides the job's field by field, as Nomad merges them. */

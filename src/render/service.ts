@@ -7,7 +7,7 @@ import { nanos } from './nanos.ts';
 export interface ServiceRenderOptions {
   /** The group deploys canaries. */
   readonly canaries: boolean;
-  /** Consul service meta drover adds (job, project, env). */
+  /** Consul service meta drover adds (job, project, env, group, namespace, node pool, datacenter, owner). */
   readonly meta: Readonly<Record<string, string>>;
 }
 

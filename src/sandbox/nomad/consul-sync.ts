@@ -72,7 +72,7 @@ function toRegistration(
     tags: tags ?? [],
     address: node.Address,
     port,
-    meta: { ...(meta ?? {}), 'external-source': 'nomad' },
+    meta: { ...interpolateMeta(meta ?? {}, alloc, node), 'external-source': 'nomad' },
     checks: ((service.Checks as Json[] | null) ?? []).map((check) => ({
       id: `_nomad-check-${createHash('sha1').update(`${id}${String(check.Name)}`).digest('hex')}`,
       name: String(check.Name ?? `service: "${String(service.Name)}" check`),
@@ -82,6 +82,24 @@ function toRegistration(
     })),
     node: { name: node.Name, address: node.Address, id: node.ID },
   };
+}
+
+/**
+ * Service meta as a Nomad client registers it: values are interpolated with the node's attributes
+ * and the allocation's runtime variables (client/taskenv/services.go). Only the few drover renders
+ * or users commonly write are known here; anything else stays as written.
+ */
+function interpolateMeta(meta: Record<string, string>, alloc: Allocation, node: SimNode): Record<string, string> {
+  const known: Record<string, string> = {
+    'node.datacenter': node.Datacenter,
+    'node.unique.name': node.Name,
+    'node.unique.id': node.ID,
+    'node.pool': node.NodePool,
+    NOMAD_ALLOC_ID: alloc.ID,
+    NOMAD_GROUP_NAME: alloc.TaskGroup,
+  };
+  const replace = (value: string): string => value.replace(/\$\{([^}]+)\}/g, (whole, name: string) => known[name] ?? whole);
+  return Object.fromEntries(Object.entries(meta).map(([key, value]) => [key, replace(String(value))]));
 }
 
 function portOf(alloc: Allocation, label: string): number {

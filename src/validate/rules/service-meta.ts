@@ -8,11 +8,13 @@ const KEY = /^[A-Za-z0-9_-]{1,128}$/;
 /** Consul's limits on service meta. */
 const MAX_PAIRS = 64;
 const MAX_VALUE = 512;
+/** Keys drover adds to every service at most (render/group.ts droverServiceMeta). */
+const DROVER_KEYS = 8;
 
 function keyProblem(key: string): string | undefined {
   if (!KEY.test(key)) return 'must be 1–128 letters, digits, "_" or "-"';
   if (key.startsWith('consul-')) return 'uses the "consul-" prefix Consul reserves';
-  // drover writes drover_job, drover_env and drover_project; a user key would overwrite them.
+  // drover writes its drover_* keys (render/group.ts droverServiceMeta); a user key would overwrite them.
   if (key.startsWith('drover_')) return 'uses the "drover_" prefix drover reserves for ownership meta';
   return undefined;
 }
@@ -34,8 +36,8 @@ export const serviceMetaRule: Rule = {
         }
         return [];
       });
-      if (entries.length > MAX_PAIRS - 3) {
-        found.push(problem(ID, { file, path: metaPath }, `Service meta has ${entries.length} keys; Consul allows ${MAX_PAIRS}, and drover adds 3`, `Keep at most ${MAX_PAIRS - 3} keys.`));
+      if (entries.length > MAX_PAIRS - DROVER_KEYS) {
+        found.push(problem(ID, { file, path: metaPath }, `Service meta has ${entries.length} keys; Consul allows ${MAX_PAIRS}, and drover adds ${DROVER_KEYS}`, `Keep at most ${MAX_PAIRS - DROVER_KEYS} keys.`));
       }
       return found;
     });

@@ -68,7 +68,11 @@ describe('renderJob', () => {
     expect(service.Tags).toEqual(['http', 'qa', 'urlprefix-/api strip=/api']);
     expect(service.CanaryTags).toEqual(['http', 'qa', 'urlprefix-/api strip=/api', 'canary']);
     expect(service.Provider).toBe('consul');
-    expect(service.Meta).toEqual({ drover_env: 'qa', drover_job: 'api', drover_project: 'drover' });
+    // The labels prometheus/prometheus.yml keeps (job, group, namespace, node pool, datacenter, owner).
+    expect(service.Meta).toEqual({
+      drover_datacenter: '${node.datacenter}', drover_env: 'qa', drover_group: 'api', drover_job: 'api', drover_namespace: qa.nomad.namespace,
+      drover_node_pool: qa.nodePool, drover_owner: 'team-shop', drover_project: 'drover',
+    });
   });
 
   it('takes canary promotion from the environment unless the job says otherwise', () => {
