@@ -5,12 +5,14 @@ import { colorEnabled, createStyle, type Style } from '../report/style.ts';
 import { didYouMeanText } from '../validate/did-you-mean.ts';
 import { processIo, type CliIo } from './io.ts';
 import { COMPLETION_HELP } from './usage/completion.ts';
+import { DASHBOARDS_HELP } from './usage/dashboards.ts';
 import { DEMO_HELP } from './usage/demo.ts';
 import { DEPLOY_HELP } from './usage/deploy.ts';
 import { DROVER_HELP } from './usage/drover.ts';
 import { HISTORY_HELP } from './usage/history.ts';
 import { INIT_HELP } from './usage/init.ts';
 import { JOBS_HELP } from './usage/jobs.ts';
+import { LOADTEST_HELP } from './usage/loadtest.ts';
 import { PLAN_HELP } from './usage/plan.ts';
 import { PROMOTE_HELP } from './usage/promote.ts';
 import { RELEASE_HELP, RELEASES_HELP } from './usage/releases.ts';
@@ -30,6 +32,7 @@ type Command = (argv: readonly string[], io: CliIo, style: Style) => Promise<num
  */
 export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promise<Command> }>> = {
   render: { help: RENDER_HELP, load: async () => (await import('./commands/render.ts')).renderCommand },
+  dashboards: { help: DASHBOARDS_HELP, load: async () => (await import('./commands/dashboards.ts')).dashboardsCommand },
   validate: { help: VALIDATE_HELP, load: async () => (await import('./commands/validate.ts')).validateCommand },
   jobs: { help: JOBS_HELP, load: async () => (await import('./commands/jobs.ts')).jobsCommand },
   plan: { help: PLAN_HELP, load: async () => (await import('./commands/plan.ts')).planCommand },
@@ -42,6 +45,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   release: { help: RELEASE_HELP, load: async () => (await import('./commands/releases.ts')).releaseCommand },
   secrets: { help: SECRETS_HELP, load: async () => (await import('./commands/secrets.ts')).secretsCommand },
   sandbox: { help: SANDBOX_HELP, load: async () => (await import('./commands/sandbox.ts')).runSandboxCommand },
+  loadtest: { help: LOADTEST_HELP, load: async () => (await import('./commands/loadtest.ts')).loadtestCommand },
   demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
   completion: { help: COMPLETION_HELP, load: async () => (await import('./commands/completion.ts')).completionCommand },
   init: { help: INIT_HELP, load: async () => (await import('./commands/init.ts')).initCommand },

@@ -5,6 +5,7 @@
  * docs/schemas/ holds the JSON Schema the tests check real output against.
  */
 import type { JobStop } from '../deploy/prune.ts';
+import type { LoadSummary } from '../loadtest/summary.ts';
 import { PLAN_FILE_SCHEMA, type PlannedJob } from '../plan/document.ts';
 import type { Release } from '../release/record.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
@@ -19,6 +20,7 @@ export const OUTPUT_SCHEMAS = {
   release: 'drover.release/v1',
   jobs: 'drover.jobs/v1',
   validate: 'drover.validate/v1',
+  loadtest: 'drover.loadtest/v1',
 } as const;
 
 /** `drover plan --output json`: the plan file's content, plus where it was written. */
@@ -133,7 +135,10 @@ export interface ValidateOutput {
   readonly environments: readonly ValidateEnvironment[];
 }
 
-export type OutputDocument = PlanOutput | StatusOutput | HistoryOutput | ReleasesOutput | ReleaseOutput | JobsOutput | ValidateOutput;
+/** `drover loadtest --output json`: the run's summary and the environment it went to. */
+export type LoadtestOutput = { readonly schema: typeof OUTPUT_SCHEMAS.loadtest; readonly env: string } & LoadSummary;
+
+export type OutputDocument = PlanOutput | StatusOutput | HistoryOutput | ReleasesOutput | ReleaseOutput | JobsOutput | ValidateOutput | LoadtestOutput;
 
 /** The document as printed: pretty, one trailing newline. */
 export function jsonDocument(doc: OutputDocument): string {

@@ -4,11 +4,13 @@ import { parseCommandArgs } from '../args.ts';
 import { completionScript, SHELLS, type CompletionCommand, type CompletionFlag, type CompletionSpec, type Shell, type ValueKind } from '../completion-scripts.ts';
 import type { CliIo } from '../io.ts';
 import { COMPLETION_HELP, COMPLETION_OPTIONS } from '../usage/completion.ts';
+import { DASHBOARDS_HELP, DASHBOARDS_OPTIONS } from '../usage/dashboards.ts';
 import { DEMO_HELP, DEMO_OPTIONS } from '../usage/demo.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { HISTORY_HELP, HISTORY_OPTIONS } from '../usage/history.ts';
 import { INIT_HELP, INIT_OPTIONS } from '../usage/init.ts';
 import { JOBS_HELP, JOBS_OPTIONS } from '../usage/jobs.ts';
+import { LOADTEST_HELP, LOADTEST_OPTIONS } from '../usage/loadtest.ts';
 import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
 import { PROMOTE_HELP, PROMOTE_OPTIONS } from '../usage/promote.ts';
 import { RELEASE_HELP, RELEASES_HELP, RELEASES_OPTIONS } from '../usage/releases.ts';
@@ -28,6 +30,7 @@ type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; re
  */
 const USAGE: readonly { name: string; help: string; options: Options; env: boolean; subcommands?: readonly string[] }[] = [
   { name: 'render', help: RENDER_HELP, options: RENDER_OPTIONS, env: true },
+  { name: 'dashboards', help: DASHBOARDS_HELP, options: DASHBOARDS_OPTIONS, env: true },
   { name: 'validate', help: VALIDATE_HELP, options: VALIDATE_OPTIONS, env: true },
   { name: 'jobs', help: JOBS_HELP, options: JOBS_OPTIONS, env: true },
   { name: 'plan', help: PLAN_HELP, options: PLAN_OPTIONS, env: true },
@@ -39,6 +42,7 @@ const USAGE: readonly { name: string; help: string; options: Options; env: boole
   { name: 'releases', help: RELEASES_HELP, options: RELEASES_OPTIONS, env: true },
   { name: 'release', help: RELEASE_HELP, options: RELEASES_OPTIONS, env: false, subcommands: ['show'] },
   { name: 'secrets', help: SECRETS_HELP, options: SECRETS_OPTIONS, env: true, subcommands: ['check', 'plan'] },
+  { name: 'loadtest', help: LOADTEST_HELP, options: LOADTEST_OPTIONS, env: true },
   { name: 'sandbox', help: SANDBOX_HELP, options: SANDBOX_OPTIONS, env: false },
   { name: 'demo', help: DEMO_HELP, options: DEMO_OPTIONS, env: false },
   { name: 'init', help: INIT_HELP, options: INIT_OPTIONS, env: false },

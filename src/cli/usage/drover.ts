@@ -18,6 +18,7 @@ Commands:
   release show <id>    one release: images, hashes, smoke results, soak, promotions
   secrets check <env>  is Vault ready for the jobs: policies, roles, every secret key (read-only)
   secrets plan <env>   what applying vault-policies/<env>/ would change in Vault's policies and roles
+  loadtest <env>   HTTP load through the environment's Fabio: latency percentiles, statuses, rate
   sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
   demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
   completion <bash|zsh|fish>  print a shell completion script (commands, flags, environments)
