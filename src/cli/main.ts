@@ -4,6 +4,7 @@ import { formatError } from '../report/error.ts';
 import { colorEnabled, createStyle, type Style } from '../report/style.ts';
 import { didYouMeanText } from '../validate/did-you-mean.ts';
 import { processIo, type CliIo } from './io.ts';
+import { CLUSTER_HELP } from './usage/cluster.ts';
 import { COMPLETION_HELP } from './usage/completion.ts';
 import { DASHBOARDS_HELP } from './usage/dashboards.ts';
 import { DEMO_HELP } from './usage/demo.ts';
@@ -47,6 +48,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   sandbox: { help: SANDBOX_HELP, load: async () => (await import('./commands/sandbox.ts')).runSandboxCommand },
   loadtest: { help: LOADTEST_HELP, load: async () => (await import('./commands/loadtest.ts')).loadtestCommand },
   demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
+  cluster: { help: CLUSTER_HELP, load: async () => (await import('./commands/cluster.ts')).clusterCommand },
   completion: { help: COMPLETION_HELP, load: async () => (await import('./commands/completion.ts')).completionCommand },
   init: { help: INIT_HELP, load: async () => (await import('./commands/init.ts')).initCommand },
 };

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import { UsageError, ValidationError } from '../errors.ts';
-import { buildJobs, type ExcludedJob } from '../project/load.ts';
+import { buildJobs, type ExcludedJob, type LoadedModule } from '../project/load.ts';
 import { loadProject, type Project } from '../project/project.ts';
 import { TYPECHECK_RULE, typecheckProject } from '../project/typecheck.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
@@ -15,6 +16,7 @@ import { withKeyPositions } from '../validate/source-position.ts';
 import { withoutUnloadedDependencies } from '../validate/unloaded-dependencies.ts';
 import { ENV_UNKNOWN_KEY, JOB_UNKNOWN_KEY } from '../validate/rules/unknown-keys.ts';
 import { validateJobs } from '../validate/validate.ts';
+import { CLUSTER_UNKNOWN_KEY, validateClusters } from '../validate/rules/cluster/index.ts';
 import type { CliIo } from './io.ts';
 
 export interface ProjectFlags {
@@ -37,6 +39,8 @@ export interface Prepared {
    * conclude from a job's absence (vault/policy-orphan) must not run.
    */
   readonly unbuiltJobFiles: string[];
+  /** The environment's cluster (`environments/clusters/*.ts` with `env: <name>`), when it has one. */
+  readonly cluster?: LoadedModule<Cluster> | undefined;
 }
 
 /** Options of {@link openProject}. */
@@ -83,9 +87,11 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const failedToLoad = project.diagnostics.filter((d) => d.location.file.startsWith('jobs/')).length;
   const presence = checkJobsPresent({ env: found.value.name, definitions: project.jobs.length, failedToLoad, built: built.jobs.length });
   const unbuiltJobFiles = [...new Set([...project.diagnostics, ...built.diagnostics].filter((d) => d.rule === 'load/module' && d.location.file.startsWith('jobs/')).map((d) => d.location.file))];
-  const collected = withoutUnloadedDependencies([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence], built.jobs, unbuiltJobFiles);
-  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY], (file) => readSource(project.root, file)));
-  return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles };
+  const clusterDiagnostics = validateClusters({ clusters: project.clusters, env: found.value, environments: project.environments.map((m) => m.value), jobs: built.jobs });
+  const collected = withoutUnloadedDependencies([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence, ...clusterDiagnostics], built.jobs, unbuiltJobFiles);
+  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY, CLUSTER_UNKNOWN_KEY], (file) => readSource(project.root, file)));
+  const cluster = project.clusters.find((c) => c.value.env === found.value.name);
+  return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles, cluster };
 }
 
 /** A definition file's text, to place diagnostics at file:line:col; undefined when it cannot be read. */

@@ -4,17 +4,22 @@
  *
  * - vault-policies/<env>/: coverage, minimality, syntax, roles, missing and orphaned files
  *   (`checkPolicyFiles`, rule `vault/policy-orphan` among others);
- * - build/<env>/: rendered job files whose job no longer runs there (`generated/orphan`).
+ * - build/<env>/: rendered job files whose job no longer runs there (`generated/orphan`);
+ * - cluster/<env>/: agent configurations stale, missing or left over (`cluster/stale`,
+ *   `cluster/orphan`; see cluster-files.ts, which `render` and `cluster render` write with).
  *
  * Orphans are errors for `validate` and `render --check`; `render` deletes the ones drover
  * generated (and says so), then reports whatever is left with the same diagnostics.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 import { checkPolicyFiles, POLICY_ORPHAN } from '../secrets/check-policies.ts';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
+import { checkClusterFiles } from './cluster-files.ts';
+import type { LoadedModule } from './load.ts';
 import { findOrphanedBuildFiles, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
 
 /** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
@@ -33,6 +38,11 @@ export interface GeneratedCheckInput {
    * @default []
    */
   readonly unbuiltJobFiles?: readonly string[];
+  /**
+   * The environment's cluster, whose rendered files under cluster/<env>/ must be current (rules
+   * cluster/stale and cluster/orphan). Absent: cluster/<env>/ must not exist.
+   */
+  readonly cluster?: LoadedModule<Cluster> | undefined;
 }
 
 /** Every problem with the environment's generated files, sorted; reads files only. */
@@ -40,7 +50,8 @@ export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<D
   const policies = await checkPolicyFiles({ root: input.root, jobs: input.jobs, env: input.env });
   const files = await readBuildFiles(input.root, join(input.buildDir, input.env.name));
   const build = findOrphanedBuildFiles({ env: input.env.name, jobIds: input.jobs.map((j) => j.spec.id), files });
-  return sortDiagnostics(withoutOrphansIfIncomplete([...policies, ...build], input.unbuiltJobFiles ?? [], input.env.name));
+  const cluster = await checkClusterFiles({ root: input.root, env: input.env, cluster: input.cluster });
+  return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build], input.unbuiltJobFiles ?? [], input.env.name), ...cluster]);
 }
 
 /** Drops orphan findings when some job could not be read (advising to delete its files would be wrong), and says why. */

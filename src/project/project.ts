@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isCluster, type Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import type { JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
@@ -9,6 +10,8 @@ export interface Project {
   readonly root: string;
   readonly environments: LoadedModule<Environment>[];
   readonly jobs: LoadedModule<JobDefinition>[];
+  /** Cluster definitions, from `<environments>/clusters/*.ts` (see {@link clustersDir}). */
+  readonly clusters: LoadedModule<Cluster>[];
   /** Problems loading the files; they fail validation like any rule. */
   readonly diagnostics: Diagnostic[];
 }
@@ -18,10 +21,20 @@ export async function loadProject(layout: ProjectLayout): Promise<Project> {
   const environmentsDir = layout.environmentsDir ?? join(layout.root, 'environments');
   const environments = await importDefaults(layout.root, await listModules(environmentsDir), isEnvironment, 'defineEnvironment({ … })');
   const jobs = await importDefaults(layout.root, await listModules(jobsDir), isJobDefinition, 'defineJob((env) => ({ … }))');
+  const clusters = await importDefaults(layout.root, await listModules(clustersDir(environmentsDir)), isCluster, 'defineCluster({ … })');
   return {
     root: layout.root,
     environments: environments.modules,
     jobs: jobs.modules,
-    diagnostics: [...environments.diagnostics, ...jobs.diagnostics],
+    clusters: clusters.modules,
+    diagnostics: [...environments.diagnostics, ...jobs.diagnostics, ...clusters.diagnostics],
   };
+}
+
+/**
+ * Where cluster definitions live: next to the environments, in `clusters/` (so the type check of
+ * environments/ covers them, and `--environments DIR` moves them along).
+ */
+export function clustersDir(environmentsDir: string): string {
+  return join(environmentsDir, 'clusters');
 }

@@ -3,6 +3,7 @@ import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { completionScript, SHELLS, type CompletionCommand, type CompletionFlag, type CompletionSpec, type Shell, type ValueKind } from '../completion-scripts.ts';
 import type { CliIo } from '../io.ts';
+import { CLUSTER_ACTIONS, CLUSTER_HELP, CLUSTER_OPTIONS } from '../usage/cluster.ts';
 import { COMPLETION_HELP, COMPLETION_OPTIONS } from '../usage/completion.ts';
 import { DASHBOARDS_HELP, DASHBOARDS_OPTIONS } from '../usage/dashboards.ts';
 import { DEMO_HELP, DEMO_OPTIONS } from '../usage/demo.ts';
@@ -43,6 +44,7 @@ const USAGE: readonly { name: string; help: string; options: Options; env: boole
   { name: 'release', help: RELEASE_HELP, options: RELEASES_OPTIONS, env: false, subcommands: ['show'] },
   { name: 'secrets', help: SECRETS_HELP, options: SECRETS_OPTIONS, env: true, subcommands: ['check', 'plan'] },
   { name: 'loadtest', help: LOADTEST_HELP, options: LOADTEST_OPTIONS, env: true },
+  { name: 'cluster', help: CLUSTER_HELP, options: CLUSTER_OPTIONS, env: true, subcommands: CLUSTER_ACTIONS },
   { name: 'sandbox', help: SANDBOX_HELP, options: SANDBOX_OPTIONS, env: false },
   { name: 'demo', help: DEMO_HELP, options: DEMO_OPTIONS, env: false },
   { name: 'init', help: INIT_HELP, options: INIT_OPTIONS, env: false },

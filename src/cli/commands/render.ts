@@ -10,6 +10,7 @@ import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
 import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
+import { writeClusterFiles } from '../../project/cluster-files.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
 import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
@@ -35,8 +36,12 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   if (values.check) return checkCommitted(files, { prepared, buildDir: outDir }, io, style);
   await writeFiles(files, outDir, project.root);
   for (const file of files) io.stdout.write(`${file.committed ? file.path : join(values.out ?? 'build', file.path)}\n`);
+  // The cluster's agent configurations are committed generated files too: refresh them with the rest.
+  const cluster = await writeClusterFiles({ root: project.root, env: prepared.env, cluster: prepared.cluster });
+  for (const path of cluster.written) io.stdout.write(`${path}\n`);
+  for (const path of cluster.removed) io.stderr.write(`${style.yellow('-')} Removed ${path}: no longer rendered for ${prepared.env.name}.\n`);
   // The check validate and --check run; render fixes what it can (its own left-over files) and reports the rest.
-  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs });
+  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs, cluster: prepared.cluster });
   for (const orphan of removed) io.stderr.write(`${style.yellow('-')} Removed ${orphan.location.file}: ${orphan.message.replace(/^.* is left over: /, '')}.\n`);
   io.stderr.write(formatDiagnostics(remaining, style));
   if (hasErrors(remaining)) {
@@ -59,10 +64,10 @@ async function checkCommitted(files: readonly GeneratedFile[], { prepared, build
   const root = prepared.project.root;
   // The check `validate` runs: stale or hand-edited policies (coverage, minimality, role bindings)
   // and left-over files in vault-policies/<env>/ and build/<env>/ fail here too.
-  const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env });
+  const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env, cluster: prepared.cluster });
   if (hasErrors(problems)) {
     throw new ValidationError(`Generated files are not right for ${prepared.env.name}`, problems, {
-      hint: `Run \`npm run render -- ${prepared.env.name}\` (it also removes left-over files) and commit vault-policies/.`,
+      hint: `Run \`npm run render -- ${prepared.env.name}\` (it also removes left-over files) and commit vault-policies/ and cluster/${prepared.env.name}/.`,
     });
   }
   io.stderr.write(formatDiagnostics(problems, style)); // warnings, as validate prints them

@@ -24,7 +24,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   for (const name of envNames) {
     const prepared = prepare(project, name, io);
     // The same check as `render --check` (vault-policies/ and build/<env>/ orphans): one answer.
-    const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env, unbuiltJobFiles: prepared.unbuiltJobFiles });
+    const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env, unbuiltJobFiles: prepared.unbuiltJobFiles, cluster: prepared.cluster });
     const diagnostics = sortDiagnostics([...prepared.diagnostics, ...generated]);
     const ok = !hasErrors(diagnostics);
     failed ||= !ok;

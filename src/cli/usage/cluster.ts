@@ -1,0 +1,38 @@
+/** `drover cluster`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
+import { COMMON_OPTIONS } from '../args.ts';
+
+export const CLUSTER_HELP = `drover cluster render <env> [--check]
+
+Validates the cluster of <env> (environments/clusters/*.ts with env: '<env>': server count and
+quorum, machines, client pools against what the jobs of <env> need, ports, TLS and gossip key
+references, versions), then writes every agent's configuration to cluster/<env>/, per kind of
+machine (server/, client-<pool>/):
+
+  nomad.hcl consul.hcl          Nomad and Consul agents (ACLs, TLS, workload identities, telemetry)
+  openbao.hcl | vault.hcl       servers only: integrated raft storage, TLS listener
+  fabio.properties              where Fabio runs from systemd
+  systemd/*.service             one unit per agent and add-on
+  install.sh                    installs the declared versions and starts the units
+  user-data.yaml                cloud-init: writes all of the above, runs install.sh (AWS)
+  files.json                    where each file goes on a machine (provisioning over SSH)
+
+The files are committed: \`drover validate\` and \`drover render <env> --check\` fail when they are
+stale (cluster/stale) or left over (cluster/orphan); \`drover render <env>\` refreshes them too.
+Nothing is written when the cluster or its environment has errors (exit 65).
+
+  --check             write nothing; exit 65 when cluster/<env>/ is not what the definition renders
+  --project DIR       project root holding jobs/ and environments/ (default: current directory)
+  --environments DIR  environment definitions (default: <project>/environments; clusters in DIR/clusters)
+  --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
+
+Exit 0 written (or up to date), 64 usage error, 65 validation error or stale files.
+`;
+
+export const CLUSTER_OPTIONS = {
+  ...COMMON_OPTIONS,
+  check: { type: 'boolean' },
+  'no-typecheck': { type: 'boolean' },
+} as const;
+
+/** Actions of `drover cluster`. */
+export const CLUSTER_ACTIONS = ['render'] as const;
