@@ -14,6 +14,8 @@ const PURE = [
   '^src/wire/',
   '^src/config/',
   '^src/render/',
+  // dashboards/: panels, Grafana JSON, provisioning and the static pages are values in, text out.
+  '^src/dashboards/',
   '^src/validate/',
   '^src/inspect/',
   // watch/ is a pure reducer plus one thin stream/poll loop (feed.ts), which needs the Nomad client.

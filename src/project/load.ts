@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url';
 import type { Environment } from '../config/environment.ts';
 import { exclusionReason, type JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
+import type { ModuleImporter } from './bundle.ts';
 import { codeFrame, syntaxErrorPosition } from './code-frame.ts';
+import { ensureTypeScriptImports } from './typescript-imports.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
 
 /** Where a project's definitions live. */
@@ -39,21 +41,23 @@ export async function listModules(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Imports each module's default export, turning import failures into located diagnostics. */
+/**
+ * Imports each module's default export, turning import failures into located diagnostics.
+ * `importModule` is the project bundle's importer when there is one (see bundle.ts).
+ */
 export async function importDefaults<T>(
   root: string,
   files: readonly string[],
   accept: (value: unknown) => value is T,
   expected: string,
+  importModule: ModuleImporter = importFile,
 ): Promise<LoadResult<T>> {
   const modules: LoadedModule<T>[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of files) {
     const file = relative(root, path);
     try {
-      // The modification time in the URL makes a long-lived process (tests, watch mode) see edits.
-      const version = Math.round((await stat(path)).mtimeMs * 1000);
-      const imported = (await import(`${pathToFileURL(path).href}?mtime=${version}`)) as { default?: unknown };
+      const imported = (await importModule(path)) as { default?: unknown };
       if (accept(imported.default)) modules.push({ file, value: imported.default });
       else diagnostics.push(loadProblem(file, `does not default-export ${expected}`, `End the file with \`export default ${expected}\`.`));
     } catch (error) {
@@ -61,6 +65,17 @@ export async function importDefaults<T>(
     }
   }
   return { modules, diagnostics };
+}
+
+/**
+ * Imports one file as its own module, through the TypeScript loader the process runs with (tsx,
+ * or vitest's). The modification time in the URL makes a long-lived process (tests, watch mode)
+ * see edits.
+ */
+export async function importFile(path: string): Promise<unknown> {
+  await ensureTypeScriptImports();
+  const version = Math.round((await stat(path)).mtimeMs * 1000);
+  return import(`${pathToFileURL(path).href}?mtime=${version}`);
 }
 
 /** A job definition that says it is not deployed to the environment (`excludeFrom`). */

@@ -3,7 +3,8 @@ import { isCluster, type Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import type { JobDefinition } from '../model/define-job.ts';
 import type { Diagnostic } from '../validate/diagnostic.ts';
-import { importDefaults, isEnvironment, isJobDefinition, listModules, type LoadedModule, type ProjectLayout } from './load.ts';
+import { bundledImporter } from './bundle.ts';
+import { importDefaults, importFile, isEnvironment, isJobDefinition, listModules, type LoadedModule, type ProjectLayout } from './load.ts';
 
 /** A project's environments and job definitions, loaded once per command. */
 export interface Project {
@@ -19,9 +20,14 @@ export interface Project {
 export async function loadProject(layout: ProjectLayout): Promise<Project> {
   const jobsDir = layout.jobsDir ?? join(layout.root, 'jobs');
   const environmentsDir = layout.environmentsDir ?? join(layout.root, 'environments');
-  const environments = await importDefaults(layout.root, await listModules(environmentsDir), isEnvironment, 'defineEnvironment({ … })');
-  const jobs = await importDefaults(layout.root, await listModules(jobsDir), isJobDefinition, 'defineJob((env) => ({ … }))');
-  const clusters = await importDefaults(layout.root, await listModules(clustersDir(environmentsDir)), isCluster, 'defineCluster({ … })');
+  const environmentFiles = await listModules(environmentsDir);
+  const jobFiles = await listModules(jobsDir);
+  const clusterFiles = await listModules(clustersDir(environmentsDir));
+  // One compile of every definition file, cached (bundle.ts); file by file when that cannot be done.
+  const importModule = (await bundledImporter(layout.root, [...environmentFiles, ...jobFiles, ...clusterFiles])) ?? importFile;
+  const environments = await importDefaults(layout.root, environmentFiles, isEnvironment, 'defineEnvironment({ … })', importModule);
+  const jobs = await importDefaults(layout.root, jobFiles, isJobDefinition, 'defineJob((env) => ({ … }))', importModule);
+  const clusters = await importDefaults(layout.root, clusterFiles, isCluster, 'defineCluster({ … })', importModule);
   return {
     root: layout.root,
     environments: environments.modules,

@@ -6,6 +6,8 @@ Usage: drover <command> [options]
 Commands:
   init [<dir>]     start a project: jobs, environments, Vault policies, CI pipelines
   render <env>     validate, then write Nomad JSON + HCL for every job (build/<env>/)
+                   and the committed Grafana dashboards and provisioning (grafana/<env>/)
+  dashboards <env> the dashboards as static HTML pages, with values from a Prometheus if given
   validate [<env>] check every job and environment file; report all problems at once
   jobs [<env>]     list jobs in deploy order
   plan <env>       what deploy would change, per job and group (Nomad's dry run); exit 0/1/255
