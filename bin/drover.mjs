@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so that drover's sources and the user's jobs/*.ts load as TypeScript.
-import { register } from 'tsx/esm/api';
+// Entry point. drover's sources are TypeScript: it runs their cached JavaScript build (see
+// compiled-cli.mjs), or — when that cannot be built — the sources themselves through tsx.
+// Either way the user's jobs/*.ts load as TypeScript (src/project/bundle.ts).
+import { compiledCli } from './compiled-cli.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const compiled = await compiledCli();
+let main;
+if (compiled) {
+  // Tells src/project/typescript-imports.ts that tsx is not registered (yet).
+  globalThis[Symbol.for('drover.compiled-cli')] = true;
+  ({ main } = await import(compiled));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -148,7 +148,8 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
 async function loadFactory(name: 'consul' | 'vault'): Promise<SandboxServiceFactory | undefined> {
   const url = new URL(`./${name}/index.ts`, import.meta.url);
   if (!existsSync(fileURLToPath(url))) return undefined;
-  const module = (await import(url.href)) as Record<string, unknown>;
+  // Literal specifiers, so that the compiled CLI (bin/compiled-cli.mjs) bundles them: it runs without a TypeScript loader.
+  const module = (await (name === 'consul' ? import('./consul/index.ts') : import('./vault/index.ts'))) as Record<string, unknown>;
   const factory = module[name === 'consul' ? 'createConsulService' : 'createVaultService'];
   return typeof factory === 'function' ? (factory as SandboxServiceFactory) : undefined;
 }
