@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { access, mkdir, readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.ts';
 
@@ -23,6 +24,12 @@ export type RunProgram = (file: string, args: readonly string[], cwd: string) =>
  * only interface TypeScript 7 has (no JS API): a generated tsconfig that extends the project's
  * own (if any) and includes only those directories, run as a subprocess, incremental, with its
  * build info under `node_modules/.cache/drover/`. A project without TypeScript gets a warning.
+ *
+ * tsc itself is not started when nothing it read changed since its last clean check: the files
+ * it listed then (`--listFiles`: the definitions, drover's types, @types, TypeScript's libs),
+ * compared by size and modification time, the set of `.ts` files under `dirs`, the generated
+ * config and the project's tsconfig.json. Even an incremental tsc costs 0.3–0.6 s; this, a few
+ * milliseconds.
  */
 export async function typecheckProject(input: TypecheckInput): Promise<Diagnostic[]> {
   const { root } = input;
@@ -34,11 +41,76 @@ export async function typecheckProject(input: TypecheckInput): Promise<Diagnosti
   const id = createHash('sha256').update(root).digest('hex').slice(0, 12);
   const configPath = join(cacheDir, `typecheck-${id}.json`);
   const config = typecheckConfig({ root, dirs: input.dirs, buildInfo: join(cacheDir, `typecheck-${id}.tsbuildinfo`), extendsConfig: (await exists(join(root, 'tsconfig.json'))) ? join(root, 'tsconfig.json') : undefined });
-  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const result = await (input.run ?? runProgram)(tsc, ['-p', configPath, '--pretty', 'false'], root);
-  const diagnostics = parseTscOutput(result.stdout, root, input.dirs);
-  if (result.code !== 0 && diagnostics.length === 0 && !hasDiagnosticsOutside(result.stdout)) return [tscFailed(result)];
+  const configText = `${JSON.stringify(config, null, 2)}\n`;
+  const cleanPath = join(cacheDir, `typecheck-${id}.clean.json`);
+  const context = { root, dirs: input.dirs, tsc, configText };
+  if (await unchangedSinceCleanCheck(cleanPath, context)) return [];
+  if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFile(configPath, configText);
+  const result = await (input.run ?? runProgram)(tsc, ['-p', configPath, '--pretty', 'false', '--listFiles'], root);
+  const { listed, output } = splitListedFiles(result.stdout);
+  const diagnostics = parseTscOutput(output, root, input.dirs);
+  if (result.code !== 0 && diagnostics.length === 0 && !hasDiagnosticsOutside(output)) return [tscFailed({ ...result, stdout: output })];
+  if (result.code === 0 && diagnostics.length === 0 && listed.length > 0) await recordCleanCheck(cleanPath, context, listed);
   return diagnostics;
+}
+
+/** What decides whether tsc's last clean answer still holds. */
+interface CheckContext {
+  readonly root: string;
+  readonly dirs: readonly string[];
+  readonly tsc: string;
+  readonly configText: string;
+}
+
+/**
+ * `--listFiles` output apart from the diagnostics: tsc prints each file it read as an absolute
+ * path on a line of its own, after the diagnostics. Pure.
+ */
+export function splitListedFiles(stdout: string): { listed: string[]; output: string } {
+  const listed: string[] = [];
+  const rest: string[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    if (isAbsolute(line) && !/\(\d+,\d+\): /.test(line) && /\.[cm]?[jt]sx?$|\.json$/.test(line)) listed.push(line);
+    else rest.push(line);
+  }
+  return { listed, output: rest.join('\n') };
+}
+
+async function unchangedSinceCleanCheck(cleanPath: string, context: CheckContext): Promise<boolean> {
+  const text = await readFile(cleanPath, 'utf8').catch(() => undefined);
+  if (text === undefined) return false;
+  try {
+    const clean = JSON.parse(text) as { digest?: unknown; listed?: unknown };
+    if (typeof clean.digest !== 'string' || !Array.isArray(clean.listed)) return false;
+    return (await inputsDigest(context, clean.listed as string[])) === clean.digest;
+  } catch {
+    return false;
+  }
+}
+
+async function recordCleanCheck(cleanPath: string, context: CheckContext, listed: readonly string[]): Promise<void> {
+  const digest = await inputsDigest(context, listed);
+  const temporary = `${cleanPath}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify({ digest, listed })}\n`);
+  await rename(temporary, cleanPath);
+}
+
+/** One hash over everything tsc's answer depends on that drover can see without running it. */
+async function inputsDigest(context: CheckContext, listed: readonly string[]): Promise<string> {
+  const present = (await Promise.all(context.dirs.map(tsFilesUnder))).flat().sort();
+  const compiler = await realpath(context.tsc).catch(() => context.tsc);
+  const watched = [...listed, compiler, join(context.root, 'tsconfig.json'), join(context.root, 'package.json')];
+  // Synchronous: several hundred stat calls finish sooner in a row than through the thread pool.
+  const stamps = watched.map((path) => {
+    const found = statSync(path, { throwIfNoEntry: false });
+    return `${path}\0${found ? `${found.size}:${found.mtimeMs}` : '-'}`;
+  });
+  return createHash('sha256').update([context.configText, ...present, ...stamps].join('\n')).digest('hex');
+}
+
+async function tsFilesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name));
 }
 
 /** The generated tsconfig: the project's settings, only the definitions, no output. Pure. */

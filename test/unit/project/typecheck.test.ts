@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTscOutput, typecheckConfig, typecheckProject, type RunProgram } from '../../../src/project/typecheck.ts';
+import { parseTscOutput, splitListedFiles, typecheckConfig, typecheckProject, type RunProgram } from '../../../src/project/typecheck.ts';
 
 const root = '/p';
 const dirs = ['/p/jobs', '/p/environments'];
@@ -58,6 +58,49 @@ describe('typecheckProject', () => {
       const found = await typecheckProject({ root: dir, dirs: [join(dir, 'jobs')], run });
       expect(found).toEqual([expect.objectContaining({ rule: 'types/tsc', severity: 'warning', message: expect.stringContaining('no TypeScript') })]);
       expect(ran).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('splitListedFiles', () => {
+  it("separates --listFiles' absolute paths from the diagnostics", () => {
+    const out = ["jobs/api.ts(1,2): error TS1: x", '  more', '/p/node_modules/typescript/lib/lib.es5.d.ts', '/p/jobs/api.ts', ''].join('\n');
+    expect(splitListedFiles(out)).toEqual({ listed: ['/p/node_modules/typescript/lib/lib.es5.d.ts', '/p/jobs/api.ts'], output: ["jobs/api.ts(1,2): error TS1: x", '  more', ''].join('\n') });
+  });
+});
+
+describe('typecheckProject without starting tsc', () => {
+  it('answers from the last clean check while nothing tsc read changed; an edit, a new file or an error runs tsc again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drover-typecheck-'));
+    try {
+      await mkdir(join(dir, 'node_modules/.bin'), { recursive: true });
+      await mkdir(join(dir, 'jobs'), { recursive: true });
+      await writeFile(join(dir, 'node_modules/.bin/tsc'), '');
+      await writeFile(join(dir, 'jobs/a.ts'), 'export default 1;\n');
+      await writeFile(join(dir, 'lib.d.ts'), 'declare const x: number;\n');
+      let answer = { code: 0, stdout: `${join(dir, 'lib.d.ts')}\n${join(dir, 'jobs/a.ts')}\n`, stderr: '' };
+      const runs: string[][] = [];
+      const run: RunProgram = async (_file, args) => (runs.push([...args]), answer);
+      const check = () => typecheckProject({ root: dir, dirs: [join(dir, 'jobs')], run });
+      expect(await check()).toEqual([]);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toContain('--listFiles');
+      expect(await check()).toEqual([]);
+      expect(runs).toHaveLength(1);
+      // A listed file outside jobs/ changes (say @types or drover's own types).
+      await writeFile(join(dir, 'lib.d.ts'), 'declare const x: string;\n');
+      expect(await check()).toEqual([]);
+      expect(runs).toHaveLength(2);
+      // A new file under jobs/ that tsc has not listed yet.
+      await writeFile(join(dir, 'jobs/b.ts'), 'export default 2;\n');
+      answer = { code: 2, stdout: `jobs/b.ts(1,1): error TS2322: bad.\n${join(dir, 'jobs/b.ts')}\n`, stderr: '' };
+      expect(await check()).toEqual([expect.objectContaining({ message: 'TS2322: bad.', location: { file: 'jobs/b.ts', path: '', line: 1, column: 1 } })]);
+      expect(runs).toHaveLength(3);
+      // An answer with errors is not remembered: the next call asks tsc again.
+      expect(await check()).toHaveLength(1);
+      expect(runs).toHaveLength(4);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
