@@ -1,4 +1,3 @@
-import { parse } from '@cdktf/hcl2json';
 import type { Environment } from '../config/environment.ts';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { problem } from '../validate/rule.ts';
@@ -75,6 +74,9 @@ export async function checkPolicyFiles(input: PolicyCheckInput): Promise<Diagnos
 async function parsePolicy(file: PolicyFile): Promise<{ rules?: PolicyRule[]; diagnostics: Diagnostic[] }> {
   let document: Record<string, unknown>;
   try {
+    // Imported here: the parser instantiates its WebAssembly as it loads (~0.3 s), which a
+    // project without policy files should not pay.
+    const { parse } = await import('@cdktf/hcl2json');
     document = (await parse(file.path, file.content)) as Record<string, unknown>;
   } catch (error) {
     const { position, detail } = parserMessage(error, file.path);

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 import { ApiError } from '../clients/api-error.ts';
 import type { VaultClient } from '../clients/vault/types.ts';
 import type { Environment } from '../config/environment.ts';
@@ -192,7 +191,8 @@ function parseRole(text: string): Record<string, unknown> | undefined {
 async function policyRules(text: string): Promise<PolicyRule[] | undefined> {
   try {
     const trimmed = text.trim();
-    const document = trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : await parse('policy.hcl', text);
+    // The HCL parser is imported when needed: it instantiates its WebAssembly as it loads.
+    const document = trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : await (await import('@cdktf/hcl2json')).parse('policy.hcl', text);
     if (document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
     const { rules, problems } = readPolicyRules(document as Record<string, unknown>);
     return problems.length ? undefined : rules;
