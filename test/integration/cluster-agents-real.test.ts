@@ -1,0 +1,91 @@
+/**
+ * The agent configurations `drover cluster render` commits (cluster/<env>/), checked by the real
+ * programs that will read them: Consul's `consul validate` (the pinned 1.8.7 in .tools/, which CI
+ * installs), and — when they are on PATH — `nomad config validate` and OpenBao's
+ * `bao operator diagnose` (listener TLS included; storage and auto-unseal skipped, they need the
+ * machines). Each file is copied into a temp dir next to what install.sh adds at boot (the gossip
+ * key file, OpenBao's address variables), with the TLS paths pointed at a throwaway CA and
+ * certificates when openssl is there, so that the TLS settings are loaded too.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { consulAvailability, warnConsulSkipped } from '../support/consul-agent.ts';
+import { findOnPath, missingBinaries } from '../support/real-process.ts';
+import { repoRoot } from '../support/run-cli.ts';
+
+const SUITE = 'test/integration/cluster-agents-real.test.ts';
+const consul = consulAvailability();
+warnConsulSkipped(`${SUITE} (consul validate of cluster/*/consul.hcl)`, consul);
+const nomad = missingBinaries(`${SUITE} (nomad config validate)`, ['nomad']).length === 0;
+const bao = missingBinaries(`${SUITE} (bao operator diagnose)`, ['bao']).length === 0;
+
+const roles = readdirSync(join(repoRoot, 'cluster')).flatMap((env) => readdirSync(join(repoRoot, 'cluster', env)).map((role) => `cluster/${env}/${role}`)).sort();
+const servers = roles.filter((role) => role.endsWith('/server'));
+const scratch = mkdtempSync(join(tmpdir(), 'drover-cluster-agents-'));
+const tlsDir = throwawayTls(join(scratch, 'tls'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A CA and one certificate per agent where the rendered files expect them (`ca.pem`, `<agent>.pem`, `<agent>-key.pem`); undefined without openssl. */
+function throwawayTls(dir: string): string | undefined {
+  if (!findOnPath('openssl')) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=drover-test-ca');
+  for (const agent of ['nomad', 'consul', 'vault']) {
+    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${agent}-key.pem`, '-out', `${agent}.csr`, '-subj', `/CN=${agent}`);
+    openssl('x509', '-req', '-in', `${agent}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${agent}.pem`, '-days', '1');
+  }
+  return dir;
+}
+
+/** A temp config dir holding the role's `file` (TLS paths redirected) plus `extra` files. */
+function configDir(role: string, file: string, extra: Record<string, string> = {}, replace: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(scratch, 'cfg-'));
+  let text = readFileSync(join(repoRoot, role, file), 'utf8');
+  for (const [from, to] of Object.entries({ ...(tlsDir ? { '/etc/drover/tls': tlsDir } : {}), ...replace })) text = text.split(from).join(to);
+  writeFileSync(join(dir, file), text);
+  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const gossipKey = () => randomBytes(32).toString('base64');
+
+it('finds the rendered cluster folders', () => {
+  expect(roles).toEqual(expect.arrayContaining(['cluster/qa/server', 'cluster/qa/client-general', 'cluster/prod/server', 'cluster/prod/client-prod1']));
+});
+
+describe.skipIf(!consul.available)('consul validate', () => {
+  it.each(roles)('accepts %s/consul.hcl with the gossip key install.sh writes', (role) => {
+    const dir = configDir(role, 'consul.hcl', { 'gossip.hcl': `encrypt = "${gossipKey()}"\n` });
+    const result = spawnSync(consul.available ? consul.binary : 'consul', ['validate', dir], { encoding: 'utf8' });
+    expect(`${result.stdout}${result.stderr}`).toContain('Configuration is valid!');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe.skipIf(!nomad)('nomad config validate', () => {
+  it.each(roles)('accepts %s/nomad.hcl', (role) => {
+    const extra = role.endsWith('/server') ? { 'gossip.hcl': `server {\n  encrypt = "${gossipKey()}"\n}\n` } : {};
+    const result = spawnSync('nomad', ['config', 'validate', configDir(role, 'nomad.hcl', extra)], { encoding: 'utf8' });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('Configuration is valid!');
+    if (tlsDir) expect(output).not.toContain('Error when parsing TLS configuration');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe.skipIf(!bao)('bao operator diagnose', () => {
+  it.each(servers)('accepts %s/openbao.hcl: configuration and TLS listener', (role) => {
+    const port = 18200 + servers.indexOf(role);
+    const dir = configDir(role, 'openbao.hcl', {}, { '/opt/openbao/data': join(scratch, `raft-${port}`), '0.0.0.0:8200': `127.0.0.1:${port}`, '0.0.0.0:8201': `127.0.0.1:${port + 100}` });
+    const env = { ...process.env, BAO_API_ADDR: `https://127.0.0.1:${port}`, BAO_CLUSTER_ADDR: `https://127.0.0.1:${port + 100}` };
+    const result = spawnSync('bao', ['operator', 'diagnose', '-config', join(dir, 'openbao.hcl'), '-skip', 'storage', '-skip', 'autounseal', '-format', 'json'], { encoding: 'utf8', env, timeout: 60_000 });
+    const report = JSON.parse(result.stdout) as { status: string; children?: { name: string; status: string; message?: string }[] };
+    const failed = JSON.stringify(report.children?.filter((c) => c.status === 'fail'));
+    expect(report.status, failed).not.toBe('fail');
+  });
+});
