@@ -69,7 +69,7 @@ describe.skipIf(!consul.available)('consul validate', () => {
 
 describe.skipIf(!nomad)('nomad config validate', () => {
   it.each(roles)('accepts %s/nomad.hcl', (role) => {
-    const extra = role.endsWith('/server') ? { 'gossip.hcl': `server {\n  encrypt = "${gossipKey()}"\n}\n` } : {};
+    const extra: Record<string, string> = role.endsWith('/server') ? { 'gossip.hcl': `server {\n  encrypt = "${gossipKey()}"\n}\n` } : {};
     const result = spawnSync('nomad', ['config', 'validate', configDir(role, 'nomad.hcl', extra)], { encoding: 'utf8' });
     const output = `${result.stdout}${result.stderr}`;
     expect(output).toContain('Configuration is valid!');
