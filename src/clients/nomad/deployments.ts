@@ -9,6 +9,7 @@
  */
 import { list } from '../http/shape.ts';
 import { read, seg, write } from './call.ts';
+import { openLogs } from './logs.ts';
 import * as S from './shapes.ts';
 import type { NomadTransport } from './transport.ts';
 import type { NomadClient } from './types.ts';
@@ -60,5 +61,6 @@ export function createAllocations(transport: NomadTransport): NomadClient['alloc
   return {
     read: (id, opts = {}) => read(transport, `/v1/allocation/${seg(id)}`, opts, S.allocation),
     list: (opts = {}) => read(transport, '/v1/allocations', { ...opts, query: { prefix: opts.prefix, filter: opts.filter } }, list(S.allocStub)),
+    logs: (id, opts) => openLogs(transport, id, opts),
   };
 }

@@ -15,6 +15,7 @@ import type { NomadClient, NomadClientOptions } from './types.ts';
 export type * from './types.ts';
 export type { EventStreamOptions, EventTopic, NomadEventStream, NomadEventStreamItem } from './events.ts';
 export { parseEventLine } from './events.ts';
+export { parseLogFrame, type LogsOptions, type NomadLogFrame, type NomadLogStream } from './logs.ts';
 export { resumableEventStream, type EventStreamReconnect, type ResumableEventStreamOptions } from './resumable.ts';
 export { NomadCheckIndexConflict, parseCheckIndexRejection, type CheckIndexReason } from './check-index.ts';
 

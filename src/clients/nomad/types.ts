@@ -8,6 +8,7 @@ import type { TlsOptions } from '../http/agents.ts';
 import type { GoDuration } from '../http/go-duration.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
 import type { EventStreamOptions, NomadEventStream } from './events.ts';
+import type { LogsOptions, NomadLogStream } from './logs.ts';
 
 /** How to reach one Nomad region. Built by cli/ from `NOMAD_ADDR`, `NOMAD_TOKEN`, `NOMAD_NAMESPACE`, `NOMAD_REGION`, `NOMAD_CACERT`, `NOMAD_CLIENT_CERT`, `NOMAD_CLIENT_KEY`. */
 export interface NomadClientOptions extends TlsOptions {
@@ -111,6 +112,12 @@ export interface NomadClient {
     /** The full allocation (Nomad omits empty fields; they read as zero values here). */
     read(id: string, opts?: ReadOptions): Promise<Indexed<W.NomadAllocation>>;
     list(opts?: ReadOptions & { readonly prefix?: string; readonly filter?: string }): Promise<Indexed<W.NomadAllocListStub[]>>;
+    /**
+     * A task's stdout or stderr (client filesystem API, through any agent); resolves once Nomad
+     * answered: 404 unknown allocation or task not started, 403 without `read-logs`. See logs.ts.
+     * @see https://developer.hashicorp.com/nomad/api-docs/client#stream-logs
+     */
+    logs(id: string, opts: LogsOptions): Promise<NomadLogStream>;
   };
   /** @see https://developer.hashicorp.com/nomad/api-docs/events */
   readonly events: {
