@@ -13,4 +13,6 @@ export default defineEnvironment({
   fabio: { domain: 'example.com' },
   // Canaries take 5 % → 25 % → 50 % of their route, 4 measurements 30 s apart per step (drover's defaults).
   promotion: { canary: 'progressive', confirm: true, releasesFrom: 'qa', maxReleaseAge: '168h', prune: false },
+  // jobs/log-shipper.ts ships every allocation's output to Elasticsearch ('opensearch' speaks the same bulk API).
+  logs: { sink: { kind: 'elasticsearch', address: 'https://logs.prod.example.internal:9200', auth: { strategy: 'basic', secret: { path: 'log-shipper/elasticsearch' } } } },
 });

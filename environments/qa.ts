@@ -15,4 +15,6 @@ export default defineEnvironment({
   // are not published anywhere, so the example project leaves it out.
   fabio: { domain: 'qa.example.internal', address: 'http://fabio.qa.example.internal:9999' },
   promotion: { canary: 'auto', confirm: false, soak: '2m', prune: true },
+  // jobs/log-shipper.ts ships every allocation's output here; its credentials are a Vault reference.
+  logs: { sink: { kind: 'loki', address: 'https://loki.qa.example.internal:3100', auth: { strategy: 'basic', secret: { path: 'log-shipper/loki' } } } },
 });

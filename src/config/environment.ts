@@ -137,6 +137,57 @@ export interface RegistryTarget {
   readonly address?: string;
 }
 
+/**
+ * A Vault KV v2 secret holding a log store's credentials: `username` and `password` for basic
+ * auth, `token` for bearer. Only the reference is configured; Nomad renders the values into the
+ * shipper's environment at run time.
+ */
+export interface LogSinkSecret {
+  /** Secret path inside the mount, e.g. `log-shipper/loki` (no `data/` segment). */
+  readonly path: string;
+  /** KV v2 mount. @default the environment's `vault.kvMount` */
+  readonly mount?: string;
+}
+
+/** How the shipper authenticates to the log store; none when the store is open on its network. */
+export interface LogSinkAuth {
+  /** `basic` reads `username` and `password` from the secret, `bearer` reads `token` (Loki only). */
+  readonly strategy: 'basic' | 'bearer';
+  readonly secret: LogSinkSecret;
+}
+
+/** Grafana Loki. @see https://vector.dev/docs/reference/configuration/sinks/loki/ */
+export interface LokiSink {
+  readonly kind: 'loki';
+  /** Base URL of Loki, e.g. `https://loki.qa.internal:3100` (the push path is added). */
+  readonly address: string;
+  readonly auth?: LogSinkAuth;
+  /** `X-Scope-OrgID` of a multi-tenant Loki. */
+  readonly tenantId?: string;
+}
+
+/**
+ * Elasticsearch or OpenSearch (the same bulk API; OpenSearch is spoken to as Elasticsearch 7).
+ * @see https://vector.dev/docs/reference/configuration/sinks/elasticsearch/
+ */
+export interface SearchSink {
+  readonly kind: 'elasticsearch' | 'opensearch';
+  /** Base URL of the cluster, e.g. `https://es.prod.internal:9200`. */
+  readonly address: string;
+  /** Basic auth only (Vector's Elasticsearch sink has no bearer strategy). */
+  readonly auth?: LogSinkAuth & { readonly strategy: 'basic' };
+  /** Index, strftime specifiers allowed. @default "nomad-logs-%Y.%m.%d" */
+  readonly index?: string;
+}
+
+/** The log store every allocation's output is shipped to. */
+export type LogSink = LokiSink | SearchSink;
+
+/** Where the log shipper (jobs/log-shipper.ts) sends what the allocations print. */
+export interface LogSettings {
+  readonly sink: LogSink;
+}
+
 /** Release and rollout policy of an environment. */
 export interface PromotionPolicy {
   /** Canary promotion when a job does not say. @default "manual" */
@@ -178,6 +229,11 @@ export interface EnvironmentDefinition {
    * @default []
    */
   readonly registries: readonly RegistryTarget[];
+  /**
+   * Log shipping: required where a job marked as the log shipper runs (README "Shipping logs").
+   * @default none: nothing is shipped
+   */
+  readonly logs?: LogSettings;
 }
 
 /** What a job definition receives: the environment plus helpers to vary values by environment. */

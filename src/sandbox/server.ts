@@ -33,6 +33,8 @@ export interface SandboxOptions {
   readonly nomad?: {
     /** Management token required on every call when set. */
     readonly aclToken?: string;
+    /** With `aclToken`: a token allowed everything but reading logs (no `read-logs`; logs answer 403). */
+    readonly tokenWithoutReadLogs?: string;
     /** Namespaces besides `default`. */
     readonly namespaces?: readonly string[];
     /** Datacenters of the three simulated nodes. @default ["dc1"] */

@@ -94,7 +94,7 @@ describe('a deploy killed mid-rollout, then run again', { timeout: 60_000 }, () 
     // accepted by Nomad in the instant before SIGKILL, with the response never read and so no
     // event printed. Nomad's version count is the record; the events may only never show a job
     // registered twice, and the second run must account for every job.
-    const jobs = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www'];
+    const jobs = ['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www'];
     const bothRuns = registeredCounts([...first.events, ...resumed.events]);
     for (const job of jobs) expect(bothRuns.get(job) ?? 0, job).toBeLessThanOrEqual(1);
     for (const job of registeredCounts(resumed.events).keys()) expect(registeredCounts(first.events).has(job), job).toBe(false);

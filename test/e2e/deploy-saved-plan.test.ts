@@ -8,7 +8,7 @@ import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '6666666666666666666666666666666666666666';
-const ALL_JOBS = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www'];
+const ALL_JOBS = ['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www'];
 
 describe('drover deploy --plan FILE against the sandbox', { timeout: 60_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };

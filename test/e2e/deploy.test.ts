@@ -37,7 +37,7 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
     expect(registered.indexOf('postgres')).toBeLessThan(registered.indexOf('api'));
     expect(registered.indexOf('api')).toBeLessThan(registered.indexOf('www'));
     const finished = result.events.filter((e) => e.type === 'job-finished');
-    expect(finished).toHaveLength(7);
+    expect(finished).toHaveLength(8);
     for (const e of finished) expect(e.type === 'job-finished' && e.outcome.status).toBe('succeeded');
   });
 

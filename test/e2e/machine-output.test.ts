@@ -63,7 +63,7 @@ describe('machine output against the sandbox', { timeout: 90_000 }, () => {
     expect(schemaErrors(last, loadSchema('deploy-finished'))).toEqual([]);
     expect(last).toMatchObject({ type: 'deploy-finished', env: 'qa', exitCode: 0 });
     expect(records.filter((r) => r.type === 'deploy-finished')).toHaveLength(1);
-    expect((last.results as { job: string }[]).map((r) => r.job).sort()).toEqual(['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www']);
+    expect((last.results as { job: string }[]).map((r) => r.job).sort()).toEqual(['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www']);
     // What people read: the summary table and the next step, on stderr.
     expect(deployed.stderr).toMatch(/^JOB\s+RESULT\s+VERSION\s+DETAIL$/m);
     expect(deployed.stderr).toMatch(/→ Release \S+ is verified; deploy it with: drover deploy prod/);

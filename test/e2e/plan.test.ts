@@ -11,7 +11,7 @@ import { nomadGet, runAgainst, sandboxFor, type SeededSandbox } from '../support
 import { tempProject } from '../support/temp-project.ts';
 
 const SHA = '4444444444444444444444444444444444444444';
-const ALL_JOBS = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www'];
+const ALL_JOBS = ['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www'];
 
 describe('drover plan against the sandbox', { timeout: 30_000 }, () => {
   let project: { dir: string; cleanup: () => Promise<void> };
@@ -43,7 +43,7 @@ describe('drover plan against the sandbox', { timeout: 30_000 }, () => {
     expect(result.code, result.stderr).toBe(1);
     for (const id of ALL_JOBS) expect(text(result)).toMatch(new RegExp(`^\\+ ${id}\\s+create — job modify index 0$`, 'm'));
     expect(text(result)).toContain('group api: create; count 2; 2 to place, 0 destructive, 0 in-place, 0 canary');
-    expect(text(result)).toContain('Changes in qa: 7 to create, 0 to update, 0 unchanged, 0 to stop.');
+    expect(text(result)).toContain('Changes in qa: 8 to create, 0 to update, 0 unchanged, 0 to stop.');
     const doc = await planFile();
     expect(doc).toMatchObject({ env: 'qa', namespace: 'shop', release: SHA.slice(0, 12), gitSha: SHA, changes: true, stops: [] });
     expect(doc.jobs.map((j) => [j.id, j.action, j.jobModifyIndex, j.diffType])).toEqual(ALL_JOBS.map((id) => [id, 'create', 0, 'Added']));
@@ -56,7 +56,7 @@ describe('drover plan against the sandbox', { timeout: 30_000 }, () => {
     await deploy();
     const same = await plan();
     expect(same.code, same.stderr).toBe(0);
-    expect(text(same)).toContain('No changes in qa: 0 to create, 0 to update, 7 unchanged, 0 to stop.');
+    expect(text(same)).toContain('No changes in qa: 0 to create, 0 to update, 8 unchanged, 0 to stop.');
     // Only the release meta differs: deploy would register nothing, so plan says so.
     expect((await run(['plan', 'qa', '--git-sha', '5555555555555555555555555555555555555555'])).code).toBe(0);
 

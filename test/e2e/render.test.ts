@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliProcess } from '../support/run-cli.ts';
 import { readTree, tempProject } from '../support/temp-project.ts';
 
-const JOBS = ['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www'];
+const JOBS = ['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www'];
 const SHA = '1111111111111111111111111111111111111111';
 
 describe('drover render', () => {
@@ -87,7 +87,7 @@ describe('drover render', () => {
     try {
       const result = await runCliProcess(['render', 'qa', '--out', out, '--git-sha', SHA], { cwd: project.dir });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toContain('Rendered 7 jobs for qa');
+      expect(result.stderr).toContain('Rendered 8 jobs for qa');
       expect((await readTree(out)).size).toBe(JOBS.length * 2);
     } finally {
       await rm(out, { recursive: true, force: true });
@@ -117,9 +117,9 @@ describe('drover validate and jobs', () => {
   it('validates every environment of the example project', async () => {
     const result = await runCli(['validate']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/qa: 7 jobs, 0 errors/);
-    expect(result.stdout).toMatch(/prod: 7 jobs, 0 errors/);
-    expect(result.stdout).toMatch(/dev: 4 jobs \(not deployed here: db-backup, node-exporter, postgres\), 0 errors/);
+    expect(result.stdout).toMatch(/qa: 8 jobs, 0 errors/);
+    expect(result.stdout).toMatch(/prod: 8 jobs, 0 errors/);
+    expect(result.stdout).toMatch(/dev: 4 jobs \(not deployed here: db-backup, log-shipper, node-exporter, postgres\), 0 errors/);
   });
 
   it('lists the jobs excluded from dev after the deploy waves, each with its reason', async () => {

@@ -16,7 +16,7 @@ describe('drover status against the sandbox', { timeout: 30_000 }, () => {
     expect(result.stderr).toContain('qa (namespace shop)');
     expect(result.stderr).toMatch(/^JOB\s+VERSION\s+RELEASE\s+STATUS\s+DEPLOYMENT\s+ALLOCATIONS\s+CANARIES\s+LAST FAILURE$/m);
     expect(row(result.stderr, 'postgres')).toMatch(/^postgres\s+0\s+888888888888\s+running\s+successful \(v0\)\s+db 1\/1\s+-\s+-$/);
-    for (const job of ['api', 'db-backup', 'fabio', 'node-exporter', 'worker', 'www']) expect(row(result.stderr, job)).toMatch(new RegExp(`^${job}\\s+-\\s+-\\s+not deployed\\s+-\\s+-\\s+-\\s+-$`));
+    for (const job of ['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'worker', 'www']) expect(row(result.stderr, job)).toMatch(new RegExp(`^${job}\\s+-\\s+-\\s+not deployed\\s+-\\s+-\\s+-\\s+-$`));
   });
 
   it('names the last failure and marks an ID used by someone else', async () => {

@@ -8,6 +8,7 @@ import { TIMING } from './scenarios.ts';
 import { newEvaluation } from './scheduler.ts';
 import type { Txn } from './store.ts';
 import { RESTART_WITHIN_POLICY, exceededAttempts, missingBinary, pullFailure, taskEvent } from './task-events.ts';
+import { OUTPUT_TICK_MS, TASK_OUTPUT, type OutputLine } from './task-output.ts';
 
 /** What the simulated client works with besides the cluster state. */
 export interface ClientPeers {
@@ -63,6 +64,7 @@ export class ClientSim implements RunSteps {
   stop(allocId: string): void {
     const run = this.runs.get(allocId);
     if (run) this.cancel(run);
+    if (run?.running) this.say(allocId, TASK_OUTPUT.stopping());
     this.runs.delete(allocId);
     this.consul.deregister(allocId);
     const alloc = this.rt.store.allocs.get(allocId);
@@ -201,16 +203,34 @@ export class ClientSim implements RunSteps {
     if (ephemeral.length) this.later(run, 200, () => this.finishEphemeral(run, ephemeral));
     run.running = true;
     run.checksPassing = false;
+    for (const task of main) this.say(alloc.ID, TASK_OUTPUT.started(alloc, task), [task]);
     this.register(run);
     this.health.onRunning(run);
     this.continueScenario(run, alloc);
+    this.tick(run);
+  }
+
+  /** Appends scripted lines to the logs of `tasks` (default: the allocation's main tasks). */
+  private say(allocId: string, lines: readonly OutputLine[], tasks?: readonly string[]): void {
+    const alloc = this.rt.store.allocs.get(allocId);
+    if (!alloc) return;
+    for (const task of tasks ?? mainTaskNames(alloc)) for (const line of lines) this.rt.logs.write(allocId, task, line.type, line.text);
+  }
+
+  /** A running task's periodic line (and, while its checks fail, what it says about them). */
+  private tick(run: Run): void {
+    this.later(run, OUTPUT_TICK_MS, () => {
+      if (!run.running) return;
+      this.say(run.allocId, run.scenario.kind === 'health-check-fails' ? TASK_OUTPUT.unready(run.scenario) : TASK_OUTPUT.tick());
+      this.tick(run);
+    });
   }
 
   private continueScenario(run: Run, alloc: Allocation): void {
     const batch = alloc.Job.Type === 'batch' || alloc.Job.Type === 'sysbatch';
     const s = run.scenario;
     if (s.kind === 'crash-loop') return void this.later(run, s.crashAfterMs ?? TIMING.crashAfter, () => this.crash(run));
-    if (s.kind === 'health-check-fails') return;
+    if (s.kind === 'health-check-fails') return void this.say(run.allocId, TASK_OUTPUT.unready(s));
     if (batch) return void this.later(run, s.kind === 'healthy' ? (s.runMs ?? TIMING.batchRun) : TIMING.batchRun, () => this.exit(run, 0));
     const after = s.kind === 'healthy' ? (s.healthyAfterMs ?? TIMING.healthyAfter) : s.kind === 'slow-healthy' ? (s.healthyAfterMs ?? TIMING.slowHealthyAfter) : TIMING.healthyAfter;
     this.later(run, after, () => this.checksPass(run));
@@ -228,6 +248,7 @@ export class ClientSim implements RunSteps {
 
   private checksPass(run: Run): void {
     run.checksPassing = true;
+    this.say(run.allocId, TASK_OUTPUT.ready());
     this.register(run);
     this.health.onChecksPassing(run);
   }
@@ -261,6 +282,7 @@ export class ClientSim implements RunSteps {
     const alloc = this.alloc(run);
     if (!alloc || run.scenario.kind !== 'crash-loop') return;
     const code = run.scenario.exitCode ?? 1;
+    this.say(run.allocId, TASK_OUTPUT.crashing(run.scenario));
     this.exit(run, code);
   }
 
@@ -269,6 +291,7 @@ export class ClientSim implements RunSteps {
     const alloc = this.alloc(run);
     if (!alloc) return;
     run.running = false;
+    if (code === 0) this.say(alloc.ID, TASK_OUTPUT.finished());
     this.consul.deregister(alloc.ID);
     this.health.onStopped(run);
     const main = mainTaskNames(alloc);

@@ -6,6 +6,7 @@ import type { SandboxClock, SandboxService } from '../types.ts';
 import { ClientSim } from './client-sim.ts';
 import type { NomadContext } from './context.ts';
 import { EventBroker } from './events.ts';
+import { LogBook } from './logs.ts';
 import type { SimNode } from './model.ts';
 import { createNodes } from './placement.ts';
 import { addPlanRoute } from './plan.ts';
@@ -13,6 +14,7 @@ import { addAllocRoutes } from './routes-allocs.ts';
 import { addDeploymentRoutes } from './routes-deployments.ts';
 import { addJobWriteRoutes } from './routes-job-writes.ts';
 import { addJobReadRoutes } from './routes-jobs.ts';
+import { LogStreams } from './routes-logs.ts';
 import { addStatusRoutes } from './routes-status.ts';
 import type { Runtime } from './runtime.ts';
 import type { ConsulSink, SimState } from './runtime-types.ts';
@@ -35,6 +37,11 @@ export interface NomadServiceOptions {
   readonly faults?: FaultInjector;
   /** When set, every API call needs this management token (`X-Nomad-Token` or Bearer). */
   readonly aclToken?: string;
+  /**
+   * With `aclToken`: a second token allowed every call except reading logs, as a policy with
+   * `read-job` but not `read-logs` on the namespace (`/v1/client/fs/logs` answers it 403).
+   */
+  readonly tokenWithoutReadLogs?: string;
   /** Namespaces that exist. @default ["default"] */
   readonly namespaces?: readonly string[];
   /** Datacenters of the three simulated nodes (round-robin). @default ["dc1"] */
@@ -74,31 +81,35 @@ export function createNomadService(options: NomadServiceOptions): NomadSandbox {
   const store = new NomadStore(options.clock, broker);
   const state: SimState = {
     store, clock: options.clock, random, nodes: createNodes(random, options.datacenters ?? ['dc1'], options.nodePool),
-    scenarios: new ScenarioBook(), failedAt: new Map<string, number>(),
+    scenarios: new ScenarioBook(), failedAt: new Map<string, number>(), logs: new LogBook(),
   };
   const { scheduler, client, watcher } = createActors(state, options.consul);
   const rt: Runtime = { store, clock: state.clock, random, nodes: state.nodes, memoryOversubscription: options.memoryOversubscription ?? false, scheduler, watcher };
   const ctx: NomadContext = { rt, namespaces: new Set(options.namespaces ?? ['default']), faults: options.faults };
   ctx.namespaces.add('default');
   const streams = new EventStreams(broker, options.clock, options.faults);
+  const logStreams = new LogStreams(ctx, { logs: state.logs, mayReadLogs: (req) => options.tokenWithoutReadLogs === undefined || presentedToken(req) !== options.tokenWithoutReadLogs });
   const router = buildRouter(ctx, streams);
+  logStreams.addRoute(router);
   const stopSimulation = (): void => {
     scheduler.close();
     client.close();
     watcher.close();
     streams.disconnectAll();
+    logStreams.disconnectAll();
   };
   return {
     name: 'nomad',
     scenarios: state.scenarios,
     namespaces: ctx.namespaces,
     nodes: state.nodes,
-    handle: (req, res, url, body) => dispatch({ router, streams, aclToken: options.aclToken }, { req, res, url, body }),
+    handle: (req, res, url, body) => dispatch({ router, streams, aclToken: options.aclToken, otherToken: options.tokenWithoutReadLogs }, { req, res, url, body }),
     close: stopSimulation,
     disconnectEventStreams: () => streams.disconnectAll(),
     reset: () => {
       stopSimulation();
       state.failedAt.clear();
+      state.logs.clear();
       store.reset();
     },
   };
@@ -136,11 +147,11 @@ function buildRouter(ctx: NomadContext, streams: EventStreams): Router {
 }
 
 async function dispatch(
-  service: { router: Router; streams: EventStreams; aclToken: string | undefined },
+  service: { router: Router; streams: EventStreams; aclToken: string | undefined; otherToken: string | undefined },
   request: { req: IncomingMessage; res: ServerResponse; url: URL; body: Buffer },
 ): Promise<void> {
   const { req, res, url } = request;
-  const denied = service.aclToken !== undefined && !OPEN_PATHS.has(url.pathname) ? checkToken(req, service.aclToken) : undefined;
+  const denied = service.aclToken !== undefined && !OPEN_PATHS.has(url.pathname) ? checkToken(req, service.aclToken, service.otherToken) : undefined;
   if (denied && url.pathname === '/v1/event/stream' && req.method === 'GET') return service.streams.serve({ ...request, params: {} }, true);
   if (denied) return sendText(res, 403, denied);
   const match = service.router.match(req.method ?? 'GET', url.pathname);
@@ -152,10 +163,14 @@ async function dispatch(
 }
 
 /** `X-Nomad-Token` wins over `Authorization: Bearer` (scheme case-insensitive). */
-function checkToken(req: IncomingMessage, expected: string): string | undefined {
+function presentedToken(req: IncomingMessage): string | undefined {
   const header = req.headers['x-nomad-token'];
   const bearer = /^bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
-  const token = (Array.isArray(header) ? header[0] : header) ?? bearer;
+  return (Array.isArray(header) ? header[0] : header) ?? bearer;
+}
+
+function checkToken(req: IncomingMessage, expected: string, other: string | undefined): string | undefined {
+  const token = presentedToken(req);
   if (!token) return 'Permission denied';
-  return token === expected ? undefined : 'ACL token not found';
+  return token === expected || (other !== undefined && token === other) ? undefined : 'ACL token not found';
 }

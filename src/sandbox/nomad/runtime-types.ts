@@ -1,6 +1,7 @@
 import type { ConsulCatalogSink } from '../consul/index.ts';
 import type { SandboxRandom } from '../random.ts';
 import type { SandboxClock } from '../types.ts';
+import type { LogBook } from './logs.ts';
 import type { Allocation, SimNode } from './model.ts';
 import type { Scenario, ScenarioBook } from './scenarios.ts';
 import type { NomadStore } from './store.ts';
@@ -24,6 +25,8 @@ export interface SimState {
   readonly scenarios: ScenarioBook;
   /** When each allocation failed or was found unhealthy (sandbox ms), for reschedule delays. */
   readonly failedAt: Map<string, number>;
+  /** What the simulated tasks wrote to stdout and stderr (served by `/v1/client/fs/logs`). */
+  readonly logs: LogBook;
 }
 
 /** The scheduler's evaluation queue, fed by the client (failed allocations) and the watcher. */

@@ -15,14 +15,14 @@ export type Scenario =
    * Docker reports a missing entrypoint differently (a recoverable container start error): not simulated.
    */
   | { readonly kind: 'missing-binary'; readonly path?: string }
-  /** The task starts, then exits with `exitCode` after `crashAfterMs`, every time. */
-  | { readonly kind: 'crash-loop'; readonly crashAfterMs?: number; readonly exitCode?: number }
+  /** The task starts, then writes `stderr` (default: a database connection refused) and exits with `exitCode` after `crashAfterMs`, every time. */
+  | { readonly kind: 'crash-loop'; readonly crashAfterMs?: number; readonly exitCode?: number; readonly stderr?: readonly string[] }
   /**
    * Tasks run but service checks stay critical. As with a real Consul agent, the catalog shows the
    * check's `Output` only `TIMING.checkOutputSync` after it was registered (its status never
    * changed); `output` defaults to Consul's HTTP check text for a 503.
    */
-  | { readonly kind: 'health-check-fails'; readonly output?: string }
+  | { readonly kind: 'health-check-fails'; readonly output?: string; readonly stderr?: readonly string[] }
   /** A template reads a Vault secret that does not exist: the task never starts. */
   | { readonly kind: 'template-missing-secret'; readonly path?: string }
   /** No node has room: placements fail on `dimension`, a blocked evaluation waits. */

@@ -1,9 +1,21 @@
 import type {
-  CanaryAnalysisSettings, ConsulTarget, Environment, FabioSettings, NomadTarget, PrometheusTarget, PromotionPolicy, RegistryTarget, VaultTarget,
+  CanaryAnalysisSettings, ConsulTarget, Environment, FabioSettings, LogSettings, LogSink, LogSinkAuth, LogSinkSecret, LokiSink, NomadTarget, PrometheusTarget,
+  PromotionPolicy, RegistryTarget, SearchSink, VaultTarget,
 } from '../../config/environment.ts';
 import { arrayOf, leaf, object, type KeyShape } from './shape.ts';
 
 type Fields<K extends PropertyKey> = Readonly<Record<K, KeyShape>>;
+
+const sinkAuth = object({
+  strategy: leaf,
+  secret: object({ path: leaf, mount: leaf } satisfies Fields<keyof LogSinkSecret>),
+} satisfies Fields<keyof LogSinkAuth>);
+const lokiSink = { kind: leaf, address: leaf, auth: sinkAuth, tenantId: leaf } satisfies Fields<keyof LokiSink>;
+const searchSink = { kind: leaf, address: leaf, auth: sinkAuth, index: leaf } satisfies Fields<keyof SearchSink>;
+/** @see LogSettings */
+const logs = object({
+  sink: { kind: 'union', discriminant: 'kind', variants: { loki: lokiSink, elasticsearch: searchSink, opensearch: searchSink } satisfies Record<LogSink['kind'], Fields<string>> },
+} satisfies Fields<keyof LogSettings>);
 
 /**
  * Every key an environment may have, as a value; `satisfies` keeps it in step with
@@ -25,4 +37,5 @@ export const environmentShape: KeyShape = object({
     } satisfies Fields<keyof CanaryAnalysisSettings>),
   } satisfies Fields<keyof PromotionPolicy>),
   registries: arrayOf(object({ host: leaf, address: leaf } satisfies Fields<keyof RegistryTarget>)),
+  logs,
 } satisfies Fields<keyof Environment>);

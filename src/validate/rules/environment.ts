@@ -6,6 +6,7 @@ import { envDatacentersRule } from './env-datacenters.ts';
 import { envFabioDomainRule } from './env-fabio-domain.ts';
 import { envFabioMetricsPrefixRule } from './env-fabio-metrics-prefix.ts';
 import { envFabioPortsRule } from './env-fabio-ports.ts';
+import { envLogsRule } from './env-logs.ts';
 import { envNameRule } from './env-name.ts';
 import { envNomadNamesRule } from './env-nomad-names.ts';
 import { envPromotionRule } from './env-promotion.ts';
@@ -32,6 +33,7 @@ export const environmentRules: readonly EnvironmentRule[] = [
   envRegistriesRule,
   envVaultRule,
   envCredentialsRule,
+  envLogsRule,
   envUnknownKeyRule,
 ];
 

@@ -26,6 +26,7 @@ import { jobGroupsRule } from './job-groups.ts';
 import { jobIdRule } from './job-id.ts';
 import { jobKindRule } from './job-kind.ts';
 import { jobPriorityRule } from './job-priority.ts';
+import { logsSinkRule } from './logs-sink.ts';
 import { memoryMaxRule } from './memory-max.ts';
 import { periodicCronRule } from './periodic-cron.ts';
 import { periodicJobKindRule } from './periodic-job-kind.ts';
@@ -104,6 +105,7 @@ export const rules: readonly Rule[] = [
   jobIdRule,
   jobKindRule,
   jobPriorityRule,
+  logsSinkRule,
   memoryMaxRule,
   periodicCronRule,
   periodicJobKindRule,

@@ -6,7 +6,7 @@ import { tasksOf } from './lib/visit.ts';
 const ID = 'secret/path';
 
 /** A clean relative path: segments of non-space characters, no empty, `.` or `..` segments. */
-function isCleanPath(value: unknown): value is string {
+export function isCleanPath(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !/\s/.test(s));
 }
 

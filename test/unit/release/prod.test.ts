@@ -46,7 +46,7 @@ describe('createRelease', () => {
     const store = await qaRelease({ verified: false });
     const release = (await store.load(id))!;
     expect(release).toMatchObject({ id: 'r-20240131-094500-3f2a9c1', status: 'deployed', sourceEnv: 'qa', createdBy: 'alice@laptop' });
-    expect(Object.keys(release.jobs)).toEqual(['api', 'db-backup', 'fabio', 'node-exporter', 'postgres', 'worker', 'www']);
+    expect(Object.keys(release.jobs)).toEqual(['api', 'db-backup', 'fabio', 'log-shipper', 'node-exporter', 'postgres', 'worker', 'www']);
     expect(release.jobs.api).toMatchObject({ envFreeHash: expect.stringMatching(/^[0-9a-f]{16}$/), specHash: expect.stringMatching(/^[0-9a-f]{16}$/), source: { status: 'succeeded', version: 1 } });
   });
 });

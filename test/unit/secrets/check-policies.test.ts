@@ -203,7 +203,7 @@ describe('reading vault-policies/ from the project root', () => {
     const root = await mkdtemp(join(tmpdir(), 'drover-policies-'));
     dirs.push(root);
     const found = await checkPolicyFiles({ root, env: qa, jobs: jobsByEnv.get(qa) ?? [] });
-    expect(found).toHaveLength(8);
+    expect(found).toHaveLength(10);
     expect(new Set(found.map((d) => d.rule))).toEqual(new Set(['vault/policy-missing']));
   });
 });

@@ -120,9 +120,11 @@ describe('vaultPolicyFiles', () => {
     expect(vaultPolicyFiles(jobs, qa).map((f) => f.path)).toEqual([
       'vault-policies/qa/api.hcl',
       'vault-policies/qa/db-backup.hcl',
+      'vault-policies/qa/log-shipper.hcl',
       'vault-policies/qa/postgres.hcl',
       'vault-policies/qa/roles/api.json',
       'vault-policies/qa/roles/db-backup.json',
+      'vault-policies/qa/roles/log-shipper.json',
       'vault-policies/qa/roles/postgres.json',
       'vault-policies/qa/roles/worker.json',
       'vault-policies/qa/worker.hcl',

@@ -192,7 +192,7 @@ describe('assertVaultReady', () => {
     expect(error).toBeInstanceOf(VaultNotReadyError);
     expect(error.exitCode).toBe(4);
     expect(error.message).toBe('Vault is not ready for the jobs in qa: 2 problems; nothing was deployed');
-    expect(error.context).toEqual({ env: 'qa', vault: 'https://vault.test:8200', jobs: 'api, db-backup, postgres, worker' });
+    expect(error.context).toEqual({ env: 'qa', vault: 'https://vault.test:8200', jobs: 'api, db-backup, log-shipper, postgres, worker' });
     expect(error.diagnostics).toHaveLength(2);
   });
 

@@ -42,7 +42,7 @@ describe('example project', () => {
   it('leaves out of dev exactly the jobs a raw_exec dev agent cannot run, each with a reason', () => {
     expect(checkExclusions(definitions.map(({ file, definition }) => ({ file, value: definition })), [dev.name, qa.name, prod.name])).toEqual([]);
     const left = definitions.filter(({ definition }) => exclusionReason(definition, 'dev') !== undefined).map(({ file }) => file);
-    expect(left).toEqual(['jobs/db-backup.ts', 'jobs/node-exporter.ts', 'jobs/postgres.ts']);
+    expect(left).toEqual(['jobs/db-backup.ts', 'jobs/log-shipper.ts', 'jobs/node-exporter.ts', 'jobs/postgres.ts']);
     for (const { definition } of definitions) for (const env of [qa, prod]) expect(exclusionReason(definition, env.name)).toBeUndefined();
   });
 
