@@ -46,7 +46,7 @@ function upStat(title: string, scrapeJob: string, description: string, extra: re
 
 function serverPanels(): Panel[] {
   return [
-    upStat('Nomad servers up', 'nomad', 'Nomad server agents answering Prometheus (scrape job "nomad", role "nomad"). Fewer than 3 cannot survive the loss of one.', [eq('role', 'nomad')]),
+    upStat('Nomad servers up', 'nomad', 'Nomad server agents answering Prometheus (scrape job "nomad", role "server"). Fewer than 3 cannot survive the loss of one.', [eq('role', 'server')]),
     upStat('Consul servers up', 'consul', 'Consul servers answering /v1/agent/metrics. Fabio and the releases drover records depend on them.'),
     {
       title: 'Nomad autopilot healthy',

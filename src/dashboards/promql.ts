@@ -7,10 +7,10 @@
 /**
  * The label that carries a Nomad job's name on Nomad's own series (`nomad_client_allocs_*`,
  * `nomad_nomad_job_summary_*`). Nomad calls it `job`, which clashes with the scrape job's target
- * label; Prometheus keeps the target's (`job="nomad"`) and renames the scraped one `exported_job`,
- * since prometheus/prometheus.yml does not set `honor_labels` on the nomad job.
+ * label: Prometheus keeps the target's (`job="nomad"`) and renames the scraped one `exported_job`,
+ * which prometheus/prometheus.yml's metric_relabel_configs then rename `nomad_job`.
  */
-export const NOMAD_JOB_LABEL = 'exported_job';
+export const NOMAD_JOB_LABEL = 'nomad_job';
 
 /** A PromQL string literal (double-quoted; JSON's escapes are a subset PromQL reads the same). */
 export function quote(value: string): string {
@@ -54,6 +54,7 @@ export function variablesOf(expr: string): string[] {
 /**
  * The label that carries the job on drover's deploy metrics as Prometheus stores them. The
  * metrics file names it `job`; node-exporter's textfile collector serves it, so it clashes with
- * the node-exporter scrape job's `job` label the same way and arrives as `exported_job`.
+ * the node-exporter scrape job's `job` label the same way, and the same relabelling makes it
+ * `nomad_job`.
  */
-export const DEPLOY_JOB_LABEL = 'exported_job';
+export const DEPLOY_JOB_LABEL = 'nomad_job';

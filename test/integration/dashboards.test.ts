@@ -70,7 +70,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     };
     expect((await value('drover-prod-cluster', 'Client nodes ready'))[0]?.value[1]).toBe('1');
     expect((await value('drover-prod-cluster', 'CPU reserved'))[0]?.value[1]).toBe(String(3000 / 8000));
-    // Nomad's own `job` label arrives as exported_job (the scrape job is "nomad").
+    // Nomad's own `job` label arrives as exported_job (the scrape job is "nomad"), relabelled nomad_job.
     expect((await value('drover-prod-jobs', 'api: allocations by state'))).toEqual([expect.objectContaining({ metric: { task_group: 'api' }, value: [expect.any(Number), '3'] })]);
     expect((await value('drover-prod-jobs', 'api: api memory vs reserved'))[0]?.value[1]).toBe(String(500 * 1024 * 1024));
     const perTarget = await value('drover-prod-routes', '/api: requests per second by target');

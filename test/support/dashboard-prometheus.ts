@@ -6,17 +6,21 @@
  * canary target on /api), the apps' `http_requests_total` with the labels prometheus/prometheus.yml
  * gives them (service, canary, instance = the Fabio target's ip:port), Vault, and drover's own
  * deploy metrics written by the real `createDeployMetrics` (as node-exporter's textfile collector
- * serves them). Counters grow with the wall clock, so rates and histograms have values.
+ * serves them). Each scrape job keeps the `metric_relabel_configs` of its namesake in
+ * prometheus/prometheus.yml, so the labels the dashboards select are the ones that file produces.
+ * Counters grow with the wall clock, so rates and histograms have values.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { parse } from 'yaml';
 import { createDeployMetrics } from '../../src/metrics/deploy-metrics.ts';
 import { freePorts } from './consul-agent.ts';
 import { findOnPath, spawnReal, waitFor, type RealProcess } from './real-process.ts';
+import { repoRoot } from './run-cli.ts';
 
 /** The Fabio targets of /api: ip:port as the apps' `instance`. */
 export const STABLE = '10.0.0.1:8080';
@@ -69,8 +73,8 @@ function fabioText(seconds: number): string {
   const targets: [string, number][] = [[STABLE, 90], [CANARY, 10]];
   for (const [target, rps] of targets) {
     const labels = { host: '', path: '/api', service: 'api', target: `http://${target}/` };
-    // rps × (1 + 0.2 sin(t/10)), integrated: a counter whose rate swings by ±20 % over a minute.
-    const count = Math.floor(rps * (seconds + 2 * (1 - Math.cos(seconds / 10))));
+    // rps × (1 + 0.3 sin(t/30)), integrated: a counter whose rate swings by ±30 % every ~3 minutes.
+    const count = Math.floor(rps * (seconds + 9 * (1 - Math.cos(seconds / 30))));
     // Everything under 50 ms, the canary a little slower.
     for (const le of FABIO_BUCKETS) lines.push(line('fabio_route_bucket', { ...labels, le }, Number(le === '+Inf' ? 10 : le) >= (target === CANARY ? 0.05 : 0.025) ? count : 0));
     lines.push(line('fabio_route_count', labels, count), line('fabio_route_sum', labels, count * 0.02));
@@ -119,17 +123,26 @@ async function startExporter(): Promise<{ server: Server; hostPort: string }> {
   return { server, hostPort: `127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** `metric_relabel_configs` of each scrape job in prometheus/prometheus.yml (YAML aliases resolved). */
+function committedMetricRelabels(): Map<string, unknown> {
+  const config = parse(readFileSync(join(repoRoot, 'prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; metric_relabel_configs?: unknown }[] };
+  return new Map(config.scrape_configs.filter((j) => j.metric_relabel_configs).map((j) => [j.job_name, j.metric_relabel_configs]));
+}
+
 /** Scrape jobs named as prometheus/prometheus.yml names them, every second, from the exporter. */
 function scrapeConfigs(exporter: string): unknown[] {
-  const job = (name: string, path: string, labels: Record<string, string> = {}) => ({ job_name: name, metrics_path: path, static_configs: [{ targets: [exporter], labels }] });
-  const app = (instance: string, canary: string, path: string) => ({ targets: [exporter], labels: { instance, canary, service: 'api', job_id: 'api', env: 'prod', __metrics_path__: path } });
+  const relabels = committedMetricRelabels();
+  const withRelabels = (config: { readonly job_name: string; readonly [key: string]: unknown }) => ({ ...config, ...(relabels.has(config.job_name) ? { metric_relabel_configs: relabels.get(config.job_name) } : {}) });
+  const job = (name: string, path: string, labels: Record<string, string> = {}) => withRelabels({ job_name: name, metrics_path: path, static_configs: [{ targets: [exporter], labels }] });
+  const app = (instance: string, canary: string, path: string) => ({ targets: [exporter], labels: { instance, canary, service: 'api', nomad_job: 'api', env: 'prod', __metrics_path__: path } });
   return [
-    job('nomad', '/nomad', { role: 'nomad', instance: 'server-1' }),
+    // role as prometheus.yml's relabel_configs set it from the Consul service (nomad → server).
+    job('nomad', '/nomad', { role: 'server', instance: 'server-1' }),
     job('consul', '/vault'),
     job('vault', '/vault'),
     job('fabio', '/fabio', { instance: 'fabio-1' }),
     job('node-exporter', '/node-exporter'),
-    { job_name: 'apps', static_configs: [app(STABLE, 'false', '/apps/stable'), app(CANARY, 'true', '/apps/canary')] },
+    withRelabels({ job_name: 'apps', static_configs: [app(STABLE, 'false', '/apps/stable'), app(CANARY, 'true', '/apps/canary')] }),
   ];
 }
 

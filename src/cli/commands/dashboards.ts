@@ -9,6 +9,7 @@ import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostic
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { readLiveValues } from '../dashboard-values.ts';
+import { withErrorOrigin } from '../origin.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { prometheusTarget } from '../prometheus-target.ts';
@@ -32,7 +33,8 @@ export async function dashboardsCommand(argv: readonly string[], io: CliIo, styl
   const dashboards = renderDashboards(prepared.env, prepared.jobs);
   const address = values.prometheus ?? (values.live ? prometheusTarget(prepared.env, io.env).address : undefined);
   if (values.live && !address) throw new UsageError(`Environment ${prepared.env.name} names no Prometheus`, { hint: `Set prometheus.address in environments/${prepared.env.name}.ts, export DROVER_PROMETHEUS_ADDR, or pass --prometheus URL.` });
-  const live = address ? await readAll(dashboards, address, rangeNanos / 1e6, io) : new Map<string, LiveValues>();
+  const addressFrom = values.prometheus ? '--prometheus' : prometheusTarget(prepared.env, io.env).addressFrom;
+  const live = address ? await readAll(dashboards, { address, addressFrom }, rangeNanos / 1e6, io) : new Map<string, LiveValues>();
   const outDir = join(values.out ?? join('build', 'dashboards'), prepared.env.name);
   await mkdir(resolve(io.cwd, outDir), { recursive: true });
   for (const dashboard of dashboards) {
@@ -49,16 +51,19 @@ export async function dashboardsCommand(argv: readonly string[], io: CliIo, styl
   return ExitCode.ok;
 }
 
-async function readAll(dashboards: readonly Dashboard[], address: string, rangeMs: number, io: CliIo): Promise<Map<string, LiveValues>> {
+async function readAll(dashboards: readonly Dashboard[], target: { address: string; addressFrom: string }, rangeMs: number, io: CliIo): Promise<Map<string, LiveValues>> {
+  const { address } = target;
   const token = io.env['DROVER_PROMETHEUS_TOKEN'];
-  const prometheus = createPrometheusClient({ address, ...(token ? { token } : {}) });
+  const client = createPrometheusClient({ address, ...(token ? { token } : {}) });
+  // Connection failures and refused tokens name this Prometheus and where its address came from.
+  const prometheus = withErrorOrigin(client, { name: 'Prometheus', address, addressFrom: target.addressFrom, addressVariable: 'DROVER_PROMETHEUS_ADDR', tokenVariable: 'DROVER_PROMETHEUS_TOKEN', tokenSet: Boolean(token) });
   try {
     const endMs = Date.now();
     const live = new Map<string, LiveValues>();
     for (const dashboard of dashboards) live.set(dashboard.uid, await readLiveValues(prometheus, queriesOf(dashboard), { address, endMs, rangeMs }));
     return live;
   } finally {
-    prometheus.close();
+    client.close();
   }
 }
 

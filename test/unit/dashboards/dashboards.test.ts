@@ -37,7 +37,7 @@ describe('dashboards rendered from the jobs and environments', () => {
     const cpu = panel(prodJobs, 'api: api CPU vs reserved');
     expect(cpu.unit).toBe('mhz');
     expect(cpu.queries.map((q) => q.expr)).toEqual([
-      'max by (alloc_id) (nomad_client_allocs_cpu_total_ticks{exported_job="api",namespace="shop",task_group="api",task="api"})',
+      'max by (alloc_id) (nomad_client_allocs_cpu_total_ticks{nomad_job="api",namespace="shop",task_group="api",task="api"})',
       'vector(1000)',
     ]);
     const memory = panel(prodJobs, 'api: api memory vs reserved');
@@ -75,13 +75,13 @@ describe('dashboards rendered from the jobs and environments', () => {
     expect(panel(qaRoutes, '/api: canary share in effect').thresholds).toEqual([]);
   });
 
-  it("reads drover's deploy metrics for the environment, jobs under the label node-exporter gives them", async () => {
+  it("reads drover's deploy metrics for the environment, jobs under the label prometheus.yml gives them", async () => {
     const { deploys } = await dashboardsOf(prod);
     expect(panel(deploys, 'Outcome').queries[0]!.expr).toBe('max(drover_deploy_last_exit_code{env="prod"})');
     expect(panel(deploys, 'Outcome').valueText?.['3']).toBe('awaiting promotion');
     const ids = (await buildExampleJobs(prod)).map((j) => j.spec.id).sort();
     expect(ids).toEqual(expect.arrayContaining(['api', 'db-backup', 'www']));
-    expect(panel(deploys, 'Job versions after the last deploy').queries[0]!.expr).toBe(`max by (exported_job) (drover_deploy_last_job_version{env="prod",exported_job=~"${ids.join('|')}"})`);
+    expect(panel(deploys, 'Job versions after the last deploy').queries[0]!.expr).toBe(`max by (nomad_job) (drover_deploy_last_job_version{env="prod",nomad_job=~"${ids.join('|')}"})`);
   });
 
   it('gives every panel a title, a description and at least one query', async () => {
