@@ -7,6 +7,7 @@ import { renderJob } from './job.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
 import { vaultPolicyFiles } from '../secrets/derive.ts';
 import type { GeneratedFile } from './generated-file.ts';
+import { dashboardFiles } from '../dashboards/index.ts';
 import { LOG_SHIPPER_META, renderVectorConfig, vectorConfigPath } from './vector-config.ts';
 
 
@@ -18,9 +19,9 @@ export interface RenderedJob {
 }
 
 /**
- * Renders `jobs` plus the environment's generated configs: Fabio properties, and Vault policies
- * and roles derived from `allJobs` (always every job, so a `--job` render never drops the others'
- * policies). Pure: same input, same bytes.
+ * Renders `jobs` plus the environment's generated configs: Fabio properties, Vault policies and
+ * roles, and Grafana dashboards with their provisioning, all from `allJobs` (always every job, so a
+ * `--job` render never drops the others' policies or panels). Pure: same input, same bytes.
  */
 export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, allJobs: readonly LoadedJob[] = jobs): { jobs: RenderedJob[]; files: GeneratedFile[] } {
   const rendered = jobs.map(({ file, spec }) => ({ id: spec.id, file, job: renderJob(spec, ctx) }));
@@ -31,6 +32,7 @@ export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, al
   ]);
   files.push({ path: fabioPropertiesPath(ctx.env.name), content: renderFabioProperties(ctx.env), committed: true });
   files.push(...vaultPolicyFiles(allJobs, ctx.env));
+  files.push(...dashboardFiles(ctx.env, allJobs));
   files.push(...vectorConfigFiles(allJobs, ctx));
   return { jobs: rendered, files };
 }
