@@ -21,7 +21,9 @@ export default defineJob(() => ({
           name: 'node-exporter',
           driver: 'raw_exec',
           command: 'local/node_exporter-1.8.2.linux-amd64/node_exporter',
-          args: ['--web.listen-address=:9100', '--path.rootfs=/'],
+          // The textfile directory is where `drover deploy --metrics-file` writes drover.prom
+          // (prometheus/README.md): the DroverDeploy* alerts read it through this exporter.
+          args: ['--web.listen-address=:9100', '--path.rootfs=/', '--collector.textfile.directory=/var/lib/node-exporter/textfile'],
           artifacts: [
             {
               source: 'https://github.com/prometheus/node_exporter/releases/download/v1.8.2/node_exporter-1.8.2.linux-amd64.tar.gz',
