@@ -42,7 +42,11 @@ export async function loadtestCommand(argv: readonly string[], io: CliIo, style:
   try {
     await refuseUnroutable(settings, env.name, abort.signal);
     progress.write(`${style.dim('→')} ${describeRun(settings)}\n`);
-    const measured = await runLoad(settings, { signal: abort.signal, onTick: (answered, seconds) => progress.write(style.dim(`  ${Math.round(seconds)}s  ${answered} answers\n`)) });
+    const onTick = (answered: number, seconds: number): void => {
+      // autocannon ticks once more as it stops; an empty last second says nothing.
+      if (answered > 0 || seconds < settings.durationSeconds) progress.write(style.dim(`  ${Math.round(seconds)}s  ${answered} answers\n`));
+    };
+    const measured = await runLoad(settings, { signal: abort.signal, onTick });
     const summary = summarizeLoad(settings, measured);
     if (values.output === 'json') io.stdout.write(jsonDocument(loadtestDocument(env.name, summary)));
     else io.stdout.write(formatLoadSummary(summary));
