@@ -25,6 +25,8 @@ const PURE = [
   '^src/canary/(describe|events|evidence|format|gates|plan|route-grammar)\\.ts$',
   // plan/: the summary and the document are pure; plan-jobs.ts calls Nomad.
   '^src/plan/(summarize|document)\\.ts$',
+  // logs/: which allocations, their prefixes and the records are pure; reading and following call Nomad.
+  '^src/logs/(select|prefix|records)\\.ts$',
 ];
 
 /** Node modules that do I/O a pure function must not do (files, processes, sockets, HTTP). */

@@ -13,6 +13,7 @@ import { DROVER_HELP } from './usage/drover.ts';
 import { HISTORY_HELP } from './usage/history.ts';
 import { INIT_HELP } from './usage/init.ts';
 import { JOBS_HELP } from './usage/jobs.ts';
+import { LOGS_HELP } from './usage/logs.ts';
 import { LOADTEST_HELP } from './usage/loadtest.ts';
 import { PLAN_HELP } from './usage/plan.ts';
 import { PROMOTE_HELP } from './usage/promote.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   rollback: { help: ROLLBACK_HELP, load: async () => (await import('./commands/rollback.ts')).rollbackCommand },
   status: { help: STATUS_HELP, load: async () => (await import('./commands/status.ts')).statusCommand },
   history: { help: HISTORY_HELP, load: async () => (await import('./commands/history.ts')).historyCommand },
+  logs: { help: LOGS_HELP, load: async () => (await import('./commands/logs.ts')).logsCommand },
   releases: { help: RELEASES_HELP, load: async () => (await import('./commands/releases.ts')).releasesCommand },
   release: { help: RELEASE_HELP, load: async () => (await import('./commands/releases.ts')).releaseCommand },
   secrets: { help: SECRETS_HELP, load: async () => (await import('./commands/secrets.ts')).secretsCommand },

@@ -11,6 +11,7 @@ import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { HISTORY_HELP, HISTORY_OPTIONS } from '../usage/history.ts';
 import { INIT_HELP, INIT_OPTIONS } from '../usage/init.ts';
 import { JOBS_HELP, JOBS_OPTIONS } from '../usage/jobs.ts';
+import { LOGS_HELP, LOGS_OPTIONS } from '../usage/logs.ts';
 import { LOADTEST_HELP, LOADTEST_OPTIONS } from '../usage/loadtest.ts';
 import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
 import { PROMOTE_HELP, PROMOTE_OPTIONS } from '../usage/promote.ts';
@@ -40,6 +41,7 @@ const USAGE: readonly { name: string; help: string; options: Options; env: boole
   { name: 'rollback', help: ROLLBACK_HELP, options: ROLLBACK_OPTIONS, env: true },
   { name: 'status', help: STATUS_HELP, options: STATUS_OPTIONS, env: true },
   { name: 'history', help: HISTORY_HELP, options: HISTORY_OPTIONS, env: true },
+  { name: 'logs', help: LOGS_HELP, options: LOGS_OPTIONS, env: true },
   { name: 'releases', help: RELEASES_HELP, options: RELEASES_OPTIONS, env: true },
   { name: 'release', help: RELEASE_HELP, options: RELEASES_OPTIONS, env: false, subcommands: ['show'] },
   { name: 'secrets', help: SECRETS_HELP, options: SECRETS_OPTIONS, env: true, subcommands: ['check', 'plan'] },

@@ -16,6 +16,7 @@ Commands:
   rollback <env> --job ID  revert to the last stable earlier version (or --to N), watch it
   status <env>     this project's jobs in <env>: versions, deployments, allocations, failures
   history <env> --job ID   a job's versions: stable, submitted, release, deployment status
+  logs <env> <job> the job's allocations' logs, each line prefixed (api[2] v14 canary |); -f follows
   releases [<env>] release records: commit, verified or failed in QA, prod outcomes
   release show <id>    one release: images, hashes, smoke results, soak, promotions
   secrets check <env>  is Vault ready for the jobs: policies, roles, every secret key (read-only)

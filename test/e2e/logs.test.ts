@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../src/logs/records.ts';
+import { spawnDrover } from '../support/drover-process.ts';
+import { setImageTag } from '../support/live-deploy.ts';
+import { runCli } from '../support/run-cli.ts';
+import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
+import { tempProject } from '../support/temp-project.ts';
+
+const MANAGEMENT = 'logs-management-token-0001';
+const NO_READ_LOGS = 'logs-read-job-only-token-02';
+
+/**
+ * `drover logs` against the sandbox over 127.0.0.1: its Nomad serves /v1/client/fs/logs with the
+ * simulated tasks' scripted output. ACLs are on (a management token and one without read-logs).
+ */
+describe('drover logs against the sandbox', { timeout: 90_000 }, () => {
+  let sandbox: SeededSandbox;
+  let project: { dir: string; cleanup: () => Promise<void> };
+  const env = (token = MANAGEMENT): Record<string, string> => ({ NO_COLOR: '1', CI: 'true', NOMAD_ADDR: sandbox.addresses.nomad, NOMAD_TOKEN: token, CONSUL_HTTP_ADDR: sandbox.addresses.consul, VAULT_ADDR: sandbox.addresses.vault, VAULT_TOKEN: sandbox.vaultToken });
+  const logs = (...argv: string[]) => runCli(['logs', 'qa', ...argv], { cwd: project.dir, env: env() });
+  const deploy = (sha: string) => runAgainst(sandbox, ['deploy', 'qa', '--git-sha', sha, '--job', 'api'], { cwd: project.dir, env: { NOMAD_TOKEN: MANAGEMENT } });
+
+  beforeAll(async () => {
+    sandbox = await sandboxFor('qa', { clockSpeed: 40, nomad: { aclToken: MANAGEMENT, tokenWithoutReadLogs: NO_READ_LOGS } });
+    project = await tempProject({ environments: 'standalone' });
+    const first = await deploy('1111111111111111111111111111111111111111');
+    expect(first.code, first.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    await project?.cleanup();
+  });
+
+  it('prints every running allocation\'s lines with its prefix, one allocation after the other', async () => {
+    const result = await logs('api');
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toContain('api[0] v0 | starting api (job api version 0, allocation api.api[0])');
+    expect(lines).toContain('api[1] v0 | starting api (job api version 0, allocation api.api[1])');
+    expect(lines.every((l) => /^api\[[01]\] v0 \| /.test(l))).toBe(true);
+    // Sorted by index: every api[0] line before the first api[1] line.
+    const lastOfFirst = lines.map((l) => l.startsWith('api[0]')).lastIndexOf(true);
+    expect(lines.findIndex((l) => l.startsWith('api[1]'))).toBeGreaterThan(lastOfFirst);
+    // --tail bounds each log; --alloc picks one allocation.
+    const tail = await logs('api', '--tail', '1', '--group', 'api');
+    expect(tail.stdout.trim().split('\n')).toHaveLength(2);
+    const [first] = lines;
+    const allocs = (await fetch(`${sandbox.addresses.nomad}/v1/job/api/allocations?namespace=shop`, { headers: { 'X-Nomad-Token': MANAGEMENT } }).then((r) => r.json())) as { ID: string; Name: string }[];
+    const one = allocs.find((a) => a.Name === 'api.api[1]')!;
+    const only = await logs('api', '--alloc', one.ID.slice(0, 8));
+    expect(only.stdout.trim().split('\n').every((l) => l.startsWith('api[1] v0 | '))).toBe(true);
+    expect(first).toMatch(/^api\[0\]/);
+  });
+
+  it('refuses a token without read-logs with exit 77 and the policy line to add', async () => {
+    const result = await runCli(['logs', 'qa', 'api'], { cwd: project.dir, env: env(NO_READ_LOGS) });
+    expect(result.code).toBe(77);
+    expect(result.stderr).toContain('Not allowed to read logs in namespace shop');
+    expect(result.stderr).toContain('namespace "shop" { capabilities = ["read-logs"] }');
+    expect(result.stderr).not.toContain(NO_READ_LOGS);
+  });
+
+  it('answers an unknown job and bad flags with usage errors (64)', async () => {
+    const unknown = await logs('nope');
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('Job "nope" is not in qa (namespace shop)');
+    expect((await logs('api', '--tail', '-3')).code).toBe(64);
+    expect((await logs('api', '--since', 'yesterday')).code).toBe(64);
+    const typo = await logs('api', '--folow');
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toContain('--follow');
+  });
+
+  it('-f follows every allocation, picks up the ones a deploy starts meanwhile, reports the ones that stop, and ends with exit 0 on Ctrl-C', async () => {
+    const follow = spawnDrover(['logs', 'qa', 'api', '-f', '--tail', '2'], { cwd: project.dir, env: env() });
+    const records = () => follow.events as unknown as LogRecord[];
+    const waitFor = (match: (r: LogRecord) => boolean, ms = 40_000) => follow.waitFor((e) => match(e as unknown as LogRecord), ms);
+    await waitFor((r) => r.type === 'log-following' && r.index === 1);
+    // The running tasks keep writing ("GET /health 200" every 30 s of sandbox time, ~0.75 s here).
+    await waitFor((r) => r.type === 'log-line' && r.line === 'GET /health 200' && r.version === 0);
+    // A new image: a new job version, placed as a canary, then promoted (qa promotes by itself).
+    await setImageTag(project.dir, 'api', '1.8.3');
+    const second = await deploy('2222222222222222222222222222222222222222');
+    expect(second.code, second.stderr).toBe(0);
+    await waitFor((r) => r.type === 'log-following' && r.reason === 'new' && r.version === 1);
+    await waitFor((r) => r.type === 'log-line' && r.version === 1 && r.line.startsWith('starting api (job api version 1'));
+    await waitFor((r) => r.type === 'log-stopped' && r.version === 0);
+    const exit = await follow.kill('SIGINT');
+    expect(exit.code, exit.stderr).toBe(0);
+    const lines = records().filter((r) => r.type === 'log-line');
+    // Lines of several allocations, interleaved as they came, each record naming its allocation.
+    expect(new Set(lines.map((r) => r.alloc)).size).toBeGreaterThanOrEqual(3);
+    expect(lines.some((r) => r.canary && r.version === 1)).toBe(true);
+    const stopped = records().find((r) => r.type === 'log-stopped' && r.version === 0);
+    expect(stopped).toMatchObject({ clientStatus: 'complete' });
+  });
+});
