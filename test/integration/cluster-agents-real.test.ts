@@ -16,12 +16,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { consulAvailability, warnConsulSkipped } from '../support/consul-agent.ts';
 import { findOnPath, missingBinaries } from '../support/real-process.ts';
 import { repoRoot } from '../support/run-cli.ts';
+import qaCluster from '../../environments/clusters/qa.ts';
+import qa from '../../environments/qa.ts';
+import { defineCluster } from '../../src/config/cluster.ts';
+import { readClusterTemplates } from '../../src/project/cluster-templates.ts';
+import { renderCluster } from '../../src/render/cluster/render-cluster.ts';
 
 const SUITE = 'test/integration/cluster-agents-real.test.ts';
 const consul = consulAvailability();
 warnConsulSkipped(`${SUITE} (consul validate of cluster/*/consul.hcl)`, consul);
 const nomad = missingBinaries(`${SUITE} (nomad config validate)`, ['nomad']).length === 0;
 const bao = missingBinaries(`${SUITE} (bao operator diagnose)`, ['bao']).length === 0;
+const shellcheck = missingBinaries(`${SUITE} (shellcheck of install.sh)`, ['shellcheck']).length === 0;
 
 const roles = readdirSync(join(repoRoot, 'cluster')).flatMap((env) => readdirSync(join(repoRoot, 'cluster', env)).map((role) => `cluster/${env}/${role}`)).sort();
 const servers = roles.filter((role) => role.endsWith('/server'));
@@ -87,5 +93,24 @@ describe.skipIf(!bao)('bao operator diagnose', () => {
     const report = JSON.parse(result.stdout) as { status: string; children?: { name: string; status: string; message?: string }[] };
     const failed = JSON.stringify(report.children?.filter((c) => c.status === 'fail'));
     expect(report.status, failed).not.toBe('fail');
+  });
+});
+
+describe.skipIf(!shellcheck)('shellcheck', () => {
+  it.each(roles)('finds no warning in %s/install.sh', (role) => {
+    const result = spawnSync('shellcheck', ['-S', 'warning', join(repoRoot, role, 'install.sh')], { encoding: 'utf8' });
+    expect(result.stdout, result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('finds no warning in the install.sh of a cluster whose certificates come from a Vault PKI', async () => {
+    const cluster = defineCluster({ ...qaCluster, tls: { source: 'vault-pki', dir: '/etc/drover/tls', address: 'https://pki.example.internal:8200', role: 'agents', tokenFile: '/etc/drover/pki-token' } } as never);
+    const files = renderCluster({ cluster, env: qa, source: 'environments/clusters/qa.ts', templates: await readClusterTemplates() });
+    const script = files.find((f) => f.path === 'cluster/qa/server/install.sh')?.content ?? '';
+    expect(script).toContain('issue_cert vault "vault.qa.example.internal,localhost" openbao');
+    const file = join(scratch, 'pki-install.sh');
+    writeFileSync(file, script);
+    const result = spawnSync('shellcheck', ['-S', 'warning', file], { encoding: 'utf8' });
+    expect(result.stdout, result.stdout).toBe('');
   });
 });

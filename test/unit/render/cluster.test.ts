@@ -1,4 +1,6 @@
 import { parse } from '@cdktf/hcl2json';
+import { gzipSync } from 'node:zlib';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import prodCluster from '../../../environments/clusters/prod.ts';
 import qaCluster from '../../../environments/clusters/qa.ts';
@@ -99,6 +101,18 @@ describe('drover cluster render', () => {
     expect(content(qaFiles, 'cluster/qa/client-general/install.sh')).toContain('docker.io');
     const files = JSON.parse(content(prodFiles, 'cluster/prod/server/files.json')) as { files: { source: string; destination: string }[] };
     expect(files.files).toContainEqual({ source: 'prometheus/prometheus.yml', destination: '/etc/prometheus/prometheus.yml', mode: '0644' });
+  });
+
+  it.each([...qaFiles, ...prodFiles].filter((f) => f.path.endsWith('user-data.yaml')).map((f) => f.path))('%s is cloud-config YAML carrying each file byte for byte, under AWS\'s 16 KB once gzipped', (path) => {
+    const all = [...qaFiles, ...prodFiles];
+    const text = content(all, path);
+    const doc = parseYaml(text) as { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] };
+    const placed = JSON.parse(content(all, path.replace('user-data.yaml', 'files.json'))) as { files: { source: string; destination: string; mode: string }[] };
+    const rendered = placed.files.filter((f) => f.source.startsWith('cluster/'));
+    expect(doc.write_files.map((f) => [f.path, f.permissions])).toEqual(rendered.map((f) => [f.destination, f.mode]));
+    for (const file of rendered) expect(doc.write_files.find((w) => w.path === file.destination)?.content).toBe(content(all, file.source));
+    expect(doc.runcmd).toEqual([['bash', '/usr/local/sbin/drover-install.sh']]);
+    expect(gzipSync(text).length).toBeLessThan(16 * 1024);
   });
 
   it('renders Fabio from systemd with the properties drover renders for the environment', () => {
