@@ -19,9 +19,9 @@ const entry = join(root, 'src', 'cli', 'main.ts');
  * The URL of the compiled src/cli/main.ts, built now when the cached one is missing or stale;
  * undefined when it cannot be built (a syntax error in src/ while developing, a read-only
  * install): the caller then runs the sources through tsx, which reports such errors itself.
+ * `cacheDir` is for the benchmark, which times a compile into an empty directory.
  */
-export async function compiledCli() {
-  const cacheDir = cacheDirectory();
+export async function compiledCli({ cacheDir = cacheDirectory() } = {}) {
   const manifestPath = join(cacheDir, 'cli.json');
   const manifest = readManifest(manifestPath);
   if (manifest && isFresh(manifest)) return pathToFileURL(join(cacheDir, manifest.dir, 'main.js')).href;
