@@ -38,7 +38,8 @@ export function toGrafanaDashboard(dashboard: Dashboard): GrafanaJson {
         label: v.label,
         datasource,
         definition: `label_values(${v.metric}, ${v.labelName})`,
-        query: { qryType: 1, query: `label_values(${v.metric}, ${v.labelName})`, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+        // The classic string form: every Grafana since 7 reads it (newer ones migrate it on load).
+        query: `label_values(${v.metric}, ${v.labelName})`,
         includeAll: true,
         allValue: '.*',
         multi: true,
