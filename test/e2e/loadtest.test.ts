@@ -2,6 +2,8 @@
  * `drover loadtest` against the sandbox's simulated Fabio over real HTTP on 127.0.0.1: the example
  * api behind `/api` on two instances, short runs (2 s at most), the bounds and the refusals.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadtestCommand } from '../../src/cli/commands/loadtest.ts';
 import { createStyle } from '../../src/report/style.ts';
@@ -96,6 +98,20 @@ describe('drover loadtest against the sandbox', () => {
     const result = await loadtest(['--route', '/api/products', '--duration', '1s'], 'http://127.0.0.1:1');
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('Cannot reach Fabio at http://127.0.0.1:1');
+  });
+
+  it('exits 69 when the target answers the probe and then nothing', { timeout: 15_000 }, async () => {
+    // A one-shot "Fabio": answers the probe, then closes its listener, so the load meets refusals.
+    const oneShot = createServer((_req, res) => {
+      res.end('ok');
+      oneShot.close();
+      oneShot.closeAllConnections();
+    });
+    await new Promise<void>((resolve) => oneShot.listen(0, '127.0.0.1', resolve));
+    const result = await loadtest(['--route', '/api/products', '--rps', '50', '--duration', '1s'], `http://127.0.0.1:${(oneShot.address() as AddressInfo).port}`);
+    expect(result.code).toBe(69);
+    expect(result.stdout).toMatch(/status {5}2xx 0 {2}3xx 0 {2}4xx 0 {2}5xx 0 {2}errors [1-9]\d* /);
+    expect(result.stderr).toMatch(/No request was answered after the probe \(\d+ errors, 0 timeouts\): Fabio at http:\/\/127\.0\.0\.1:\d+ stopped answering/);
   });
 
   it('refuses a target off this machine without --allow-remote, before sending anything', async () => {

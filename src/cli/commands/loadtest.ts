@@ -50,7 +50,13 @@ export async function loadtestCommand(argv: readonly string[], io: CliIo, style:
     const summary = summarizeLoad(settings, measured);
     if (values.output === 'json') io.stdout.write(jsonDocument(loadtestDocument(env.name, summary)));
     else io.stdout.write(formatLoadSummary(summary));
-    return measured.stoppedBy === 'interrupted' ? ExitCode.interrupted : ExitCode.ok;
+    if (measured.stoppedBy === 'interrupted') return ExitCode.interrupted;
+    if (summary.answered === 0 && summary.errors > 0) {
+      // The probe was answered, then nothing was: Fabio went away or stopped accepting connections.
+      io.stderr.write(`${style.red('✖')} No request was answered after the probe (${summary.errors} errors, ${summary.timeouts} timeouts): Fabio at ${new URL(settings.url).origin} stopped answering\n`);
+      return ExitCode.unreachable;
+    }
+    return ExitCode.ok;
   } finally {
     process.off('SIGINT', onSignal);
     control.stop?.removeEventListener('abort', onSignal);

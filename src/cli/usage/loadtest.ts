@@ -39,8 +39,8 @@ Options:
                            json: one document on stdout (schema drover.loadtest/v1, docs/output.md)
   --project DIR, --environments DIR   as for deploy
 
-Exit: 0 run done (whatever the answers were), 64 usage, 69 Fabio unreachable or no route,
-130 interrupted (the summary is printed first).
+Exit: 0 run done (whatever the answers were), 64 usage, 69 Fabio unreachable, no route, or not
+one request answered after the probe (the summary is printed first), 130 interrupted (likewise).
 `;
 
 export const LOADTEST_OPTIONS = {
