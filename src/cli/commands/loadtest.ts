@@ -1,4 +1,4 @@
-import { DroverError, ExitCode, UsageError } from '../../errors.ts';
+import { DroverError, ExitCode, InterruptedError, UsageError } from '../../errors.ts';
 import { probeRoute, runLoad } from '../../loadtest/run.ts';
 import { resolveLoadtestSettings, type LoadtestSettings } from '../../loadtest/settings.ts';
 import { formatLoadSummary, summarizeLoad, type LoadSummary } from '../../loadtest/summary.ts';
@@ -85,6 +85,7 @@ function settled(address: string, values: ReturnType<typeof parseCommandArgs<typ
 /** One request first, so a wrong address or a missing route fails in a second, not after a minute of errors. */
 async function refuseUnroutable(settings: LoadtestSettings, env: string, signal: AbortSignal): Promise<void> {
   const probe = await probeRoute(settings, signal);
+  if (signal.aborted) throw new InterruptedError('Nothing was sent beyond the probe request.');
   const context = { target: settings.url, ...(settings.host ? { host: settings.host } : {}), env };
   if (probe.kind === 'unreachable') {
     throw new DroverError(`Cannot reach Fabio at ${new URL(settings.url).origin}`, ExitCode.unreachable, {
