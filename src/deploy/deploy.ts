@@ -20,6 +20,7 @@ import { findStops, pruneJobs } from './prune.ts';
 import { summarizePlan } from './plan-summary.ts';
 import { decideRegistration, hasAutoscaledGroups, type RegistrationDecision } from './registration.ts';
 import { clusterMovedRefused, findMovedJobs, findMovedStops, type MovedJob, type SavedPlanCheck } from './saved-plan.ts';
+import type { FailureLogsOptions } from './failure-logs.ts';
 import type { RolloutStage } from './stages.ts';
 import { watchJob } from './watch-job.ts';
 
@@ -62,6 +63,8 @@ export interface DeployOptions {
    * planned `JobModifyIndex`, which registration then enforces as check-index.
    */
   readonly savedPlan?: SavedPlanCheck;
+  /** After a failed rollout, show the failing task's last stderr lines. @default none */
+  readonly failureLogs?: FailureLogsOptions;
 }
 
 export interface DeployDeps {
@@ -171,6 +174,7 @@ async function rollout(item: DeployJob, preflight: Preflight, options: DeployOpt
   const watchOptions = {
     nomad: deps.nomad, consul: deps.consul, feed, report: deps.report, signal: deps.signal,
     stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false, ...(progressive ? { progressive } : {}),
+    ...(options.failureLogs ? { failureLogs: options.failureLogs } : {}),
   };
   switch (decision.action) {
     case 'unchanged':

@@ -35,6 +35,7 @@ import { deploy, type DeployJob } from './deploy.ts';
 import { deployExitCode } from './exit-code.ts';
 import { deployWaves } from './order.ts';
 import type { JobResult } from './outcome.ts';
+import type { FailureLogsOptions } from './failure-logs.ts';
 import type { SavedPlanCheck } from './saved-plan.ts';
 
 /** Renders one job; injectable so a test can count renders. */
@@ -167,6 +168,8 @@ export interface RolloutOptions {
   readonly soak?: Duration;
   /** `--plan FILE`: the cluster state the saved plan was computed against (see deploy/saved-plan.ts). */
   readonly savedPlan?: SavedPlanCheck;
+  /** `--logs-on-failure N`: stderr lines of the failing task shown after a failed rollout. */
+  readonly failureLogs?: FailureLogsOptions;
 }
 
 /** The clients and injectables of {@link runRollout}. */
@@ -214,6 +217,7 @@ export async function runRollout(prepared: PreparedRollout, options: RolloutOpti
       stopAtCanary: request.stopAtCanary ?? false,
       promote: request.env.promotion.canary === 'auto',
       parallelism: options.parallelism,
+      ...(options.failureLogs ? { failureLogs: options.failureLogs } : {}),
       watch: options.watch,
       prune: options.prune && request.only === undefined,
       allJobIds: request.jobs.map((j) => j.spec.id),

@@ -10,6 +10,8 @@ import { describeCheck } from '../watch/health-wait-text.ts';
 import type { FactFeed } from '../watch/feed.ts';
 import { initialRollout, reduceRollout, rolloutDeployment, type Fact, type RolloutState } from '../watch/state.ts';
 import type { NomadJobType } from '../wire/nomad-api.ts';
+import { failingAllocation } from '../watch/explain.ts';
+import { reportFailureLogs, type FailureLogsOptions } from './failure-logs.ts';
 import { createHealthWatch } from './health-watch.ts';
 
 export interface WatchJobOptions {
@@ -30,6 +32,8 @@ export interface WatchJobOptions {
   readonly consul?: Pick<ConsulClient, 'health'>;
   /** drover's clock, for how long a check has been seen failing. @default Date.now */
   readonly now?: () => number;
+  /** After a failed rollout, report the failing task's last stderr lines (`deploy --logs-on-failure`). @default none */
+  readonly failureLogs?: FailureLogsOptions;
 }
 
 export interface WatchTarget {
@@ -49,6 +53,8 @@ export interface WatchTarget {
 export async function watchJob(target: WatchTarget, options: WatchJobOptions): Promise<JobOutcome> {
   let state = initialRollout(target);
   let wake: (() => void) | undefined;
+  /** The allocation drover saw fail first (its stderr is shown if the rollout fails). */
+  let failing: { allocId: string; allocName: string; task: string } | undefined;
   const health = createHealthWatch({
     job: target.jobId, nomad: options.nomad, report: options.report, signal: options.signal,
     ...(options.consul ? { consul: options.consul } : {}), ...(options.now ? { now: options.now } : {}),
@@ -90,8 +96,16 @@ export async function watchJob(target: WatchTarget, options: WatchJobOptions): P
         await nextFact(options.signal, (resolve) => (wake = resolve));
         continue;
       }
-      const next = await act(state.failedByDrover ? decision : withCheckCause(decision, health.explain()), state, target, options);
-      if (next.outcome) return next.outcome;
+      if (decision.type === 'allocation-failed') failing = { allocId: decision.failure.allocId, allocName: decision.failure.allocName, task: decision.failure.task };
+      const wait = health.explain();
+      const next = await act(state.failedByDrover ? decision : withCheckCause(decision, wait), state, target, options);
+      if (next.outcome) {
+        if (next.outcome.status === 'failed' && options.failureLogs) {
+          const culprit = failing ?? failingAllocation(state) ?? (wait ? { allocId: wait.allocId, allocName: wait.allocName, task: mainTask(state, wait.allocId, wait.group) } : undefined);
+          if (culprit) await reportFailureLogs({ job: target.jobId, ...culprit }, { nomad: options.nomad, report: options.report, signal: options.signal, options: options.failureLogs });
+        }
+        return next.outcome;
+      }
       state = next.state ?? state;
     }
   } finally {
@@ -161,6 +175,12 @@ function afterCanary(state: RolloutState, outcome: CanaryOutcome): RolloutState 
   const share = `${Number((outcome.weight * 100).toFixed(2))} %`;
   const reason = `canary analysis failed at step ${outcome.step} (${share} of traffic): ${outcome.reason}; query: ${outcome.query}`;
   return { ...state, failedByDrover: { deploymentId: outcome.deploymentId, revertedToVersion: outcome.revertedToVersion, reason } };
+}
+
+/** The task of a health wait's allocation whose output to show: the one named after its group, else the first. */
+function mainTask(state: RolloutState, allocId: string, group: string): string {
+  const tasks = Object.keys(state.allocations[allocId]?.TaskStates ?? {}).sort();
+  return tasks.includes(group) ? group : (tasks[0] ?? group);
 }
 
 async function failDeployment(state: RolloutState, deploymentId: string, reason: string, options: WatchJobOptions, job: string): Promise<RolloutState> {

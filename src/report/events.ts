@@ -26,6 +26,8 @@ export type EngineEvent =
   | { readonly type: 'job-resumed'; readonly job: string; readonly version: number; readonly deploymentId: string }
   | { readonly type: 'job-progress'; readonly job: string; readonly message: string }
   | { readonly type: 'allocation-failed'; readonly job: string; readonly failure: AllocationFailure }
+  /** The last lines the failing allocation's task wrote on stderr (redacted, bounded); `note` says why there are none. */
+  | { readonly type: 'allocation-logs'; readonly job: string; readonly allocId: string; readonly allocName: string; readonly task: string; readonly stream: 'stderr'; readonly lines: readonly string[]; readonly note?: string }
   | { readonly type: 'health-check-failing'; readonly job: string; readonly wait: HealthWait }
   | { readonly type: 'deployment-failing'; readonly job: string; readonly deploymentId: string; readonly reason: string }
   | { readonly type: 'canaries-healthy'; readonly job: string; readonly deploymentId: string; readonly groups: readonly string[] }

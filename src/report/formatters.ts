@@ -26,6 +26,11 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'job-progress': (e, s) => s.dim(`[${e.job}] ${e.message}`),
   'allocation-failed': (e, s) =>
     s.red(`[${e.job}] allocation ${e.failure.allocName} (${short(e.failure.allocId)}) group ${e.failure.group} task ${e.failure.task}: ${summarizeFailure(e.failure)}`),
+  'allocation-logs': (e, s) => {
+    const head = `[${e.job}] ${e.stream} of ${e.allocName} (${short(e.allocId)}) task ${e.task}`;
+    if (e.lines.length === 0) return s.dim(`${head}: ${e.note ?? 'nothing'}`);
+    return [`${head}, last ${e.lines.length} line${e.lines.length === 1 ? '' : 's'}:`, ...e.lines.map((l) => s.dim(`    | ${l}`))].join('\n');
+  },
   'health-check-failing': (e, s) => s.yellow(`[${e.job}] allocation ${e.wait.allocName} (${short(e.wait.allocId)}) is not healthy: ${summarizeHealthWait(e.wait)}`),
   'deployment-failing': (e, s) => s.red(`[${e.job}] failing deployment ${short(e.deploymentId)} now (${e.reason}); Nomad rolls back if auto_revert is set`),
   'canaries-healthy': (e, s) => s.green(`[${e.job}] canaries healthy in ${e.groups.join(', ')} (deployment ${short(e.deploymentId)})`),

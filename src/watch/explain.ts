@@ -1,7 +1,7 @@
 import type { NomadAllocation, NomadAllocListStub } from '../wire/nomad-api.ts';
 import { classifyAllocationFailure, summarizeFailure } from './classify.ts';
 import { describeRootCause, findRootCause } from './root-cause.ts';
-import type { RolloutState } from './state.ts';
+import { rolloutDeployment, type RolloutState } from './state.ts';
 
 /**
  * Why Nomad failed a rollout's deployment (progress deadline, unhealthy allocations), from the
@@ -16,6 +16,21 @@ export function explainRolloutFailure(state: RolloutState, deploymentId: string)
     .filter((c): c is { alloc: NomadAllocListStub; text: { time: string; line: string } } => c.text !== undefined)
     .sort((a, b) => compare(a.text.time, b.text.time) || a.alloc.CreateIndex - b.alloc.CreateIndex);
   return candidates[0]?.text.line;
+}
+
+/**
+ * The allocation whose failure explains a failed rollout, and its task: the one with the earliest
+ * root cause among the rollout's allocations (of its version), for showing what that task said.
+ * `undefined` when none shows a failure. Pure.
+ */
+export function failingAllocation(state: RolloutState): { readonly allocId: string; readonly allocName: string; readonly task: string } | undefined {
+  const candidates = Object.values(state.allocations)
+    .filter((a) => belongsTo(a, rolloutDeployment(state)?.ID ?? '', state.version))
+    .map((alloc) => ({ alloc, root: findRootCause(alloc) }))
+    .filter((c): c is { alloc: NomadAllocListStub; root: NonNullable<ReturnType<typeof findRootCause>> } => c.root !== undefined)
+    .sort((a, b) => compare(a.root.cause.time, b.root.cause.time) || a.alloc.CreateIndex - b.alloc.CreateIndex);
+  const first = candidates[0];
+  return first ? { allocId: first.alloc.ID, allocName: first.alloc.Name, task: first.root.cause.task } : undefined;
 }
 
 function explainAllocation(alloc: NomadAllocListStub): { time: string; line: string } | undefined {

@@ -94,4 +94,27 @@ describe('drover logs against the sandbox', { timeout: 90_000 }, () => {
     const stopped = records().find((r) => r.type === 'log-stopped' && r.version === 0);
     expect(stopped).toMatchObject({ clientStatus: 'complete' });
   });
+
+  it('a failed deploy prints the last stderr lines of the failing task under its root cause; --logs-on-failure 0 prints none', async () => {
+    const nextVersion = async () => ((await fetch(`${sandbox.addresses.nomad}/v1/job/api?namespace=shop`, { headers: { 'X-Nomad-Token': MANAGEMENT } }).then((r) => r.json())) as { Version: number }).Version + 1;
+    await setImageTag(project.dir, 'api', '1.8.4');
+    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: await nextVersion() }, { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 3, stderr: ['loading config', `fatal: token ${MANAGEMENT} rejected by the database`] });
+    const failed = await runAgainst(sandbox, ['deploy', 'qa', '--git-sha', '3333333333333333333333333333333333333333', '--job', 'api', '--logs-on-failure', '3'], { cwd: project.dir, env: { NOMAD_TOKEN: MANAGEMENT } });
+    expect(failed.code, failed.stderr).toBe(1);
+    const logsEvent = failed.events.find((e) => e.type === 'allocation-logs');
+    // Three lines at most, the newest last; the token drover holds is never printed.
+    expect(logsEvent).toMatchObject({ job: 'api', task: 'api', stream: 'stderr' });
+    // The task crashed at least twice before its restarts ran out: it said the same thing each time.
+    expect(logsEvent?.type === 'allocation-logs' && logsEvent.lines).toEqual(['fatal: token [redacted] rejected by the database', 'loading config', 'fatal: token [redacted] rejected by the database']);
+    expect(JSON.stringify(failed.events)).not.toContain(MANAGEMENT);
+    const failure = failed.events.find((e) => e.type === 'allocation-failed');
+    expect(failure?.type === 'allocation-failed' && failure.failure.allocId).toBe(logsEvent?.type === 'allocation-logs' && logsEvent.allocId);
+    // After the root cause, before the outcome.
+    expect(failed.events.indexOf(logsEvent!)).toBeLessThan(failed.events.findIndex((e) => e.type === 'job-finished'));
+    await setImageTag(project.dir, 'api', '1.8.5');
+    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: await nextVersion() }, { kind: 'crash-loop', crashAfterMs: 2000 });
+    const quiet = await runAgainst(sandbox, ['deploy', 'qa', '--git-sha', '4444444444444444444444444444444444444444', '--job', 'api', '--logs-on-failure', '0'], { cwd: project.dir, env: { NOMAD_TOKEN: MANAGEMENT } });
+    expect(quiet.code, quiet.stderr).toBe(1);
+    expect(quiet.events.some((e) => e.type === 'allocation-logs')).toBe(false);
+  });
 });

@@ -75,6 +75,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
   if (values.watch && !['stream', 'poll', 'interval'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream, poll or interval.' });
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
+  const logsOnFailure = failureLogLines(values['logs-on-failure']);
   // Before loading anything: a usage error should not wait on Consul.
   if (values.force && !values.reason?.trim()) throw forceNeedsReason();
   const saved = await readSavedPlan(io, values);
@@ -161,6 +162,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           adopt: values.adopt ?? false,
           waitLock: values['wait-lock'] ?? false,
           parallelism: values.parallelism ? Number(values.parallelism) : 8,
+          failureLogs: { lines: logsOnFailure, secrets: [io.env.NOMAD_TOKEN, io.env.CONSUL_HTTP_TOKEN, io.env.VAULT_TOKEN].filter((t): t is string => Boolean(t)), namespace: env.nomad.namespace },
           watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
           prune: values.prune ?? env.promotion.prune,
           ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
@@ -203,4 +205,11 @@ function pickReporter(output: string, io: CliIo, style: Style, soakNow?: () => n
   if (output === 'ndjson') return ndjsonReporter((text) => io.stdout.write(text));
   if (output === 'tty') return ttyReporter(write, style, { columns: columnsOf(io.stderr), ...(soakNow ? { soakNow } : {}) });
   return plainReporter(write, style, soakNow ? { soakNow } : {});
+}
+
+/** `--logs-on-failure N`: 20 by default, 0 disables, at most 200 (a failure report, not a log viewer: `drover logs` is). */
+function failureLogLines(text: string | undefined): number {
+  if (text === undefined) return 20;
+  if (!/^\d+$/.test(text) || Number(text) > 200) throw new UsageError(`--logs-on-failure takes a number of lines from 0 to 200, not "${text}"`, { hint: 'e.g. --logs-on-failure 50, or 0 to show none.' });
+  return Number(text);
 }

@@ -4,6 +4,7 @@ import { LogsOutput } from '../../../src/logs/output.ts';
 import { colourPrefix, prefixColour, prefixText, PREFIX_COLOURS, sourceLabel } from '../../../src/logs/prefix.ts';
 import { recordSource } from '../../../src/logs/records.ts';
 import { allocIndex, ranSince, selectLogSources } from '../../../src/logs/select.ts';
+import { formatEvent } from '../../../src/report/formatters.ts';
 import { createStyle } from '../../../src/report/style.ts';
 import type { NomadAllocListStub, NomadTaskState } from '../../../src/wire/nomad-api.ts';
 
@@ -129,5 +130,17 @@ describe('interleaving two allocations', () => {
     const [source] = selectLogSources([anAlloc('api.api[0]')], {}, NOW);
     output.write({ ...recordSource(source!), type: 'log-line', stream: 'stderr', line: 'boom' });
     expect(JSON.parse(out[0]!)).toEqual({ schema: 'drover.logs/v1', type: 'log-line', label: 'api[0] v14', alloc: source!.allocId, allocName: 'api.api[0]', group: 'api', index: 0, task: 'api', version: 14, canary: false, stream: 'stderr', line: 'boom' });
+  });
+});
+
+describe('the allocation-logs line of a failed deploy', () => {
+  const base = { type: 'allocation-logs', job: 'api', allocId: '3b1e7c2a-0000', allocName: 'api.api[0]', task: 'api', stream: 'stderr' } as const;
+
+  it('lists the lines under a head naming allocation and task', () => {
+    expect(formatEvent({ ...base, lines: ['loading config', 'fatal: boom'] }, createStyle(false))).toBe('[api] stderr of api.api[0] (3b1e7c2a) task api, last 2 lines:\n    | loading config\n    | fatal: boom');
+  });
+
+  it('says why there are none', () => {
+    expect(formatEvent({ ...base, lines: [], note: 'no logs: task "api" not started yet' }, createStyle(false))).toBe('[api] stderr of api.api[0] (3b1e7c2a) task api: no logs: task "api" not started yet');
   });
 });
