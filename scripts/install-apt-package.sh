@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs one Debian package for the tests that run its real binaries, unless they are on PATH:
 #   bash scripts/install-apt-package.sh [--if-possible] PACKAGE BINARY...
-# Used by install-prometheus.sh (prometheus, promtool) and install-registry.sh (docker-registry).
+# Used by install-prometheus.sh (prometheus, promtool), install-alertmanager.sh (prometheus-alertmanager,
+# amtool), install-registry.sh (docker-registry) and directly by package.json pretest (the
+# prometheus-node-exporter and shellcheck packages).
 #
 # Idempotent: exits at once when every BINARY is on PATH. `apt-get update` runs only when apt
 # does not know the package yet (a fresh machine whose lists are empty).
