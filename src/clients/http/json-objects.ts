@@ -1,6 +1,6 @@
 /**
  * Framing of a stream of JSON objects written back to back with no separator, as Nomad's client
- * filesystem endpoints stream their frames (`{"Offset":…}{"Offset":…}{}`): Nomad encodes each
+ * filesystem endpoints stream their frames (`{"Data":…}{"Data":…}{}`): Nomad encodes each
  * frame with its JSON codec, which writes no newline between documents. Chunks split objects (and
  * multi-byte characters) anywhere, so bytes are decoded incrementally and an object is complete
  * when its outermost brace closes outside a string. Pure: no I/O, unit-tested with hand-made chunks.

@@ -1,9 +1,9 @@
 /**
  * An allocation's task logs through Nomad's client filesystem API (`GET /v1/client/fs/logs/:alloc`).
  * Any agent answers: a server forwards the stream to the client running the allocation. The body
- * is a stream of JSON frames written back to back (no newline): `{"Offset":n,"Data":"<base64>",
- * "File":"alloc/logs/api.stdout.0"}`, `{"File":…,"FileEvent":"file truncated"}`, and `{}`
- * heartbeats (every second). Nomad's logs carry no timestamps: the bytes are what the task wrote.
+ * is a stream of JSON frames written back to back (no newline), keys sorted as Nomad 2.0.5's codec
+ * writes them: `{"Data":"<base64>","File":"alloc/logs/api.stdout.0","Offset":n}`,
+ * `{"File":…,"FileEvent":"file truncated","Offset":n}`, and `{}` heartbeats (every second). Nomad's logs carry no timestamps: the bytes are what the task wrote.
  * @see https://developer.hashicorp.com/nomad/api-docs/client#stream-logs
  */
 import type { Readable } from 'node:stream';

@@ -19,8 +19,8 @@ export interface LogRouteOptions {
  * `GET /v1/client/fs/logs/:alloc` as a Nomad agent answers it (nomad.md §5; command/agent/
  * fs_endpoint.go, client/fs_endpoint.go): the query checked in the agent's order, then the
  * allocation (404), the token (403), the task (400 unknown, 404 not started). The body is JSON
- * frames written back to back without a separator: `{"Offset":<end>,"Data":"<base64>","File":
- * "alloc/logs/<task>.<type>.0"}` of at most 64 KiB each; with `follow=true` the connection stays
+ * frames written back to back without a separator: `{"Data":"<base64>","File":"alloc/logs/
+ * <task>.<type>.0","Offset":<end>}` (keys sorted, as a real agent writes them) of at most 64 KiB each; with `follow=true` the connection stays
  * open, each write becomes a frame and `{}` heartbeats come every second. `plain=true` answers the
  * raw bytes.
  */
@@ -61,7 +61,8 @@ export class LogStreams {
       for (let at = 0; at < data.length; at += FRAME_BYTES) {
         const part = data.subarray(at, at + FRAME_BYTES);
         const frameEnd = end - data.length + at + part.length;
-        res.write(query.plain ? part : JSON.stringify({ Offset: frameEnd, Data: part.toString('base64'), File: file }));
+        // Keys in the order Nomad 2.0.5 writes them (its codec sorts them): Data, File, Offset.
+        res.write(query.plain ? part : JSON.stringify({ Data: part.toString('base64'), File: file, Offset: frameEnd }));
       }
     };
     send(log.subarray(from), log.length);

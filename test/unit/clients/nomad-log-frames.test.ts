@@ -3,10 +3,11 @@ import { createJsonObjectFramer } from '../../../src/clients/http/json-objects.t
 import { ShapeError } from '../../../src/clients/http/shape.ts';
 import { parseLogFrame } from '../../../src/clients/nomad/logs.ts';
 
-// Frames as Nomad writes them: its JSON codec puts no separator between documents.
-const DATA = `{"Offset":12,"Data":"${Buffer.from('hello\nwor').toString('base64')}","File":"alloc/logs/api.stdout.0"}`;
-const MORE = `{"Offset":16,"Data":"${Buffer.from('ld\n"}{').toString('base64')}","File":"alloc/logs/api.stdout.0"}`;
-const TRUNCATED = '{"Offset":0,"File":"alloc/logs/api.stdout.0","FileEvent":"file truncated"}';
+// Frames as Nomad 2.0.5 writes them (seen on a real agent: test/integration/logs-real.test.ts): keys
+// sorted, no separator between documents.
+const DATA = `{"Data":"${Buffer.from('hello\nwor').toString('base64')}","File":"alloc/logs/api.stdout.0","Offset":12}`;
+const MORE = `{"Data":"${Buffer.from('ld\n"}{').toString('base64')}","File":"alloc/logs/api.stdout.0","Offset":16}`;
+const TRUNCATED = '{"File":"alloc/logs/api.stdout.0","FileEvent":"file truncated"}';
 
 describe('JSON object framing of Nomad log streams', () => {
   it('splits frames written back to back, with heartbeats in between', () => {
@@ -49,6 +50,7 @@ describe('parseLogFrame', () => {
   it('tells heartbeats and file events apart from data', () => {
     expect(parseLogFrame('{}')).toEqual({ kind: 'heartbeat' });
     expect(parseLogFrame(TRUNCATED)).toEqual({ kind: 'file-event', file: 'alloc/logs/api.stdout.0', event: 'file truncated', offset: 0 });
+    expect(parseLogFrame('{"Data":"","File":"f","Offset":7}')).toMatchObject({ kind: 'data', offset: 7 });
   });
 
   it('rejects a frame whose fields have the wrong type or whose data is not base64', () => {

@@ -1,0 +1,113 @@
+/**
+ * `drover logs` against a real `nomad agent -dev` (raw_exec): a job whose tasks print known lines
+ * on stdout and stderr, read back through Nomad's client filesystem API; `-f` across an update
+ * that replaces every allocation. Skipped, loudly, without a nomad binary on PATH: the logs API
+ * was then only exercised against the sandbox's copy of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../src/logs/records.ts';
+import { spawnDrover } from '../support/drover-process.ts';
+import { getJson, sendJson, startRealNomad, type RealNomad } from '../support/real-cluster.ts';
+import { missingBinaries, tail, waitFor } from '../support/real-process.ts';
+import { realProject, type RealProject } from '../support/real-project.ts';
+import { runCli } from '../support/run-cli.ts';
+
+const missing = missingBinaries('test/integration/logs-real.test.ts', ['nomad']);
+const JOB = 'printer';
+
+/** A raw_exec service: two allocations, each printing known lines, then a numbered line a second. */
+function printerJob(version: string): Record<string, unknown> {
+  const script = [
+    `echo "hello from $NOMAD_ALLOC_INDEX version ${version}"`,
+    `echo "oops from $NOMAD_ALLOC_INDEX" >&2`,
+    'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done',
+  ].join('; ');
+  return {
+    ID: JOB, Name: JOB, Type: 'service', Datacenters: ['dc1'],
+    Update: { MaxParallel: 2, HealthCheck: 'task_states', MinHealthyTime: 1e9, HealthyDeadline: 30e9, ProgressDeadline: 60e9 },
+    TaskGroups: [{
+      Name: JOB, Count: 2,
+      RestartPolicy: { Attempts: 0, Interval: 60e9, Delay: 1e9, Mode: 'fail' },
+      Tasks: [{ Name: JOB, Driver: 'raw_exec', Config: { command: '/bin/sh', args: ['-c', script] }, Env: { VERSION: version }, KillTimeout: 1e9, Resources: { CPU: 50, MemoryMB: 32 } }],
+    }],
+  };
+}
+
+describe.skipIf(missing.length > 0)('drover logs against a real nomad agent -dev', { timeout: 120_000 }, () => {
+  let agent: RealNomad | undefined;
+  let project: RealProject;
+  const env = () => ({ NO_COLOR: '1', CI: 'true', NOMAD_ADDR: agent!.address, CONSUL_HTTP_ADDR: 'http://127.0.0.1:1', VAULT_ADDR: 'http://127.0.0.1:1' });
+  const register = (version: string) => sendJson('POST', `${agent!.address}/v1/jobs`, { Job: printerJob(version) });
+  const running = (version: string) =>
+    waitFor(`two running ${JOB} allocations of ${version}`, async () => {
+      const allocs = (await getJson(`${agent!.address}/v1/job/${JOB}/allocations`)) as { ClientStatus: string; DesiredStatus: string; JobVersion: number; TaskStates?: Record<string, { StartedAt: string | null }> }[];
+      const live = allocs.filter((a) => a.DesiredStatus === 'run' && a.ClientStatus === 'running' && a.TaskStates?.[JOB]?.StartedAt);
+      return live.length === 2 ? live : undefined;
+    }, { timeoutMs: 60_000, process: agent!.process });
+
+  beforeAll(async () => {
+    agent = await startRealNomad({});
+    project = await realProject();
+    expect((await register('one')).status).toBe(200);
+    await running('one');
+  }, 90_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await project?.cleanup();
+  });
+
+  it('prints each allocation\'s stdout with its prefix, the last --tail lines, and stderr with --stderr', async () => {
+    // Let every task write its first lines.
+    await new Promise((r) => setTimeout(r, 1500));
+    const out = await runCli(['logs', 'real', JOB], { cwd: project.dir, env: env() });
+    expect(out.code, `${out.stderr}\n${tail(agent!.process)}`).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines).toContain('printer[0] v0 | hello from 0 version one');
+    expect(lines).toContain('printer[1] v0 | hello from 1 version one');
+    expect(lines.filter((l) => l.startsWith('printer[0] v0 | tick ')).length).toBeGreaterThan(0);
+    const short = await runCli(['logs', 'real', JOB, '--tail', '2', '--group', JOB], { cwd: project.dir, env: env() });
+    const shortLines = short.stdout.trim().split('\n');
+    expect(shortLines.filter((l) => l.startsWith('printer[0] v0 | '))).toHaveLength(2);
+    expect(shortLines.filter((l) => l.startsWith('printer[1] v0 | '))).toHaveLength(2);
+    const err = await runCli(['logs', 'real', JOB, '--stderr'], { cwd: project.dir, env: env() });
+    expect(err.stdout.trim().split('\n').sort()).toEqual(['printer[0] v0 | oops from 0', 'printer[1] v0 | oops from 1']);
+    const both = await runCli(['logs', 'real', JOB, '--both'], { cwd: project.dir, env: env() });
+    expect(both.stdout).toMatch(/^printer\[\d\] v0 stderr \| oops from \d$/m);
+  });
+
+  it('answers raw frames shaped as the sandbox serves them (back to back, keys Data, File, Offset), and 404 for an unknown allocation', async () => {
+    const [alloc] = (await getJson(`${agent!.address}/v1/job/${JOB}/allocations`)) as { ID: string }[];
+    const raw = await fetch(`${agent!.address}/v1/client/fs/logs/${alloc!.ID}?task=${JOB}&type=stderr&origin=start&offset=0`);
+    expect(raw.headers.get('content-type')).toBe('application/json');
+    const text = await raw.text();
+    expect(text).toMatch(new RegExp(`^\\{"Data":"[A-Za-z0-9+/=]+","File":"alloc/logs/${JOB}\\.stderr\\.0","Offset":\\d+\\}$`));
+    const frame = JSON.parse(text) as { Offset: number; Data: string };
+    expect(Buffer.from(frame.Data, 'base64').toString()).toMatch(/^oops from \d\n$/);
+    expect(frame.Offset).toBe(Buffer.from(frame.Data, 'base64').length);
+    const unknown = '00000000-0000-0000-0000-000000000000';
+    const missingAlloc = await fetch(`${agent!.address}/v1/client/fs/logs/${unknown}?task=${JOB}&type=stdout`);
+    expect([missingAlloc.status, await missingAlloc.text()]).toEqual([404, `Unknown allocation "${unknown}"`]);
+  });
+
+  it('-f streams new lines, follows the allocations an update starts from their first line, reports the old ones stopped, and ends with 0 on Ctrl-C', async () => {
+    const follow = spawnDrover(['logs', 'real', JOB, '-f', '--tail', '1'], { cwd: project.dir, env: env() });
+    const waitRecord = (match: (r: LogRecord) => boolean) => follow.waitFor((e) => match(e as unknown as LogRecord), 60_000);
+    const records = () => follow.events as unknown as LogRecord[];
+    await waitRecord((r) => r.type === 'log-following' && r.index === 1);
+    // Lines the tasks write after the follow began (one a second).
+    const first = await waitRecord((r) => r.type === 'log-line' && r.version === 0 && /^tick \d+$/.test(r.line));
+    await waitRecord((r) => r.type === 'log-line' && r.alloc === (first as unknown as LogRecord).alloc && /^tick \d+$/.test(r.line) && r.line !== (first as unknown as { line: string }).line);
+    expect((await register('two')).status).toBe(200);
+    const hello = (r: LogRecord) => r.type === 'log-line' && r.version === 1 && r.line === `hello from ${r.index} version two`;
+    await follow.waitFor(() => new Set(records().filter(hello).map((r) => r.alloc)).size === 2, 60_000);
+    await waitRecord((r) => r.type === 'log-stopped' && r.version === 0);
+    const exit = await follow.kill('SIGINT');
+    expect(exit.code, exit.stderr).toBe(0);
+    const fresh = records().filter((r) => r.type === 'log-following' && r.reason === 'new');
+    expect(new Set(fresh.map((r) => r.alloc)).size).toBe(2);
+    const lines = records().filter((r) => r.type === 'log-line');
+    expect(new Set(lines.map((r) => r.alloc)).size).toBe(4);
+    console.info(`logs-real: ${lines.length} lines from 4 allocations; stopped: ${records().filter((r) => r.type === 'log-stopped').map((r) => `${r.label} ${r.type === 'log-stopped' ? `${r.clientStatus} (${r.reason})` : ''}`).join('; ')}`);
+  });
+});
