@@ -149,14 +149,17 @@ function packagesWhereTheyAre(externals) {
   };
 }
 
-/** Builds other than the current one go once they are a day old (a running drover may still be loading chunks from a recent one). */
+/**
+ * Builds other than the current one go once they are an hour old: a drover started from one may
+ * still import a chunk of it (each command's code loads when the command runs).
+ */
 async function pruneOldBuilds(cacheDir, current) {
   const { readdir, rm, stat } = await import('node:fs/promises');
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  const hourAgo = Date.now() - 60 * 60 * 1000;
   for (const name of await readdir(cacheDir).catch(() => [])) {
     if (!name.startsWith('cli-') || name === current) continue;
     const path = join(cacheDir, name);
     const stats = await stat(path).catch(() => undefined);
-    if (stats && stats.mtimeMs < dayAgo) await rm(path, { recursive: true, force: true });
+    if (stats && stats.mtimeMs < hourAgo) await rm(path, { recursive: true, force: true });
   }
 }

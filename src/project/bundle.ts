@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
@@ -166,7 +166,8 @@ async function esbuildVersion(): Promise<string> {
 async function readManifest(path: string): Promise<Manifest | undefined> {
   try {
     const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-    return Array.isArray(manifest.entries) && typeof manifest.inputs === 'object' && typeof manifest.bundle === 'string' ? manifest : undefined;
+    const wellFormed = Array.isArray(manifest.entries) && typeof manifest.inputs === 'object' && typeof manifest.bundle === 'string' && /^project-[0-9a-f]+\.mjs$/.test(manifest.bundle);
+    return wellFormed ? manifest : undefined;
   } catch {
     return undefined;
   }
@@ -195,16 +196,28 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
-/** Bundles older than a day go (test runs leave one per temporary project), and this root's previous one. */
+/**
+ * Keeps the cache from growing with every project it has seen (tests make hundreds of temporary
+ * copies on one node_modules): a manifest whose project is gone goes with its bundle, this
+ * root's previous bundle goes, and a bundle no manifest names goes once it is an hour old (a
+ * younger one may be another process's, about to be recorded).
+ */
 async function pruneCache(cacheDir: string, previous: string | undefined): Promise<void> {
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
   const names = await readdir(cacheDir).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => /^project-[0-9a-f]+\.(mjs|json)$/.test(name))
-      .map(async (name) => {
-        const path = join(cacheDir, name);
-        if (name === previous || (await modifiedAt(path)) < dayAgo) await rm(path, { force: true });
-      }),
-  );
+  const named = new Set<string>();
+  for (const name of names.filter((n) => /^project-[0-9a-f]+\.json$/.test(n))) {
+    const manifest = await readManifest(join(cacheDir, name));
+    const first = manifest?.entries[0];
+    if (manifest && first !== undefined && existsSync(first)) {
+      named.add(manifest.bundle);
+    } else {
+      await rm(join(cacheDir, name), { force: true });
+      if (manifest) await rm(join(cacheDir, manifest.bundle), { force: true });
+    }
+  }
+  const hourAgo = Date.now() - 60 * 60 * 1000;
+  for (const name of names.filter((n) => /^project-[0-9a-f]+\.mjs$/.test(n))) {
+    const path = join(cacheDir, name);
+    if (name === previous || (!named.has(name) && (await modifiedAt(path)) < hourAgo)) await rm(path, { force: true });
+  }
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { access, mkdir, readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.ts';
 
@@ -51,7 +51,24 @@ export async function typecheckProject(input: TypecheckInput): Promise<Diagnosti
   const diagnostics = parseTscOutput(output, root, input.dirs);
   if (result.code !== 0 && diagnostics.length === 0 && !hasDiagnosticsOutside(output)) return [tscFailed({ ...result, stdout: output })];
   if (result.code === 0 && diagnostics.length === 0 && listed.length > 0) await recordCleanCheck(cleanPath, context, listed);
+  await forgetRemovedProjects(cacheDir);
   return diagnostics;
+}
+
+/**
+ * The config, build info and clean-check record of projects that no longer exist (tests check
+ * hundreds of temporary copies on one node_modules). A config's first include is `<root>/jobs/**\/*.ts`.
+ */
+async function forgetRemovedProjects(cacheDir: string): Promise<void> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => /^typecheck-[0-9a-f]{12}\.json$/.test(n))) {
+    const config = await readFile(join(cacheDir, name), 'utf8').then((text) => JSON.parse(text) as { include?: unknown }, () => undefined);
+    const first = Array.isArray(config?.include) ? config.include[0] : undefined;
+    const root = typeof first === 'string' ? /^(.*)[\\/]jobs[\\/]\*\*[\\/]\*\.ts$/.exec(first)?.[1] : undefined;
+    if (root === undefined || statSync(root, { throwIfNoEntry: false })) continue;
+    const id = name.slice(0, -'.json'.length);
+    await Promise.all([`${id}.json`, `${id}.tsbuildinfo`, `${id}.clean.json`].map((file) => rm(join(cacheDir, file), { force: true })));
+  }
 }
 
 /** What decides whether tsc's last clean answer still holds. */

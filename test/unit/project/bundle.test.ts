@@ -55,6 +55,15 @@ describe('bundledImporter', () => {
     expect(after.filter((n) => n.endsWith('.mjs'))).toHaveLength(1);
   });
 
+  it('forgets, when it builds, the bundles of projects that no longer exist', async () => {
+    const cache = join(root, 'node_modules/.cache/drover');
+    await mkdir(cache, { recursive: true });
+    await writeFile(join(cache, 'project-aaaaaaaaaaaa.json'), JSON.stringify({ format: 1, esbuild: 'x', entries: [join(root, 'gone/jobs/a.ts')], inputs: {}, bundle: 'project-aaaaaaaaaaaaaaaa.mjs' }));
+    await writeFile(join(cache, 'project-aaaaaaaaaaaaaaaa.mjs'), 'export const modules = {};\n');
+    await bundledImporter(root, files());
+    expect((await cacheFiles()).filter((n) => n.includes('aaaa'))).toEqual([]);
+  });
+
   it('rebuilds when a definition file is added', async () => {
     await bundledImporter(root, files());
     await writeFile(join(root, 'jobs/c.ts'), "export default { kind: 'job', id: 'c' };\n");
