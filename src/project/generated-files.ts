@@ -5,6 +5,8 @@
  * - vault-policies/<env>/: coverage, minimality, syntax, roles, missing and orphaned files
  *   (`checkPolicyFiles`, rule `vault/policy-orphan` among others);
  * - build/<env>/: rendered job files whose job no longer runs there (`generated/orphan`);
+ * - jobs/<dir>/vector.<env>.toml: a log shipper's Vector config no job renders any more
+ *   (`generated/orphan`);
  * - cluster/<env>/: agent configurations stale, missing or left over (`cluster/stale`,
  *   `cluster/orphan`; see cluster-files.ts, which `render` and `cluster render` write with).
  *
@@ -20,7 +22,8 @@ import { checkPolicyFiles, POLICY_ORPHAN } from '../secrets/check-policies.ts';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { checkClusterFiles } from './cluster-files.ts';
 import type { LoadedModule } from './load.ts';
-import { findOrphanedBuildFiles, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
+import { findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
+import { vectorConfigPaths } from '../render/vector-config.ts';
 
 /** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
 export const ORPHAN_RULES: readonly string[] = [POLICY_ORPHAN, GENERATED_ORPHAN];
@@ -50,8 +53,9 @@ export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<D
   const policies = await checkPolicyFiles({ root: input.root, jobs: input.jobs, env: input.env });
   const files = await readBuildFiles(input.root, join(input.buildDir, input.env.name));
   const build = findOrphanedBuildFiles({ env: input.env.name, jobIds: input.jobs.map((j) => j.spec.id), files });
+  const configs = findOrphanedJobConfigs({ env: input.env.name, wanted: vectorConfigPaths(input.jobs, input.env), files: await readJobConfigFiles(input.root, input.env.name) });
   const cluster = await checkClusterFiles({ root: input.root, env: input.env, cluster: input.cluster });
-  return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build], input.unbuiltJobFiles ?? [], input.env.name), ...cluster]);
+  return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build, ...configs], input.unbuiltJobFiles ?? [], input.env.name), ...cluster]);
 }
 
 /** Drops orphan findings when some job could not be read (advising to delete its files would be wrong), and says why. */
@@ -97,6 +101,19 @@ async function readBuildFiles(root: string, dir: string): Promise<BuildFile[]> {
   for (const entry of entries.filter((e) => e.isFile())) {
     const absolute = join(dir, entry.name);
     files.push({ name: entry.name, path: displayPath(root, absolute), content: await readFile(absolute, 'utf8') });
+  }
+  return files;
+}
+
+/** The `jobs/<dir>/vector.<env>.toml` files next to job files (generated configs of jobs such as the log shipper). */
+async function readJobConfigFiles(root: string, envName: string): Promise<BuildFile[]> {
+  const jobsDir = join(root, 'jobs');
+  const dirs = await readdir(jobsDir, { withFileTypes: true }).catch(() => []);
+  const files: BuildFile[] = [];
+  for (const dir of dirs.filter((d) => d.isDirectory())) {
+    const name = `vector.${envName}.toml`;
+    const content = await readFile(join(jobsDir, dir.name, name), 'utf8').catch(() => undefined);
+    if (content !== undefined) files.push({ name, path: `jobs/${dir.name}/${name}`, content });
   }
   return files;
 }

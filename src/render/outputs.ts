@@ -8,7 +8,7 @@ import type { NomadJob } from '../wire/nomad-job.ts';
 import { vaultPolicyFiles } from '../secrets/derive.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { dashboardFiles } from '../dashboards/index.ts';
-import { LOG_SHIPPER_META, renderVectorConfig, vectorConfigPath } from './vector-config.ts';
+import { renderVectorConfig, vectorConfigPaths } from './vector-config.ts';
 
 
 
@@ -45,7 +45,5 @@ export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, al
 function vectorConfigFiles(allJobs: readonly LoadedJob[], ctx: RenderContext): GeneratedFile[] {
   const content = renderVectorConfig(ctx.env);
   if (content === undefined) return [];
-  return allJobs
-    .filter(({ spec }) => spec.meta?.[LOG_SHIPPER_META] !== undefined)
-    .map(({ file }) => ({ path: vectorConfigPath(file, ctx.env.name), content, committed: true }));
+  return vectorConfigPaths(allJobs, ctx.env).map((path) => ({ path, content, committed: true }));
 }

@@ -1,4 +1,5 @@
 import type { Environment, LogSink } from '../config/environment.ts';
+import type { LoadedJob } from '../model/loaded-job.ts';
 import { GENERATED_MARKER } from '../secrets/derive.ts';
 import { printToml, type TomlTable } from './toml.ts';
 
@@ -161,4 +162,10 @@ export function renderVectorConfig(env: Environment): string | undefined {
 /** Committed path of a shipper job's config: `jobs/log-shipper.ts` → `jobs/log-shipper/vector.qa.toml`. */
 export function vectorConfigPath(jobFile: string, envName: string): string {
   return `${jobFile.replace(/\.[cm]?[jt]s$/, '')}/vector.${envName}.toml`;
+}
+
+/** The committed Vector configs `env`'s jobs render: one per job marked as the log shipper, none without `logs.sink`. */
+export function vectorConfigPaths(jobs: readonly LoadedJob[], env: Environment): string[] {
+  if (!env.logs?.sink) return [];
+  return jobs.filter(({ spec }) => spec.meta?.[LOG_SHIPPER_META] !== undefined).map(({ file }) => vectorConfigPath(file, env.name));
 }

@@ -49,7 +49,7 @@ describe('drover sandbox --env qa, then plan and deploy qa as subprocesses', { t
     const plan = await runDrover(['plan', 'qa', '--git-sha', SHA], { cwd: project.dir, vars: sandbox.exports });
     // Nomad's convention: 1 = changes; 2 would be a placement failure, 255 an error.
     expect(plan.code, plan.stderr).toBe(1);
-    expect(plan.stdout).toContain('Changes in qa: 7 to create');
+    expect(plan.stdout).toContain('Changes in qa: 8 to create');
     expect(plan.stdout + plan.stderr).not.toMatch(/placement|could not be placed/i);
 
     const deploy = await runDrover(['deploy', 'qa', '--git-sha', SHA, '--soak', '2s', '--output', 'ndjson'], { cwd: project.dir, vars: sandbox.exports });

@@ -82,7 +82,7 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
   it('deploys with the preflight on when Vault is ready, leaking nothing', async () => {
     const result = await deploy();
     expect(result.code, result.stderr).toBe(0);
-    expect(result.events.filter((e) => e.type === 'job-registered')).toHaveLength(7);
+    expect(result.events.filter((e) => e.type === 'job-registered')).toHaveLength(8);
     expect(await leaks(result)).toEqual([]);
   });
 
@@ -110,7 +110,7 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
   it('secrets check reports the same four problems and exits 4; it exits 0 once Vault is ready', async () => {
     const ready = await secrets('check', 'qa');
     expect(ready.code, ready.stderr).toBe(0);
-    expect(ready.stdout).toContain('is ready for qa: policies, roles and secrets of api, db-backup, postgres, worker are in place');
+    expect(ready.stdout).toContain('is ready for qa: policies, roles and secrets of api, db-backup, log-shipper, postgres, worker are in place');
     await breakVault();
     const result = await secrets('check', 'qa');
     expect(result.code, result.stderr).toBe(4);
@@ -131,7 +131,7 @@ describe('secrets preflight against the sandbox', { timeout: 30_000 }, () => {
     expect(result.stdout).toContain('      -   capabilities = ["read", "list"]');
     expect(result.stdout).toContain('~ role drover-db-backup (vault-policies/qa/roles/db-backup.json): update\n      ~ token_ttl: 3600 → 1800');
     expect(result.stdout).toMatch(/policy drover-api \(vault-policies\/qa\/api\.hcl\): no changes/);
-    expect(result.stdout).toContain("Plan: 2 of 4 jobs' policies or roles differ from vault-policies/qa/.");
+    expect(result.stdout).toContain("Plan: 2 of 5 jobs' policies or roles differ from vault-policies/qa/.");
     expect(await leaks(result)).toEqual([]);
   });
 

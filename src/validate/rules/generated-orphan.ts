@@ -39,6 +39,29 @@ export function findOrphanedBuildFiles(input: BuildOrphanInput): Diagnostic[] {
     );
 }
 
+export interface JobConfigOrphanInput {
+  readonly env: string;
+  /** Paths of the configs the environment's jobs render (e.g. `jobs/log-shipper/vector.qa.toml`). */
+  readonly wanted: readonly string[];
+  /** The `<job dir>/vector.<env>.toml` files found next to job files. */
+  readonly files: readonly BuildFile[];
+}
+
+/**
+ * Committed configs generated for a job in <env> (the log shipper's `vector.<env>.toml`) that no
+ * job renders any more: the job was removed or excluded, or the environment lost its `logs.sink`.
+ * Only files with drover's header count. Pure; sorted by path.
+ */
+export function findOrphanedJobConfigs(input: JobConfigOrphanInput): Diagnostic[] {
+  const wanted = new Set(input.wanted);
+  return input.files
+    .filter((file) => !wanted.has(file.path) && file.content.startsWith(`# ${MARKER}`))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((file) =>
+      problem(GENERATED_ORPHAN, { file: file.path, path: '' }, `${file.path} is left over: no job of ${input.env} renders it any more (removed, excluded, or no logs.sink)`, `Run \`drover render ${input.env}\` (it removes the file), or delete it.`),
+    );
+}
+
 /** The job a build file was rendered for, or `undefined` when it is not a rendered job file. */
 function renderedJobId(file: BuildFile): string | undefined {
   const hcl = /^(.+)\.nomad\.hcl$/.exec(file.name);
