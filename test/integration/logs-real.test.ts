@@ -4,11 +4,15 @@
  * that replaces every allocation. Skipped, loudly, without a nomad binary on PATH: the logs API
  * was then only exercised against the sandbox's copy of it.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/logs/records.ts';
 import { spawnDrover } from '../support/drover-process.ts';
-import { getJson, sendJson, startRealNomad, type RealNomad } from '../support/real-cluster.ts';
-import { missingBinaries, tail, waitFor } from '../support/real-process.ts';
+import { freePorts } from '../support/consul-agent.ts';
+import { getJson, nomadAgentConfig, sendJson, startRealNomad, type RealNomad } from '../support/real-cluster.ts';
+import { findOnPath, missingBinaries, spawnReal, tail, waitFor, type RealProcess } from '../support/real-process.ts';
 import { realProject, type RealProject } from '../support/real-project.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -111,3 +115,59 @@ describe.skipIf(missing.length > 0)('drover logs against a real nomad agent -dev
     console.info(`logs-real: ${lines.length} lines from 4 allocations; stopped: ${records().filter((r) => r.type === 'log-stopped').map((r) => `${r.label} ${r.type === 'log-stopped' ? `${r.clientStatus} (${r.reason})` : ''}`).join('; ')}`);
   });
 });
+
+/** `nomad agent -dev` with ACLs on, bootstrapped: its management token. */
+async function startAclNomad(): Promise<{ address: string; management: string; process: RealProcess }> {
+  const [http, rpc, serf] = (await freePorts(3)) as [number, number, number];
+  const dir = mkdtempSync(join(tmpdir(), 'drover-real-nomad-acl-'));
+  writeFileSync(join(dir, 'agent.hcl'), `${nomadAgentConfig({ http, rpc, serf }, {})}\nacl {\n  enabled = true\n}\n`);
+  const process = spawnReal('nomad', findOnPath('nomad')!, ['agent', '-dev', `-config=${join(dir, 'agent.hcl')}`, `-data-dir=${join(dir, 'data')}`], { dir });
+  const address = `http://127.0.0.1:${http}`;
+  const management = await waitFor('ACL bootstrap', async () => {
+    const answer = await sendJson('POST', `${address}/v1/acl/bootstrap`).catch(() => undefined);
+    return answer?.status === 200 ? (JSON.parse(answer.text) as { SecretID: string }).SecretID : undefined;
+  }, { timeoutMs: 60_000, process });
+  await waitFor('Nomad node ready', async () => {
+    const nodes = (await getJson(`${address}/v1/nodes`, { 'X-Nomad-Token': management })) as { Status: string }[];
+    return nodes.some((n) => n.Status === 'ready') ? true : undefined;
+  }, { timeoutMs: 60_000, process });
+  return { address, management, process };
+}
+
+describe.skipIf(missing.length > 0)('drover logs against a real nomad agent -dev with ACLs', { timeout: 120_000 }, () => {
+  let agent: Awaited<ReturnType<typeof startAclNomad>> | undefined;
+  let project: RealProject;
+  let readJobOnly = '';
+  const run = (token: string) => runCli(['logs', 'real', JOB], { cwd: project.dir, env: { NO_COLOR: '1', CI: 'true', NOMAD_ADDR: agent!.address, NOMAD_TOKEN: token, CONSUL_HTTP_ADDR: 'http://127.0.0.1:1', VAULT_ADDR: 'http://127.0.0.1:1' } });
+
+  beforeAll(async () => {
+    agent = await startAclNomad();
+    project = await realProject();
+    const as = { 'X-Nomad-Token': agent.management };
+    expect((await sendJson('POST', `${agent.address}/v1/acl/policy/read-job-only`, { Name: 'read-job-only', Rules: 'namespace "default" { capabilities = ["read-job"] }' }, as)).status).toBe(200);
+    const token = await sendJson('POST', `${agent.address}/v1/acl/token`, { Name: 'read-job-only', Type: 'client', Policies: ['read-job-only'] }, as);
+    readJobOnly = (JSON.parse(token.text) as { SecretID: string }).SecretID;
+    expect((await sendJson('POST', `${agent.address}/v1/jobs`, { Job: printerJob('acl') }, as)).status).toBe(200);
+    await waitFor('a running printer', async () => {
+      const allocs = (await getJson(`${agent!.address}/v1/job/${JOB}/allocations`, as)) as { ClientStatus: string; TaskStates?: Record<string, { StartedAt: string | null }> }[];
+      return allocs.filter((a) => a.ClientStatus === 'running' && a.TaskStates?.[JOB]?.StartedAt).length === 2 ? true : undefined;
+    }, { timeoutMs: 60_000, process: agent.process });
+  }, 90_000);
+
+  afterAll(async () => {
+    await agent?.process.stop();
+    await project?.cleanup();
+  });
+
+  it('exits 77 for a token with read-job but not read-logs, naming the policy line to add; the management token reads', async () => {
+    const denied = await run(readJobOnly);
+    expect(denied.code, denied.stderr).toBe(77);
+    expect(denied.stderr).toContain('Not allowed to read logs in namespace default');
+    expect(denied.stderr).toContain('namespace "default" { capabilities = ["read-logs"] }');
+    expect(denied.stderr).not.toContain(readJobOnly);
+    const allowed = await run(agent!.management);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(/^printer\[0\] v0 \| hello from 0 version acl$/m);
+  });
+});
+
