@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/logs/records.ts';
 import { spawnDrover } from '../support/drover-process.ts';
+import { loadSchema, schemaErrors } from '../support/json-schema.ts';
 import { setImageTag } from '../support/live-deploy.ts';
 import { runCli } from '../support/run-cli.ts';
 import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
@@ -87,6 +88,9 @@ describe('drover logs against the sandbox', { timeout: 90_000 }, () => {
     await waitFor((r) => r.type === 'log-stopped' && r.version === 0);
     const exit = await follow.kill('SIGINT');
     expect(exit.code, exit.stderr).toBe(0);
+    // Every record is a drover.logs/v1 record (docs/schemas/logs.schema.json).
+    const schema = loadSchema('logs');
+    expect(records().flatMap((r) => schemaErrors(r, schema))).toEqual([]);
     const lines = records().filter((r) => r.type === 'log-line');
     // Lines of several allocations, interleaved as they came, each record naming its allocation.
     expect(new Set(lines.map((r) => r.alloc)).size).toBeGreaterThanOrEqual(3);
