@@ -101,7 +101,7 @@ export interface ScopeVisit extends JobVisit {
 }
 
 /** The job and each of its groups, for rules about fields both levels carry (update, constraints). */
-export function scopesOf(jobs: readonly LoadedJob[]): ScopeVisit[] {
+export const scopesOf = memoized(function scopesOf(jobs: readonly LoadedJob[]): ScopeVisit[] {
   return jobsOf(jobs).flatMap((visit) => [
     { ...visit, scope: visit.job as unknown as Record<string, unknown>, scopePath: '' },
     ...itemsOf<GroupSpec>(visit.job.groups, 'groups').map(([group, groupPath]) => ({
@@ -111,4 +111,4 @@ export function scopesOf(jobs: readonly LoadedJob[]): ScopeVisit[] {
       group,
     })),
   ]);
-}
+});
