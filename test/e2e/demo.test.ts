@@ -40,6 +40,10 @@ describe('drover demo (npm start)', { timeout: 150_000 }, () => {
     } else {
       expect(result.stderr).toContain('No Prometheus');
     }
+    // After qa's deploy, drover logs shows what its first service's allocations wrote.
+    expect(result.stderr).toContain('▶ drover logs qa api --tail 5');
+    expect(result.stderr).toMatch(/^api\[0\] v0 \| (starting api|ready|GET \/health 200)/m);
+    expect(result.stderr).toMatch(/^api\[1\] v0 \| (starting api|ready|GET \/health 200)/m);
     expect(result.stderr).toContain('Demo finished');
   });
 });

@@ -17,6 +17,7 @@ import type { CliIo } from '../io.ts';
 import { humanIo } from '../output.ts';
 import { openProject, projectName } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
+import { logsCommand } from './logs.ts';
 import { renderCommand } from './render.ts';
 import { validateCommand } from './validate.ts';
 import { DEMO_HELP, DEMO_OPTIONS } from '../usage/demo.ts';
@@ -73,6 +74,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
         sleepClock: () => Date.now() * speed,
       });
       if (code !== ExitCode.ok) return code;
+      if (env === deployed[0]) await showLogs(env, jobs, sandbox, { io: textIo, style, passthrough });
     }
     io.stderr.write(`\n${style.green('✔')} Demo finished: qa verified a release and prod runs exactly it. Everything ran against simulators; see README.md for real clusters.\n`);
     return ExitCode.ok;
@@ -85,6 +87,18 @@ export async function demoCommand(argv: readonly string[], io: CliIo, style: Sty
     await Promise.all(prometheusServers.map((p) => p.stop()));
     await Promise.all([...sandboxes.values()].map((s) => s.close()));
   }
+}
+
+/**
+ * What the first environment's first service wrote, as `drover logs <env> <job>` prints it (its
+ * lines go where the demo's text goes: stderr under --output ndjson).
+ */
+async function showLogs(env: Environment, jobs: readonly LoadedJob[], sandbox: RunningSandbox, out: { io: CliIo; style: Style; passthrough: readonly string[] }): Promise<void> {
+  const service = jobs.map((j) => j.spec).filter((spec) => spec.kind === 'service').map((spec) => spec.id).sort()[0];
+  if (!service) return;
+  out.io.stderr.write(`\n${out.style.bold(`▶ drover logs ${env.name} ${service} --tail 5`)} ${out.style.dim('(what its allocations wrote; -f would follow them)')}\n`);
+  const io: CliIo = { ...out.io, env: { ...out.io.env, NOMAD_ADDR: sandbox.addresses.nomad, CONSUL_HTTP_ADDR: sandbox.addresses.consul, VAULT_ADDR: sandbox.addresses.vault } };
+  await logsCommand([env.name, service, '--tail', '5', ...out.passthrough], io, out.style);
 }
 
 /**
