@@ -7,7 +7,8 @@ const allocLogs: Readonly<Record<string, HostVolume>> = { 'nomad-alloc-logs': { 
  * QA on AWS: 3 servers (Nomad, Consul and OpenBao raft peers) and two small client pools: the
  * general one runs the stateless apps, Fabio and node-exporter; the storage one also holds
  * postgres's host volume on SSD (jobs/postgres.ts wants `${meta.storage} = ssd`).
- * `drover cluster render qa` writes cluster/qa/.
+ * OpenBao unseals with key shares (the default seal): its built-in AWS KMS seal is deprecated in
+ * 2.6 and gone in 2.7 (`cluster/seal`). `drover cluster render qa` writes cluster/qa/.
  */
 export default defineCluster({
   env: 'qa',
@@ -27,5 +28,4 @@ export default defineCluster({
   tls: { source: 'files', dir: '/etc/drover/tls' },
   // SecureString parameters the instances' role may read; the keys never pass through drover.
   gossip: { consul: { from: 'aws-ssm', parameter: '/drover/qa/gossip/consul' }, nomad: { from: 'aws-ssm', parameter: '/drover/qa/gossip/nomad' } },
-  seal: { kind: 'awskms', kmsKeyId: 'alias/drover-qa-openbao' },
 });

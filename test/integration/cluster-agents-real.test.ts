@@ -90,9 +90,16 @@ describe.skipIf(!bao)('bao operator diagnose', () => {
     const dir = configDir(role, 'openbao.hcl', {}, { '/opt/openbao/data': join(scratch, `raft-${port}`), '0.0.0.0:8200': `127.0.0.1:${port}`, '0.0.0.0:8201': `127.0.0.1:${port + 100}` });
     const env = { ...process.env, BAO_API_ADDR: `https://127.0.0.1:${port}`, BAO_CLUSTER_ADDR: `https://127.0.0.1:${port + 100}` };
     const result = spawnSync('bao', ['operator', 'diagnose', '-config', join(dir, 'openbao.hcl'), '-skip', 'storage', '-skip', 'autounseal', '-format', 'json'], { encoding: 'utf8', env, timeout: 60_000 });
-    const report = JSON.parse(result.stdout) as { status: string; children?: { name: string; status: string; message?: string }[] };
-    const failed = JSON.stringify(report.children?.filter((c) => c.status === 'fail'));
-    expect(report.status, failed).not.toBe('fail');
+    const report = JSON.parse(result.stdout) as { status: string; children?: { name: string; status: string; message?: string; warnings?: string[] }[] };
+    const checks = report.children ?? [];
+    // diagnose's telemetry check counts stackdriver_debug_logs = false as "a Stackdriver setting is
+    // present" and then fails on every telemetry stanza without Stackdriver: not ours to fix.
+    const falsePositive = (c: { name: string; message?: string }) => c.name === 'Check Telemetry' && /incomplete Stackdriver/.test(c.message ?? '') && !readFileSync(join(dir, 'openbao.hcl'), 'utf8').includes('stackdriver');
+    const failed = checks.filter((c) => c.status === 'fail' && !falsePositive(c));
+    expect(failed, JSON.stringify(failed)).toEqual([]);
+    // An option OpenBao does not know (Vault's disable_mlock, say) is only a warning there.
+    expect(checks.find((c) => c.name === 'Parse Configuration')?.warnings ?? []).toEqual([]);
+    expect(checks.find((c) => c.name === 'Start Listeners')?.status).toBe('ok');
   });
 });
 

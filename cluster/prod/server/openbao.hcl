@@ -5,9 +5,8 @@
 # identities (mount "jwt-nomad", JWKS at https://nomad.prod.example.internal:4646/.well-known/jwks.json) is configured
 # by terraform/modules/vault-nomad-workloads (terraform/envs/prod), with the policies drover renders.
 
-ui            = true
-cluster_name  = "drover-prod"
-disable_mlock = true
+ui           = true
+cluster_name = "drover-prod"
 
 storage "raft" {
   path = "/opt/openbao/data"

@@ -5,9 +5,8 @@
 # identities (mount "jwt-nomad", JWKS at https://nomad.qa.example.internal:4646/.well-known/jwks.json) is configured
 # by terraform/modules/vault-nomad-workloads (terraform/envs/qa), with the policies drover renders.
 
-ui            = true
-cluster_name  = "drover-qa"
-disable_mlock = true
+ui           = true
+cluster_name = "drover-qa"
 
 storage "raft" {
   path = "/opt/openbao/data"
@@ -29,10 +28,6 @@ listener "tcp" {
   telemetry {
     unauthenticated_metrics_access = true
   }
-}
-
-seal "awskms" {
-  kms_key_id = "alias/drover-qa-openbao"
 }
 
 telemetry {

@@ -125,7 +125,8 @@ function vaultView(cluster: Cluster, env: Environment): Record<string, unknown> 
   return {
     version: store.version, ports: cluster.ports.vault, tls: tlsPaths(cluster), telemetry: telemetryView(cluster), raftJoin: join,
     seal: cluster.seal.kind === 'awskms' ? { kmsKeyId: cluster.seal.kmsKeyId, region: cluster.seal.region ?? null } : null,
-    vault: { title: store.title, product: store.product, configDir: store.configDir, envPrefix: store.envPrefix, jwtAuthPath: env.vault.jwtAuthPath, nomadAddress: env.nomad.address },
+    // OpenBao has no mlock at all (and warns about the key); Vault needs it turned off with raft.
+    vault: { title: store.title, product: store.product, configDir: store.configDir, envPrefix: store.envPrefix, jwtAuthPath: env.vault.jwtAuthPath, nomadAddress: env.nomad.address, disableMlock: store.product === 'vault' },
   };
 }
 

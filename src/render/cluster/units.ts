@@ -35,7 +35,7 @@ export function unitsFor(cluster: Cluster, role: Role, fabioConfig: string): Uni
     units.push(unit({
       name: store.product, description: `${store.title} server`, documentation: store.product === 'openbao' ? 'https://openbao.org/docs/' : 'https://developer.hashicorp.com/vault/docs',
       user: store.user, environmentFile: `${store.configDir}/${store.product}.env`, execStart: `${store.binary} server -config=${store.configDir}/${store.product}.hcl`,
-      reload: true, killSignal: 'SIGINT', memlock: true, after: ['consul.service'], condition: `${store.configDir}/${store.product}.hcl`,
+      reload: true, killSignal: 'SIGINT', memlock: store.product === 'vault', after: ['consul.service'], condition: `${store.configDir}/${store.product}.hcl`,
     }));
   }
   units.push(unit({

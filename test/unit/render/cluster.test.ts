@@ -82,10 +82,20 @@ describe('drover cluster render', () => {
     expect(raft.retry_join.map((j: Hcl) => j.leader_api_addr)).toEqual(['https://10.10.0.11:8200', 'https://10.10.0.12:8200', 'https://10.10.0.13:8200']);
     expect(onprem.listener.tcp[0]).toMatchObject({ address: '0.0.0.0:8200', tls_cert_file: '/etc/drover/tls/vault.pem', tls_key_file: '/etc/drover/tls/vault-key.pem' });
     expect(onprem.seal).toBeUndefined();
+    expect(onprem.disable_mlock).toBeUndefined();
     const aws = await hcl(qaFiles, 'cluster/qa/server/openbao.hcl');
     expect(aws.storage.raft[0].retry_join[0].auto_join).toContain('tag_value=qa-server');
-    expect(aws.seal.awskms[0].kms_key_id).toBe('alias/drover-qa-openbao');
     expect(content(qaFiles, 'cluster/qa/server/openbao.hcl')).toContain('terraform/modules/vault-nomad-workloads');
+  });
+
+  it('renders HashiCorp Vault with mlock off and an AWS KMS seal when asked', async () => {
+    const cluster = defineCluster({ ...qaCluster, versions: { ...qaCluster.versions, openbao: undefined, vault: '1.18.0' }, seal: { kind: 'awskms', kmsKeyId: 'alias/drover-qa', region: 'eu-central-1' } } as never);
+    const files = renderCluster({ cluster, env: qa, source: 'environments/clusters/qa.ts', templates });
+    const vault = await hcl(files, 'cluster/qa/server/vault.hcl');
+    expect(vault.disable_mlock).toBe(true);
+    expect(vault.seal.awskms[0]).toEqual({ kms_key_id: 'alias/drover-qa', region: 'eu-central-1' });
+    expect(content(files, 'cluster/qa/server/systemd/vault.service')).toContain('ExecStart=/usr/local/bin/vault server -config=/etc/vault.d/vault.hcl');
+    expect(content(files, 'cluster/qa/server/install.sh')).toContain('install_hashicorp vault 1.18.0');
   });
 
   it('writes units, an install script and user-data that carries every file, never a gossip key', () => {

@@ -108,6 +108,15 @@ describe('cluster validation', () => {
     expect(misfit?.message).toBe('Pool "general" should run fabio, but jobs/fabio.ts cannot be placed there: driver raw_exec is not enabled');
   });
 
+  it('refuses OpenBao\'s built-in AWS KMS seal where OpenBao no longer has it, and warns where it is deprecated', () => {
+    const seal = { kind: 'awskms', kmsKeyId: 'alias/k' };
+    const gone = check(aCluster({ seal, versions: { nomad: '2.0.5', consul: '1.20.6', openbao: '2.7.0', fabio: '1.7.3' } }));
+    expect(gone.map((d) => `${d.severity} ${d.rule} ${d.location.path}`)).toEqual(['error cluster/seal seal']);
+    const deprecated = check(aCluster({ seal }));
+    expect(deprecated.map((d) => `${d.severity} ${d.rule}`)).toEqual(['warning cluster/seal']);
+    expect(check(aCluster({ seal, versions: { nomad: '2.0.5', consul: '1.20.6', vault: '1.18.0', fabio: '1.7.3' } }))).toEqual([]);
+  });
+
   it('checks machines against the platform', () => {
     const found = check(aCluster({ platform: { kind: 'onprem', sshUser: 'ops' } }));
     expect(rules(found)).toEqual([`cluster/machines ${FILE} clients[0]`, `cluster/machines ${FILE} servers`]);

@@ -14,7 +14,7 @@ import { clusterPoolsRule } from './pools.ts';
 import { clusterPortsRule } from './ports.ts';
 import { clusterAclsRule, clusterGossipRule, clusterTelemetryRule, clusterTlsRule } from './security.ts';
 import { clusterMachinesRule, clusterServerCountRule } from './servers.ts';
-import { clusterVersionsRule } from './versions.ts';
+import { clusterSealRule, clusterVersionsRule } from './versions.ts';
 
 export type { ClusterCheck, ClusterRule } from './check.ts';
 
@@ -40,6 +40,7 @@ export const clusterRules: readonly ClusterRule[] = [
   clusterServerCountRule,
   clusterPoolsRule,
   clusterVersionsRule,
+  clusterSealRule,
   clusterAclsRule,
   clusterTlsRule,
   clusterGossipRule,

@@ -31,3 +31,27 @@ export const clusterVersionsRule: ClusterRule = {
     return found;
   },
 };
+
+const SEAL = 'cluster/seal';
+
+/**
+ * Rule `cluster/seal`: OpenBao's built-in AWS KMS auto-unseal is deprecated since 2.6 and gone in
+ * 2.7.0 (only the external plugin remains, per OpenBao's changelog); a cluster on such a version
+ * whose servers could not unseal is refused before any machine starts.
+ */
+export const clusterSealRule: ClusterRule = {
+  id: SEAL,
+  description: 'The seal is one the declared OpenBao version has built in.',
+  check({ cluster, file }) {
+    const version = cluster.versions?.openbao;
+    if (cluster.seal?.kind !== 'awskms' || typeof version !== 'string') return [];
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major > 2 || (major === 2 && minor >= 7)) {
+      return [problem(SEAL, { file, path: 'seal' }, `OpenBao ${version} has no built-in awskms seal (removed in 2.7.0; it is an external plugin now)`, 'Use seal: { kind: \'shamir\' } and unseal by hand, or stay on OpenBao 2.6 until drover renders the KMS plugin configuration.')];
+    }
+    if (major === 2 && minor >= 6) {
+      return [warning(SEAL, { file, path: 'seal' }, `OpenBao ${version}'s built-in awskms seal is deprecated and removed in 2.7.0`, 'Plan the move to the external KMS plugin before upgrading OpenBao past 2.6.')];
+    }
+    return [];
+  },
+};
