@@ -3,7 +3,7 @@ import { ApiError } from '../../clients/api-error.ts';
 import { DroverError, ExitCode, InterruptedError, UsageError } from '../../errors.ts';
 import { LogsOutput } from '../../logs/output.ts';
 import { MAX_TAIL_LINES, runLogs } from '../../logs/run.ts';
-import type { LogFilters } from '../../logs/select.ts';
+import { selectLogSources, type LogFilters } from '../../logs/select.ts';
 import { toNanoseconds } from '../../model/duration.ts';
 import { formatEvent } from '../../report/formatters.ts';
 import { colorEnabled, type Style } from '../../report/style.ts';
@@ -39,6 +39,9 @@ export async function logsCommand(argv: readonly string[], io: CliIo, style: Sty
       throw new UsageError(`Job "${flags.job}" is not in ${flags.env} (namespace ${namespace})`, { hint: `Run \`drover status ${flags.env}\` for the jobs deployed there.` });
     }
     const allocations = await nomad.jobs.allocations(flags.job, { signal: abort.signal });
+    if (flags.follow && selectLogSources(allocations.value, flags.filters, Date.now()).length === 0) {
+      io.stderr.write(`${style.dim(`No allocation of ${flags.job} in ${flags.env} matches${describeFilters(flags.filters)} yet; following the ones that start (Ctrl-C ends it).`)}\n`);
+    }
     const secrets = [io.env.NOMAD_TOKEN, io.env.CONSUL_HTTP_TOKEN, io.env.VAULT_TOKEN].filter((s): s is string => Boolean(s));
     const { sources } = await runLogs({
       nomad, jobId: flags.job, allocations, filters: flags.filters, streams: flags.streams, tail: flags.tail, tailGiven: flags.tailGiven,
