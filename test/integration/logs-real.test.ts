@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/logs/records.ts';
 import { spawnDrover } from '../support/drover-process.ts';
-import { freePorts } from '../support/consul-agent.ts';
-import { getJson, nomadAgentConfig, sendJson, startRealNomad, type RealNomad } from '../support/real-cluster.ts';
+import type { DeployEvent } from '../../src/report/events.ts';
+import { consulAvailability, freePorts } from '../support/consul-agent.ts';
+import { getJson, nomadAgentConfig, sendJson, startRealConsul, startRealNomad, type ConsulAgent, type RealNomad } from '../support/real-cluster.ts';
 import { findOnPath, missingBinaries, spawnReal, tail, waitFor, type RealProcess } from '../support/real-process.ts';
-import { realProject, type RealProject } from '../support/real-project.ts';
+import { realProject, runDrover, tinyServiceJob, type RealProject } from '../support/real-project.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const missing = missingBinaries('test/integration/logs-real.test.ts', ['nomad']);
@@ -168,6 +169,46 @@ describe.skipIf(missing.length > 0)('drover logs against a real nomad agent -dev
     const allowed = await run(agent!.management);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toMatch(/^printer\[0\] v0 \| hello from 0 version acl$/m);
+  });
+});
+
+const missingForDeploy = missingBinaries('test/integration/logs-real.test.ts (failed deploy)', ['nomad'], consulAvailability().available ? [] : ['consul']);
+
+describe.skipIf(missingForDeploy.length > 0)('a failed deploy on a real nomad agent -dev shows the task\'s stderr', { timeout: 120_000 }, () => {
+  let consul: ConsulAgent | undefined;
+  let agent: RealNomad | undefined;
+  let project: RealProject;
+  const SHA = ['--git-sha', '5'.repeat(40)];
+
+  beforeAll(async () => {
+    consul = await startRealConsul();
+    agent = await startRealNomad({ consul: consul.address });
+    project = await realProject();
+  }, 120_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await consul?.stop();
+    await project?.cleanup();
+  }, 30_000);
+
+  it('prints the last --logs-on-failure lines the crashing canary wrote on stderr, after its root cause', async () => {
+    const targets = { nomad: agent!.address, consul: consul!.address };
+    await project.writeJob(tinyServiceJob({ id: 'crasher', version: 'v1', canaries: 1 }));
+    const first = await runDrover(project, targets, ['deploy', 'real', ...SHA]);
+    expect(first.code, first.stderr).toBe(0);
+    const good = tinyServiceJob({ id: 'crasher', version: 'v2', canaries: 1 });
+    const crash = "console.log('starting'); console.error('loading /etc/crasher.toml'); console.error('fatal: /etc/crasher.toml: no such file'); process.exit(3)";
+    const [group] = good.groups;
+    const [task] = group!.tasks;
+    await project.writeJob({ ...good, groups: [{ ...group!, tasks: [{ ...task!, args: ['-e', crash] }] }] });
+    const failed = await runDrover(project, targets, ['deploy', 'real', ...SHA, '--logs-on-failure', '5']);
+    expect(failed.code, failed.stderr).toBe(1);
+    const logs = failed.events.find((e): e is Extract<DeployEvent, { type: 'allocation-logs' }> => e.type === 'allocation-logs');
+    expect(logs).toMatchObject({ job: 'crasher', task: 'crasher', stream: 'stderr', lines: ['loading /etc/crasher.toml', 'fatal: /etc/crasher.toml: no such file'] });
+    const failure = failed.events.find((e): e is Extract<DeployEvent, { type: 'allocation-failed' }> => e.type === 'allocation-failed');
+    expect(failure?.failure.allocId).toBe(logs?.allocId);
+    console.info(`logs-real: failed deploy — ${failure?.failure.eventType}: ${failure?.failure.message}; stderr: ${JSON.stringify(logs?.lines)}`);
   });
 });
 
