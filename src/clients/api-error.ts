@@ -1,6 +1,6 @@
 import { DroverError, ExitCode, type DroverErrorDetails } from '../errors.ts';
 
-export type ServiceName = 'nomad' | 'consul' | 'vault' | 'prometheus' | 'registry';
+export type ServiceName = 'nomad' | 'consul' | 'vault' | 'prometheus' | 'registry' | 'fabio';
 
 const MAX_BODY_CHARS = 500;
 
@@ -141,7 +141,7 @@ function locatedFailure(init: ApiErrorInit, origin: ServiceOrigin): { message: s
 }
 
 function defaultHint(init: ApiErrorInit): string | undefined {
-  const envVar = { nomad: 'NOMAD_ADDR', consul: 'CONSUL_HTTP_ADDR', vault: 'VAULT_ADDR', prometheus: 'the environment file', registry: 'registries in the environment file' }[init.service];
+  const envVar = { nomad: 'NOMAD_ADDR', consul: 'CONSUL_HTTP_ADDR', vault: 'VAULT_ADDR', prometheus: 'the environment file', registry: 'registries in the environment file', fabio: 'DROVER_FABIO_UI_ADDR' }[init.service];
   if (init.status === undefined) return `Check that ${init.service} is reachable (${envVar}) and retry.`;
   if (init.status === 401 || init.status === 403) return `Check the ${init.service} token's permissions for ${init.method.toUpperCase()} ${init.path}.`;
   return undefined;

@@ -2,6 +2,7 @@
  * drover's Consul client: a narrow, typed view of the Consul HTTP API built on the `consul` npm
  * package (node-consul) as transport. See types.ts for the surface.
  */
+import { createAgentReads } from './agent.ts';
 import type { Deps } from './call.ts';
 import { createKv, createLocks } from './kv.ts';
 import { createConsulPackage } from './package.ts';
@@ -43,6 +44,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     kv,
     sessions: createSessions(deps),
     locks: createLocks(kv),
+    ...createAgentReads(deps),
     close: () => pkg.destroy(),
   };
 }

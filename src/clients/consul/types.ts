@@ -5,6 +5,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { ConsulCatalogService, ConsulServiceEntry, ConsulServiceTags, ConsulSession, ConsulSessionBehavior } from '../../wire/consul.ts';
+import type * as A from '../../wire/cluster-agents.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
 
 /** A Go duration string as Consul parses it: `"10s"`, `"250ms"`, `"1m30s"`. */
@@ -148,6 +149,23 @@ export interface ConsulClient {
      * to keep (it defaults to `""`). `false` when `sessionId` does not hold the lock.
      */
     release(key: string, sessionId: string, value?: string, opts?: WriteOptions): Promise<boolean>;
+  };
+  /** @see https://developer.hashicorp.com/consul/api-docs/agent */
+  readonly agent: {
+    /** LAN members (servers and clients) with their version in `Tags.build`; needs `node:read` (filtered otherwise). */
+    members(opts?: ReadOptions): Promise<A.ConsulAgentMember[]>;
+    /** The answering agent's configuration and gossip state (`Stats.serf_lan.encrypted`); needs `agent:read`. */
+    self(opts?: ReadOptions): Promise<A.ConsulAgentSelf>;
+  };
+  /** @see https://developer.hashicorp.com/consul/api-docs/status */
+  readonly status: {
+    /** RPC address of the leader (`"10.0.0.1:8300"`), `""` when there is none. Unauthenticated. */
+    leader(opts?: ReadOptions): Promise<string>;
+  };
+  /** @see https://developer.hashicorp.com/consul/api-docs/operator/raft */
+  readonly operator: {
+    /** Raft peers; needs `operator:read`. */
+    raftConfiguration(opts?: ReadOptions): Promise<A.ConsulRaftConfiguration>;
   };
   /** Frees the keep-alive sockets; the client must not be used afterwards. */
   close(): void;

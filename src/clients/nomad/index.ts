@@ -5,6 +5,7 @@
  */
 import { list, str, type Shape } from '../http/shape.ts';
 import { read } from './call.ts';
+import { createAgentReads } from './agent.ts';
 import { createAllocations, createDeployments, createEvaluations } from './deployments.ts';
 import { openEventStream } from './events.ts';
 import { createJobs } from './jobs.ts';
@@ -51,6 +52,7 @@ export function createNomadClient(options: NomadClientOptions): NomadClient {
     regions: (opts = {}) => plain('/v1/regions', opts, list(str)),
     namespaces: (opts = {}) => plain('/v1/namespaces', opts, list(S.namespace)),
     metrics: (opts = {}) => plain('/v1/metrics', opts, S.metrics),
+    ...createAgentReads(transport),
     close: () => transport.close(),
   };
 }

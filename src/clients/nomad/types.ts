@@ -4,6 +4,7 @@
  */
 import type { NomadJob } from '../../wire/nomad-job.ts';
 import type * as W from '../../wire/nomad-api.ts';
+import type * as A from '../../wire/cluster-agents.ts';
 import type { TlsOptions } from '../http/agents.ts';
 import type { GoDuration } from '../http/go-duration.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
@@ -135,6 +136,29 @@ export interface NomadClient {
   namespaces(opts?: CallOptions): Promise<W.NomadNamespace[]>;
   /** JSON metrics (gauges, counters, samples). @see https://developer.hashicorp.com/nomad/api-docs/metrics */
   metrics(opts?: CallOptions): Promise<W.NomadMetrics>;
+  /** @see https://developer.hashicorp.com/nomad/api-docs/agent */
+  readonly agent: {
+    /** Serf members: the servers of every region, with their version in `Tags.build`. */
+    members(opts?: CallOptions): Promise<A.NomadAgentMembers>;
+    /** The answering agent's version and gossip state (`stats.serf.encrypted`). */
+    self(opts?: CallOptions): Promise<A.NomadAgentSelf>;
+  };
+  /** @see https://developer.hashicorp.com/nomad/api-docs/operator/raft */
+  readonly operator: {
+    /** Raft peers; needs `operator:read`. */
+    raftConfiguration(opts?: CallOptions): Promise<A.NomadRaftConfiguration>;
+  };
+  /** @see https://developer.hashicorp.com/nomad/api-docs/nodes */
+  readonly nodes: {
+    /** Client nodes with their drivers' health; needs `node:read`. */
+    list(opts?: CallOptions): Promise<A.NomadNodeListStub[]>;
+  };
+  /** @see https://developer.hashicorp.com/nomad/api-docs/node-pools */
+  readonly nodePools: {
+    list(opts?: CallOptions): Promise<A.NomadNodePool[]>;
+  };
+  /** Public keys that sign workload identities (unauthenticated). @see https://developer.hashicorp.com/nomad/api-docs/operator/keyring#list-active-public-keys */
+  jwks(opts?: CallOptions): Promise<A.NomadJwks>;
   /** Frees the keep-alive sockets; the client must not be used afterwards. */
   close(): void;
 }

@@ -4,7 +4,8 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 import { ApiError } from '../api-error.ts';
-import { ShapeError } from '../http/shape.ts';
+import type { PrometheusTarget } from '../../wire/cluster-agents.ts';
+import { list, obj, record, ShapeError, str, stringMap, type Shape } from '../http/shape.ts';
 import { redactText } from '../redact.ts';
 import { narrowQueryAnswer } from './narrow.ts';
 import { createPromTransport, type PromCall, type PromTransport } from './transport.ts';
@@ -45,9 +46,21 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       if (answer.kind === 'matrix') return answer;
       throw shapeFailure(transport, call, new ShapeError(`response.data.resultType is ${answer.kind}, expected matrix`));
     },
+    targets: async (opts = {}) => {
+      const call: PromCall = { path: '/api/v1/targets', query: { state: 'active' }, signal: opts.signal, timeoutMs: opts.timeoutMs };
+      const reply = await transport.get(call);
+      try {
+        return list(target)(record(record(reply.body, 'response')['data'], 'response.data')['activeTargets'], 'response.data.activeTargets');
+      } catch (error) {
+        if (!(error instanceof ShapeError)) throw error;
+        throw shapeFailure(transport, call, error, reply.status);
+      }
+    },
     close: () => transport.close(),
   };
 }
+
+const target: Shape<PrometheusTarget> = obj({ labels: stringMap, scrapePool: str, scrapeUrl: str, health: str, lastError: str });
 
 async function ask(transport: PromTransport, call: PromCall): Promise<PromAnswer> {
   const reply = await transport.get(call);

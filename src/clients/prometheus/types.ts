@@ -45,6 +45,7 @@ export interface PromRangeOptions extends PromCallOptions {
 
 export type { PromAnswer, PromLabels, PromPoint, PromResult, PromSample, PromSeries } from '../../wire/prometheus-answer.ts';
 import type { PromAnswer, PromResult } from '../../wire/prometheus-answer.ts';
+import type { PrometheusTarget } from '../../wire/cluster-agents.ts';
 
 /** The Prometheus calls drover makes. Every failure is an `ApiError` with `service: 'prometheus'`. */
 export interface PrometheusClient {
@@ -52,6 +53,8 @@ export interface PrometheusClient {
   query(promql: string, opts?: PromQueryOptions): Promise<PromAnswer>;
   /** Range query (`GET /api/v1/query_range`): always a matrix. */
   queryRange(promql: string, opts: PromRangeOptions): Promise<PromAnswer<Extract<PromResult, { kind: 'matrix' }>>>;
+  /** Targets being scraped, with their health and last error (`GET /api/v1/targets?state=active`). @see https://prometheus.io/docs/prometheus/latest/querying/api/#targets */
+  targets(opts?: PromCallOptions): Promise<PrometheusTarget[]>;
   /** Frees the keep-alive sockets; the client must not be used afterwards. */
   close(): void;
 }

@@ -77,6 +77,7 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
         get(`/auth/${segments(mount)}/role/${segments(name)}`, opts, found((b) => S.jwtRoleOf(S.dataOf(b, 'role'), 'role'))),
       writeRole: (mount, name, role, opts = {}) => post(`/auth/${segments(mount)}/role/${segments(name)}`, role, opts),
       listRoles: (mount, opts = {}) => get(`/auth/${segments(mount)}/role?list=true`, opts, listed),
+      readConfig: (mount, opts = {}) => get(`/auth/${segments(mount)}/config`, opts, found((b) => S.jwtAuthConfig(S.dataOf(b, 'config'), 'config'))),
     },
     sys: {
       health: (opts = {}) => health(pkg, settings, opts),

@@ -6,6 +6,7 @@
  * @see https://developer.hashicorp.com/vault/api-docs#response-envelope
  */
 import type * as W from '../../wire/vault.ts';
+import type { VaultJwtAuthConfig } from '../../wire/cluster-agents.ts';
 import { bool, dict, nullable, num, obj, record, ShapeError, str, stringMap, strings, type Shape } from '../http/shape.ts';
 
 /** `data` of an envelope, or the body itself for raw `sys/*` answers and trimmed doc samples. */
@@ -87,4 +88,9 @@ export const health: Shape<W.VaultHealthResponse> = (value, at) => {
 export const sealStatus: Shape<W.VaultSealStatus> = obj({
   type: str, initialized: bool, sealed: bool, t: num, n: num, progress: num, nonce: str, version: str, build_date: str,
   migration: bool, recovery_seal: bool, storage_type: str, cluster_name: str, cluster_id: str,
+});
+
+/** `data` of `GET /v1/auth/<mount>/config` (JWT/OIDC). */
+export const jwtAuthConfig: Shape<VaultJwtAuthConfig> = obj({
+  jwks_url: str, jwt_validation_pubkeys: strings, oidc_discovery_url: str, bound_issuer: str, jwt_supported_algs: strings, default_role: str,
 });

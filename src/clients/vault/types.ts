@@ -5,6 +5,7 @@
  * @see https://developer.hashicorp.com/vault/api-docs
  */
 import type * as W from '../../wire/vault.ts';
+import type { VaultJwtAuthConfig } from '../../wire/cluster-agents.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
 
 /** How to reach Vault. Built by cli/ from `VAULT_ADDR`, `VAULT_TOKEN`, `VAULT_NAMESPACE`, `VAULT_CACERT`. */
@@ -77,6 +78,8 @@ export interface VaultClient {
     writeRole(mount: string, name: string, role: W.VaultJwtRoleWrite, opts?: CallOptions): Promise<void>;
     /** Role names; `[]` when none (Vault: 404). */
     listRoles(mount: string, opts?: CallOptions): Promise<string[]>;
+    /** The mount's configuration (where it gets its keys); `null` when no auth method is mounted there. @see https://developer.hashicorp.com/vault/api-docs/auth/jwt#read-config */
+    readConfig(mount: string, opts?: CallOptions): Promise<VaultJwtAuthConfig | null>;
   };
   readonly sys: {
     /** Health as a status; non-200 health codes are answers, not errors. Unauthenticated. */

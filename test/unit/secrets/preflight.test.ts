@@ -74,7 +74,7 @@ function fakeVault(world: World): VaultClient {
         }),
     },
     policies: { read: (name) => guard(`sys/policies/acl/${name}`, () => (world.policies.has(name) ? { name, policy: world.policies.get(name)! } : null)), write: forbidden, list: forbidden },
-    jwt: { readRole: (mount, name) => guard(`auth/${mount}/role/${name}`, () => world.roles.get(name) ?? null), writeRole: forbidden, listRoles: forbidden },
+    jwt: { readRole: (mount, name) => guard(`auth/${mount}/role/${name}`, () => world.roles.get(name) ?? null), writeRole: forbidden, listRoles: forbidden, readConfig: forbidden },
     sys: { health: forbidden, sealStatus: forbidden },
   };
 }
