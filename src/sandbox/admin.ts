@@ -32,6 +32,8 @@ export interface SandboxAdmin {
   /** Sandbox ms per real ms; 0 = manual. */
   setClockSpeed(speed: number): void;
   disconnectEventStreams(): void;
+  /** Cuts every open `/v1/client/fs/logs` stream (as if the connection dropped). */
+  disconnectLogStreams(): void;
   addNamespace(name: string): void;
   /** Clears all state, scenarios and faults of every service. */
   reset(): void;
@@ -61,6 +63,7 @@ export function createAdmin(parts: AdminParts): SandboxAdmin {
     advance: (ms) => clock.advance(ms),
     setClockSpeed: (speed) => clock.setSpeed(speed),
     disconnectEventStreams: () => nomad.disconnectEventStreams(),
+    disconnectLogStreams: () => nomad.disconnectLogStreams(),
     addNamespace: (name) => void nomad.namespaces.add(name),
     reset: () => {
       nomad.reset();
@@ -117,6 +120,7 @@ function adminRouter(admin: Omit<SandboxAdmin, 'handle'>, parts: AdminParts): Ro
     ok(r.res, { now: parts.clock.now(), speed: parts.clock.speed });
   });
   router.add(['PUT', 'POST'], '/_sandbox/event-stream/disconnect', (r) => (admin.disconnectEventStreams(), ok(r.res)));
+  router.add(['PUT', 'POST'], '/_sandbox/log-streams/disconnect', (r) => (admin.disconnectLogStreams(), ok(r.res)));
   router.add(['PUT', 'POST'], '/_sandbox/namespaces', (r) => {
     const name = jsonBody(r.body).name;
     if (typeof name !== 'string' || !name) throw new Error('name is required');

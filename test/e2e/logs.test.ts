@@ -99,6 +99,23 @@ describe('drover logs against the sandbox', { timeout: 90_000 }, () => {
     expect(stopped).toMatchObject({ clientStatus: 'complete' });
   });
 
+  it('-f resumes a dropped log stream from the byte it had reached: nothing is read twice', async () => {
+    // --tail 0: every line comes from the follow streams, none from the tail read before them.
+    const follow = spawnDrover(['logs', 'qa', 'api', '-f', '--group', 'api', '--tail', '0'], { cwd: project.dir, env: env() });
+    const records = () => follow.events as unknown as LogRecord[];
+    const lineCount = () => records().filter((r) => r.type === 'log-line').length;
+    await follow.waitFor(() => lineCount() >= 2, 30_000);
+    sandbox.admin.disconnectLogStreams();
+    await follow.waitFor((e) => (e as unknown as LogRecord).type === 'log-note' && /log stream lost .*reconnecting at byte [1-9]\d*/.test((e as unknown as { message: string }).message), 30_000);
+    const before = lineCount();
+    // Lines keep coming after the reconnect…
+    await follow.waitFor(() => lineCount() >= before + 2, 30_000);
+    const exit = await follow.kill('SIGINT');
+    expect(exit.code, exit.stderr).toBe(0);
+    // …from where the stream had got to: reading again from byte 0 would repeat the start line.
+    expect(records().filter((r) => r.type === 'log-line' && r.line.startsWith('starting api'))).toEqual([]);
+  });
+
   it('a failed deploy prints the last stderr lines of the failing task under its root cause; --logs-on-failure 0 prints none', async () => {
     const nextVersion = async () => ((await fetch(`${sandbox.addresses.nomad}/v1/job/api?namespace=shop`, { headers: { 'X-Nomad-Token': MANAGEMENT } }).then((r) => r.json())) as { Version: number }).Version + 1;
     await setImageTag(project.dir, 'api', '1.8.4');

@@ -62,6 +62,8 @@ export interface NomadSandbox extends SandboxService {
   readonly nodes: readonly SimNode[];
   /** Cuts every open event stream (as if the connection dropped). */
   disconnectEventStreams(): void;
+  /** Cuts every open log stream (as if the connection dropped). */
+  disconnectLogStreams(): void;
   /** Forgets all jobs, evaluations, allocations and deployments. */
   reset(): void;
 }
@@ -106,6 +108,7 @@ export function createNomadService(options: NomadServiceOptions): NomadSandbox {
     handle: (req, res, url, body) => dispatch({ router, streams, aclToken: options.aclToken, otherToken: options.tokenWithoutReadLogs }, { req, res, url, body }),
     close: stopSimulation,
     disconnectEventStreams: () => streams.disconnectAll(),
+    disconnectLogStreams: () => logStreams.disconnectAll(),
     reset: () => {
       stopSimulation();
       state.failedAt.clear();
