@@ -11,7 +11,7 @@ const repoRoot = fileURLToPath(new URL('../', import.meta.url));
  * them. node_modules links drover (this checkout), typescript and @types back to the repository.
  * Replaces whatever `dir` held.
  */
-export async function writeProject(dir: string, count: number, options: { smoke?: boolean } = {}): Promise<void> {
+export async function writeProject(dir: string, count: number, options: { smoke?: boolean; checkInterval?: string } = {}): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'jobs'), { recursive: true });
   await mkdir(join(dir, 'environments'), { recursive: true });
@@ -25,14 +25,15 @@ export async function writeProject(dir: string, count: number, options: { smoke?
   await writeFile(join(dir, 'environments/qa.ts'), environment('qa', 'qa.example.internal', "promotion: { canary: 'auto', confirm: false, soak: '2m', prune: true }"));
   await writeFile(join(dir, 'environments/prod.ts'), environment('prod', 'example.com', "promotion: { canary: 'auto', confirm: false, releasesFrom: 'qa', maxReleaseAge: '168h', prune: false }"));
   await writeFile(join(dir, 'environments/index.ts'), ENVIRONMENT_NAMES);
-  for (let i = 0; i < count; i++) await writeFile(join(dir, `jobs/svc-${i}.ts`), jobSource(i, options.smoke ?? true));
+  for (let i = 0; i < count; i++) await writeFile(join(dir, `jobs/svc-${i}.ts`), jobSource(i, options.smoke ?? true, options.checkInterval ?? '5s'));
 }
 
 /**
  * One job file: a routed HTTP service, canary updates, readiness and liveness checks, a docker
- * task; with a smoke check unless `smoke` is false (the sandbox's simulated instances answer no HTTP).
+ * task; with a smoke check unless `smoke` is false (the sandbox's simulated instances answer no
+ * HTTP). The readiness check runs every `checkInterval` (the sandbox's Consul runs at real speed).
  */
-export function jobSource(i: number, smoke = true): string {
+export function jobSource(i: number, smoke = true, checkInterval = '5s'): string {
   const id = `svc-${i}`;
   return `import { defineJob } from 'drover';
 
@@ -56,7 +57,7 @@ ${smoke ? "  smoke: [{ name: 'health', via: 'consul', path: '/health' }],\n" : '
           tags: ['http', env.name],
           routes: [{ path: '/${id}', strip: '/${id}' }],
           checks: [
-            { type: 'http', name: '${id}-ready', path: '/health', interval: '5s', timeout: '2s' },
+            { type: 'http', name: '${id}-ready', path: '/health', interval: '${checkInterval}', timeout: '${checkInterval === '5s' ? '2s' : '1s'}' },
             { type: 'http', name: '${id}-live', path: '/health', interval: '10s', timeout: '2s', restart: { limit: 3, grace: '30s' } },
           ],
         },
