@@ -50,7 +50,7 @@ export function renderCluster(input: ClusterRenderInput): GeneratedFile[] {
 
 function renderRole(input: ClusterRenderInput, role: Role, t: Record<keyof ClusterTemplates, HandlebarsTemplateDelegate>): GeneratedFile[] {
   const { cluster, env } = input;
-  const common = { source: input.source, env: env.name, role: role.name };
+  const common = { source: input.source, env: env.name, role: role.name, via: `drover cluster render ${env.name}` };
   const store = storeNames(cluster);
   const units = unitsFor(cluster, role, FABIO_CONFIG);
   const files: { name: string; destination: string; mode: string; content: string }[] = [
@@ -75,7 +75,7 @@ function renderRole(input: ClusterRenderInput, role: Role, t: Record<keyof Clust
   ];
 }
 
-function tlsPaths(cluster: Cluster): Record<string, string> {
+export function tlsPaths(cluster: Cluster): Record<string, string> {
   const dir = cluster.tls.dir.replace(/\/$/, '');
   return {
     ca: `${dir}/ca.pem`,
@@ -89,7 +89,8 @@ function telemetryView(cluster: Cluster): Record<string, unknown> {
   return { interval: cluster.telemetry.collectionInterval, prometheus: cluster.telemetry.prometheus, retention: cluster.telemetry.prometheus ? '60s' : '0s' };
 }
 
-function nomadView(cluster: Cluster, env: Environment, role: Role): Record<string, unknown> {
+/** What nomad.hcl.hbs renders for a kind of machine (the dev profile overrides a few fields: dev-profile.ts). */
+export function nomadView(cluster: Cluster, env: Environment, role: Role): Record<string, unknown> {
   const pool = role.server ? null : {
     name: role.pool.name,
     nodePool: role.pool.nodePool,
@@ -102,6 +103,7 @@ function nomadView(cluster: Cluster, env: Environment, role: Role): Record<strin
   const store = storeNames(cluster);
   return {
     version: cluster.versions.nomad, server: role.server, pool, region: env.nomad.region, datacenter: role.datacenter,
+    dataDir: '/opt/nomad/data', bindAddr: '0.0.0.0', dev: null, consulAddress: `127.0.0.1:${cluster.ports.consul.https}`,
     ports: cluster.ports.nomad, serverCount: cluster.servers.count, acls: cluster.acls, tls: tlsPaths(cluster),
     retryJoin: serverJoin(cluster, role.server ? cluster.ports.nomad.serf : cluster.ports.nomad.rpc),
     consulHttps: cluster.ports.consul.https, telemetry: telemetryView(cluster),
@@ -109,21 +111,24 @@ function nomadView(cluster: Cluster, env: Environment, role: Role): Record<strin
   };
 }
 
-function consulView(cluster: Cluster, role: Role): Record<string, unknown> {
+/** What consul.hcl.hbs renders for a kind of machine. */
+export function consulView(cluster: Cluster, role: Role): Record<string, unknown> {
   return {
+    dataDir: '/opt/consul/data', bindAddr: '0.0.0.0', dev: null,
     version: cluster.versions.consul, server: role.server, poolName: role.server ? null : role.pool.name, datacenter: role.datacenter,
     retryJoin: serverJoin(cluster, cluster.ports.consul.serfLan), serverCount: cluster.servers.count, ports: cluster.ports.consul,
     acls: cluster.acls, aclDefault: cluster.acls ? 'deny' : 'allow', tls: tlsPaths(cluster), telemetry: telemetryView(cluster),
   };
 }
 
-function vaultView(cluster: Cluster, env: Environment): Record<string, unknown> {
+/** What vault.hcl.hbs renders for a server. */
+export function vaultView(cluster: Cluster, env: Environment): Record<string, unknown> {
   const store = storeNames(cluster);
   const join = cluster.platform.kind === 'aws'
     ? serverJoin(cluster, 0).map((autoJoin) => ({ autoJoin, leaderApiAddr: null }))
     : (cluster.servers.hosts ?? []).map((host) => ({ autoJoin: null, leaderApiAddr: `https://${host.address}:${cluster.ports.vault.api}` }));
   return {
-    version: store.version, ports: cluster.ports.vault, tls: tlsPaths(cluster), telemetry: telemetryView(cluster), raftJoin: join,
+    version: store.version, ports: cluster.ports.vault, dev: null, tls: tlsPaths(cluster), telemetry: telemetryView(cluster), raftJoin: join,
     seal: cluster.seal.kind === 'awskms' ? { kmsKeyId: cluster.seal.kmsKeyId, region: cluster.seal.region ?? null } : null,
     // OpenBao has no mlock at all (and warns about the key); Vault needs it turned off with raft.
     vault: { title: store.title, product: store.product, configDir: store.configDir, envPrefix: store.envPrefix, jwtAuthPath: env.vault.jwtAuthPath, nomadAddress: env.nomad.address, disableMlock: store.product === 'vault' },
@@ -131,7 +136,7 @@ function vaultView(cluster: Cluster, env: Environment): Record<string, unknown> 
 }
 
 /** Handlebars with the helpers the cluster templates use; its own instance, so no global state. */
-function createHandlebars(): typeof Handlebars {
+export function createHandlebars(): typeof Handlebars {
   const hbs = Handlebars.create();
   // An HCL string literal: JSON escapes, and template sequences (`${`, `%{`) doubled so HCL reads them literally.
   hbs.registerHelper('q', (value: unknown) => JSON.stringify(String(value)).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{'));
