@@ -3,6 +3,8 @@ import type { LogRecord } from '../../src/logs/records.ts';
 import { spawnDrover } from '../support/drover-process.ts';
 import { loadSchema, schemaErrors } from '../support/json-schema.ts';
 import { setImageTag } from '../support/live-deploy.ts';
+import { main } from '../../src/cli/main.ts';
+import { prefixColour } from '../../src/logs/prefix.ts';
 import { runCli } from '../support/run-cli.ts';
 import { runAgainst, sandboxFor, type SeededSandbox } from '../support/sandbox.ts';
 import { tempProject } from '../support/temp-project.ts';
@@ -51,6 +53,22 @@ describe('drover logs against the sandbox', { timeout: 90_000 }, () => {
     const only = await logs('api', '--alloc', one.ID.slice(0, 8));
     expect(only.stdout.trim().split('\n').every((l) => l.startsWith('api[1] v0 | '))).toBe(true);
     expect(first).toMatch(/^api\[0\]/);
+  });
+
+  it('colours each allocation\'s prefix on a terminal, and never with NO_COLOR', async () => {
+    const onTerminal = async (extra: Record<string, string | undefined>) => {
+      let out = '';
+      const code = await main(['logs', 'qa', 'api', '--tail', '1'], { cwd: project.dir, env: { ...env(), NO_COLOR: undefined, CI: undefined, ...extra }, stdout: { write: (t: string) => (out += t), isTTY: true }, stderr: { write: () => true, isTTY: true } });
+      expect(code).toBe(0);
+      return out;
+    };
+    const coloured = await onTerminal({});
+    const allocs = (await fetch(`${sandbox.addresses.nomad}/v1/job/api/allocations?namespace=shop`, { headers: { 'X-Nomad-Token': MANAGEMENT } }).then((r) => r.json())) as { ID: string; Name: string; DesiredStatus: string }[];
+    for (const a of allocs.filter((x) => x.DesiredStatus === 'run')) {
+      const index = /\[(\d+)\]$/.exec(a.Name)![1];
+      expect(coloured).toContain(`\u001b[${prefixColour(a.ID)}mapi[${index}] v`);
+    }
+    expect(await onTerminal({ NO_COLOR: '1' })).not.toContain('\u001b[');
   });
 
   it('refuses a token without read-logs with exit 77 and the policy line to add', async () => {
