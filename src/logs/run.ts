@@ -27,8 +27,9 @@ export interface LogsRun {
   readonly allocations: { readonly value: readonly NomadAllocListStub[]; readonly index: number };
   readonly filters: LogFilters;
   readonly streams: LogStreams;
-  /** Lines per task and stream from before the start; `undefined` = the default (a task started within `--since` shows all). */
+  /** Lines per task and stream from before the start (`--tail`, default 100). */
   readonly tail: number;
+  /** `--tail` was given: it bounds tasks started within `--since` too (otherwise they show up to MAX_TAIL_LINES). */
   readonly tailGiven: boolean;
   readonly follow: boolean;
   /** Token values never printed (redacted from lines). */
