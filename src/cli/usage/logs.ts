@@ -6,7 +6,8 @@ export const LOGS_HELP = `drover logs <env> <job> [options]
 
 Prints the logs of every matching allocation of <job> in <env>, each line prefixed with where it
 comes from: "api[2] v14 canary | <line>" (group[index], job version, canary; "/task" after the
-index when several tasks are shown, "stderr" before the bar for stderr lines next to stdout ones).
+index for a task not named after its group when an allocation has several; "stderr" before the
+bar for stderr lines next to stdout ones).
 The prefix has a colour of its own per allocation on a terminal (never with NO_COLOR). Logs are
 read through Nomad's client filesystem API (GET /v1/client/fs/logs/:alloc), reached through
 NOMAD_ADDR: the servers forward it to the node running the allocation.
@@ -21,7 +22,7 @@ first line, and one that stops is reported with its status and why (its root-cau
   --group G           only allocations of task group G
   --task T            only task T (default: every task of each allocation)
   --alloc ID          only this allocation (an ID or a unique prefix of it)
-  --canary            only canaries of the current deployment
+  --canary            only canaries not promoted yet (Nomad clears the flag on promotion)
   --version N         only allocations of job version N (stopped ones included)
   -f, --follow        keep streaming until Ctrl-C, which ends it with exit 0 (the normal end of a
                       follow, not an interruption; without --follow, Ctrl-C exits 130)
