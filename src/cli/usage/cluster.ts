@@ -2,6 +2,7 @@
 import { COMMON_OPTIONS } from '../args.ts';
 
 export const CLUSTER_HELP = `drover cluster render <env> [--check]
+drover cluster check <env> [--output json]
 
 Validates the cluster of <env> (environments/clusters/*.ts with env: '<env>': server count and
 quorum, machines, client pools against what the jobs of <env> need, ports, TLS and gossip key
@@ -26,13 +27,29 @@ Nothing is written when the cluster or its environment has errors (exit 65).
   --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
 
 Exit 0 written (or up to date), 64 usage error, 65 validation error or stale files.
+
+cluster check asks the running cluster of <env>, read-only, and reports each point with pass or
+fail and the fix: Nomad and Consul leaders; raft peers equal to the declared servers; every agent
+at the declared version; ACLs enforced (a request without a token is refused); TLS on the Nomad,
+Consul and Vault APIs (handshake and name verified against NOMAD_CACERT, CONSUL_CACERT,
+VAULT_CACERT); gossip encrypted; Vault/OpenBao unsealed at its version, its JWT auth method
+(vault.jwtAuthPath) trusting this Nomad's JWKS; every client pool present, ready, its drivers
+healthy; Fabio up (/health on fabio.uiPort, or DROVER_FABIO_UI_ADDR) and routing; Prometheus
+(prometheus.address or DROVER_PROMETHEUS_ADDR) scraping every agent with up == 1.
+Addresses: NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR or the environment file; tokens NOMAD_TOKEN,
+CONSUL_HTTP_TOKEN, VAULT_TOKEN (read-only ones suffice).
+
+  --output json       one document (schema drover.cluster-check/v1) on stdout instead of lines
+
+Exit 0 every point passed, 1 some failed, 69 Nomad, Consul or Vault unreachable, 77 a token refused.
 `;
 
 export const CLUSTER_OPTIONS = {
   ...COMMON_OPTIONS,
   check: { type: 'boolean' },
+  output: { type: 'string' },
   'no-typecheck': { type: 'boolean' },
 } as const;
 
 /** Actions of `drover cluster`. */
-export const CLUSTER_ACTIONS = ['render'] as const;
+export const CLUSTER_ACTIONS = ['render', 'check'] as const;

@@ -22,6 +22,7 @@ Commands:
   secrets check <env>  is Vault ready for the jobs: policies, roles, every secret key (read-only)
   secrets plan <env>   what applying vault-policies/<env>/ would change in Vault's policies and roles
   cluster render <env> every agent's configuration for the environment's cluster (cluster/<env>/)
+  cluster check <env>  is the running cluster what the definition says: leaders, peers, versions, ACLs, TLS, pools…
   loadtest <env>   HTTP load through the environment's Fabio: latency percentiles, statuses, rate
   sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
   demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
