@@ -1,10 +1,15 @@
-# Vault side of Nomad workload identities for the prod environment (environments/prod.ts).
+# The prod environment: its cluster (cluster.tf) and the Vault side of Nomad workload
+# identities (environments/prod.ts). terraform/README.md has the whole procedure.
 #
-#   export VAULT_TOKEN=...   # an admin token, from your shell or CI; never in a file
+#   drover cluster render prod   # cluster/prod/, committed
 #   terraform -chdir=terraform/envs/prod init
+#   terraform -chdir=terraform/envs/prod apply -target=module.cluster   # first time only
+#   # initialise and unseal OpenBao, bootstrap the ACLs (README), then:
+#   export VAULT_TOKEN=...   # an admin token, from your shell or CI; never in a file
 #   terraform -chdir=terraform/envs/prod apply
 #
-# Apply after `drover render prod` changed vault-policies/prod/, before deploying the jobs.
+# Apply again after `drover render prod` changed vault-policies/prod/ or cluster/prod/, before
+# deploying the jobs.
 
 terraform {
   required_version = ">= 1.5.0"

@@ -1,10 +1,15 @@
-# Vault side of Nomad workload identities for the qa environment (environments/qa.ts).
+# The qa environment: its cluster (cluster.tf) and the Vault side of Nomad workload
+# identities (environments/qa.ts). terraform/README.md has the whole procedure.
 #
-#   export VAULT_TOKEN=...   # an admin token, from your shell or CI; never in a file
+#   drover cluster render qa   # cluster/qa/, committed
 #   terraform -chdir=terraform/envs/qa init
+#   terraform -chdir=terraform/envs/qa apply -target=module.cluster   # first time only
+#   # initialise and unseal OpenBao, bootstrap the ACLs (README), then:
+#   export VAULT_TOKEN=...   # an admin token, from your shell or CI; never in a file
 #   terraform -chdir=terraform/envs/qa apply
 #
-# Apply after `drover render qa` changed vault-policies/qa/, before deploying the jobs.
+# Apply again after `drover render qa` changed vault-policies/qa/ or cluster/qa/, before
+# deploying the jobs.
 
 terraform {
   required_version = ">= 1.5.0"
@@ -13,6 +18,10 @@ terraform {
     vault = {
       source  = "hashicorp/vault"
       version = ">= 4.0.0, < 6.0.0"
+    }
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0.0, < 6.0.0"
     }
   }
 }

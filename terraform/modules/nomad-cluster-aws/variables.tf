@@ -153,6 +153,12 @@ variable "job_ports" {
     condition     = alltrue([for p in var.job_ports : alltrue([for f in p.from : contains(["servers", "clients", "admin", "ingress"], f)])])
     error_message = "job_ports[].from may name only \"servers\", \"clients\", \"admin\" or \"ingress\"."
   }
+
+  # It becomes the security group rule's description, which EC2 limits to these characters.
+  validation {
+    condition     = alltrue([for p in var.job_ports : can(regex("^[A-Za-z0-9. _:/()#,@+=&;{}!$*\\[\\]-]{1,255}$", p.description))])
+    error_message = "job_ports[].description may use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (no quotes), up to 255 characters."
+  }
 }
 
 variable "gossip_ssm_parameters" {
