@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { access, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.ts';
 
@@ -25,11 +25,12 @@ export type RunProgram = (file: string, args: readonly string[], cwd: string) =>
  * own (if any) and includes only those directories, run as a subprocess, incremental, with its
  * build info under `node_modules/.cache/drover/`. A project without TypeScript gets a warning.
  *
- * tsc itself is not started when nothing it read changed since its last clean check: the files
- * it listed then (`--listFiles`: the definitions, drover's types, @types, TypeScript's libs),
- * compared by size and modification time, the set of `.ts` files under `dirs`, the generated
- * config and the project's tsconfig.json. Even an incremental tsc costs 0.3–0.6 s; this, a few
- * milliseconds.
+ * tsc itself is not started when nothing it read changed since a clean check of the same
+ * project content: the `.ts` files under `dirs`, tsconfig.json and package.json (by content, and
+ * by path from the root, so a copy of a project at another root, as tests make, counts as the
+ * same), and every other file tsc listed then (`--listFiles`: drover's types, @types,
+ * TypeScript's libs; by size and modification time). Even an incremental tsc costs 0.3–0.6 s;
+ * this, a few milliseconds.
  */
 export async function typecheckProject(input: TypecheckInput): Promise<Diagnostic[]> {
   const { root } = input;
@@ -42,8 +43,11 @@ export async function typecheckProject(input: TypecheckInput): Promise<Diagnosti
   const configPath = join(cacheDir, `typecheck-${id}.json`);
   const config = typecheckConfig({ root, dirs: input.dirs, buildInfo: join(cacheDir, `typecheck-${id}.tsbuildinfo`), extendsConfig: (await exists(join(root, 'tsconfig.json'))) ? join(root, 'tsconfig.json') : undefined });
   const configText = `${JSON.stringify(config, null, 2)}\n`;
-  const cleanPath = join(cacheDir, `typecheck-${id}.clean.json`);
-  const context = { root, dirs: input.dirs, tsc, configText };
+  // The config as it decides tsc's answer: without this root's build info file, the root as `<root>`.
+  const answerConfig = JSON.stringify({ ...config, compilerOptions: { ...(config.compilerOptions as object), tsBuildInfoFile: undefined } }).split(root).join('<root>');
+  const { key, files } = projectKey({ root, dirs: input.dirs, configText: answerConfig });
+  const context: CheckContext = { root, tsc, key, keyed: new Set(files.map((f) => `<root>/${f}`)) };
+  const cleanPath = join(cacheDir, `typecheck-clean-${key.slice(0, 20)}.json`);
   if (await unchangedSinceCleanCheck(cleanPath, context)) return [];
   if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFile(configPath, configText);
   const result = await (input.run ?? runProgram)(tsc, ['-p', configPath, '--pretty', 'false', '--listFiles'], root);
@@ -56,11 +60,18 @@ export async function typecheckProject(input: TypecheckInput): Promise<Diagnosti
 }
 
 /**
- * The config, build info and clean-check record of projects that no longer exist (tests check
- * hundreds of temporary copies on one node_modules). A config's first include is `<root>/jobs/**\/*.ts`.
+ * The config and build info of projects that no longer exist (tests check hundreds of temporary
+ * copies on one node_modules), and old clean-check records. A config's first include is
+ * `<root>/jobs/**\/*.ts`.
  */
 async function forgetRemovedProjects(cacheDir: string): Promise<void> {
   const names = await readdir(cacheDir).catch(() => [] as string[]);
+  // Clean-check records are kept per project content: one per edit; a day is enough to come back to one.
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of names.filter((n) => /^typecheck-clean-[0-9a-f]+\.json$/.test(n))) {
+    const found = statSync(join(cacheDir, name), { throwIfNoEntry: false });
+    if (found && found.mtimeMs < dayAgo) await rm(join(cacheDir, name), { force: true });
+  }
   for (const name of names.filter((n) => /^typecheck-[0-9a-f]{12}\.json$/.test(n))) {
     const config = await readFile(join(cacheDir, name), 'utf8').then((text) => JSON.parse(text) as { include?: unknown }, () => undefined);
     const first = Array.isArray(config?.include) ? config.include[0] : undefined;
@@ -74,9 +85,11 @@ async function forgetRemovedProjects(cacheDir: string): Promise<void> {
 /** What decides whether tsc's last clean answer still holds. */
 interface CheckContext {
   readonly root: string;
-  readonly dirs: readonly string[];
   readonly tsc: string;
-  readonly configText: string;
+  /** {@link projectKey} of the project. */
+  readonly key: string;
+  /** The files the key already hashed, as `<root>/…`. */
+  readonly keyed: ReadonlySet<string>;
 }
 
 /**
@@ -99,35 +112,77 @@ async function unchangedSinceCleanCheck(cleanPath: string, context: CheckContext
   try {
     const clean = JSON.parse(text) as { digest?: unknown; listed?: unknown };
     if (typeof clean.digest !== 'string' || !Array.isArray(clean.listed)) return false;
-    return (await inputsDigest(context, clean.listed as string[])) === clean.digest;
+    return listedDigest(context, clean.listed as string[]) === clean.digest;
   } catch {
     return false;
   }
 }
 
 async function recordCleanCheck(cleanPath: string, context: CheckContext, listed: readonly string[]): Promise<void> {
-  const digest = await inputsDigest(context, listed);
+  const inRoot = `${context.root}${sep}`;
+  const portable = listed.map((path) => (path.startsWith(inRoot) ? `<root>/${relative(context.root, path).split(sep).join('/')}` : path));
+  const digest = listedDigest(context, portable);
   const temporary = `${cleanPath}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ digest, listed })}\n`);
+  await writeFile(temporary, `${JSON.stringify({ digest, listed: portable })}\n`);
   await rename(temporary, cleanPath);
 }
 
-/** One hash over everything tsc's answer depends on that drover can see without running it. */
-async function inputsDigest(context: CheckContext, listed: readonly string[]): Promise<string> {
-  const present = (await Promise.all(context.dirs.map(tsFilesUnder))).flat().sort();
-  const compiler = await realpath(context.tsc).catch(() => context.tsc);
-  const watched = [...listed, compiler, join(context.root, 'tsconfig.json'), join(context.root, 'package.json')];
-  // Synchronous: several hundred stat calls finish sooner in a row than through the thread pool.
-  const stamps = watched.map((path) => {
-    const found = statSync(path, { throwIfNoEntry: false });
-    return `${path}\0${found ? `${found.size}:${found.mtimeMs}` : '-'}`;
-  });
-  return createHash('sha256').update([context.configText, ...present, ...stamps].join('\n')).digest('hex');
+/**
+ * The project's side of the key: the config tsc answers to, and the path from the root and sha256
+ * of each `.ts` file under `dirs`, of tsconfig.json and of package.json. Two copies of one
+ * project have the same key.
+ */
+function projectKey(project: { root: string; dirs: readonly string[]; configText: string }): { key: string; files: string[] } {
+  const hash = createHash('sha256').update(project.configText);
+  const paths = [...project.dirs.flatMap(tsFilesUnder).sort(), join(project.root, 'tsconfig.json'), join(project.root, 'package.json')];
+  const files = paths.map((path) => relative(project.root, path).split(sep).join('/'));
+  paths.forEach((path, i) => hash.update(`\n${files[i]}\0${contentHash(path)}`));
+  return { key: hash.digest('hex'), files };
 }
 
-async function tsFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name));
+/**
+ * The rest of what tsc read: files inside the root (written `<root>/…`) by content, files outside
+ * it (drover's sources through a link, @types, TypeScript's libs) and the compiler by size and
+ * modification time. Synchronous: several hundred stat calls finish sooner in a row than through
+ * the thread pool.
+ */
+function listedDigest(context: CheckContext, listed: readonly string[]): string {
+  const hash = createHash('sha256').update(context.key);
+  const compiler = realpathOrSelf(context.tsc);
+  for (const entry of [...listed, compiler]) {
+    if (context.keyed.has(entry)) continue;
+    if (entry.startsWith('<root>/')) {
+      hash.update(`\n${entry}\0${contentHash(join(context.root, entry.slice('<root>/'.length)))}`);
+    } else {
+      const found = statSync(entry, { throwIfNoEntry: false });
+      hash.update(`\n${entry}\0${found ? `${found.size}:${found.mtimeMs}` : '-'}`);
+    }
+  }
+  return hash.digest('hex');
+}
+
+function contentHash(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return '-';
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function tsFilesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
 }
 
 /** The generated tsconfig: the project's settings, only the definitions, no output. Pure. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,39 @@ describe('typecheckProject without starting tsc', () => {
       expect(runs).toHaveLength(4);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('typecheckProject on a copy of a project', () => {
+  it('reuses the clean check of the same content at another root (tests copy the example project hundreds of times)', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'drover-typecheck-'));
+    try {
+      const shared = join(parent, 'shared-node_modules');
+      await mkdir(join(shared, '.bin'), { recursive: true });
+      await writeFile(join(shared, '.bin/tsc'), '');
+      const runs: string[] = [];
+      const makeCopy = async (name: string) => {
+        const dir = join(parent, name);
+        await mkdir(join(dir, 'jobs'), { recursive: true });
+        await writeFile(join(dir, 'jobs/a.ts'), 'export default 1;\n');
+        await symlink(shared, join(dir, 'node_modules'));
+        return dir;
+      };
+      const check = (dir: string) =>
+        typecheckProject({ root: dir, dirs: [join(dir, 'jobs')], run: async (_file, _args, cwd) => (runs.push(cwd), { code: 0, stdout: `${join(dir, 'jobs/a.ts')}\n`, stderr: '' }) });
+      const first = await makeCopy('one');
+      expect(await check(first)).toEqual([]);
+      const second = await makeCopy('two');
+      expect(await check(second)).toEqual([]);
+      expect(runs).toEqual([first]);
+      // A copy that differs in content is checked.
+      const third = await makeCopy('three');
+      await writeFile(join(third, 'jobs/a.ts'), 'export default 2;\n');
+      await check(third);
+      expect(runs).toEqual([first, third]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });
