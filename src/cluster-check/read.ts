@@ -98,7 +98,13 @@ async function anonymous(request: string, call: Promise<unknown>): Promise<Read<
 
 function failureOf(request: string, error: unknown): ReadFailure {
   if (!(error instanceof ApiError)) return { kind: 'error', request, detail: error instanceof Error ? error.message : String(error) };
+  // A certificate that does not verify was reached: that is a failure to judge (the TLS point says why), not an outage.
+  if (error.status === undefined && isCertificateError(error.code)) return { kind: 'error', request, detail: `TLS: ${error.code}` };
   if (error.status === undefined) return { kind: 'unreachable', request, detail: error.code ?? 'no response' };
   const detail = `${error.status}${error.body ? ` ${error.body.split('\n')[0]}` : ''}`;
   return { kind: error.status === 401 || error.status === 403 ? 'denied' : 'error', request, detail };
+}
+
+function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|UNABLE_TO_GET_ISSUER/.test(code);
 }

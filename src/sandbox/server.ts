@@ -6,7 +6,9 @@ import { type SandboxAdmin, createAdmin } from './admin.ts';
 import { type ControlledClock, createSandboxClock } from './clock.ts';
 import { SIMULATION_HEADER } from './consul-watch.ts';
 import { FaultInjector, type FaultService } from './faults.ts';
-import { readBody, sendText } from './http.ts';
+import { createClusterOverlay, type ClusterOverlay } from './cluster/overlay.ts';
+import type { SandboxClusterPatch } from './cluster/shape.ts';
+import { readBody, sendJson, sendText } from './http.ts';
 import { closeServer, listen, SANDBOX_HOST } from './listen.ts';
 import { createNomadService } from './nomad/index.ts';
 import type { ConsulSink } from './nomad/runtime.ts';
@@ -24,6 +26,10 @@ export interface SandboxOptions {
     readonly fabio?: number;
     /** The simulated Fabio's `proto=prometheus` listener serving `/metrics`. */
     readonly fabioMetrics?: number;
+    /** The simulated Fabio's UI listener (`/health`, `/api/routes`; Fabio's `ui.addr` default is 9998). */
+    readonly fabioUi?: number;
+    /** A simulated Prometheus answering `/api/v1/targets` for the cluster's agents. */
+    readonly prometheus?: number;
   };
   /** Sandbox ms per real ms; 0 = manual clock (tests call `admin.advance`). @default 1 */
   readonly clockSpeed?: number;
@@ -63,7 +69,13 @@ export interface RunningSandbox {
    * Base URLs, e.g. `http://127.0.0.1:4646`. `fabio` is the simulated Fabio's proxy;
    * `fabioMetrics` its metrics listener (scrape `${fabioMetrics}/metrics`).
    */
-  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioMetrics: string };
+  readonly addresses: {
+    readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioMetrics: string;
+    /** The simulated Fabio's UI (`/health`, `/api/routes`) and a Prometheus answering `/api/v1/targets` (src/sandbox/cluster/). */
+    readonly fabioUi: string; readonly prometheus: string;
+  };
+  /** What the cluster reads of `drover cluster check` answer (src/sandbox/cluster/shape.ts); also `GET|PUT /_sandbox/cluster`. */
+  readonly cluster: Pick<ClusterOverlay, 'shape' | 'set' | 'reset'>;
   /** Simulated application instances and Fabio: scripted answers, synthetic traffic, the route table. */
   readonly fabio: SandboxFabio;
   readonly admin: SandboxAdmin;
@@ -92,6 +104,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Apps and Fabio run on wall-clock time whatever the Nomad clock does: Prometheus scrapes in real time.
   const simulation = createTrafficSimulation({ seed, ...(options.onSimulationProblem ? { onProblem: options.onSimulationProblem } : {}) });
   const admin = createAdmin({ clock, faults, nomad, others: [consul, vault], simulation });
+  const overlay = createClusterOverlay({
+    nomadToken: options.nomad?.aclToken,
+    otherNomadToken: options.nomad?.tokenWithoutReadLogs,
+    nodes: nomad.nodes,
+    setVaultStatus: (status) => (vault as Partial<{ setStatus(s: object): void }>).setStatus?.(status),
+    routes: () => simulation.routes(),
+  });
   const services: [FaultService, SandboxService, number | undefined][] = [
     ['nomad', nomad, options.ports?.nomad],
     ['consul', consul, options.ports?.consul],
@@ -100,7 +119,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const servers: Server[] = [];
   let simulated: { fabio: string; fabioMetrics: string };
   try {
-    for (const [name, service, port] of services) servers.push(await listen(createServer(handler(name, service, { faults, admin })), port ?? 0));
+    for (const [name, service, port] of services) servers.push(await listen(createServer(handler(name, service, { faults, admin, overlay })), port ?? 0));
+    servers.push(await listen(createServer((req, res) => overlay.handleFabioUi(req, res, requestUrl(req))), options.ports?.fabioUi ?? 0));
+    servers.push(await listen(createServer((req, res) => overlay.handlePrometheus(req, res, requestUrl(req))), options.ports?.prometheus ?? 0));
     // servers[1] is Consul's listener (the order of `services`).
     const consulAddress = `http://${SANDBOX_HOST}:${(servers[1]!.address() as AddressInfo).port}`;
     simulated = await simulation.start({ consul: consulAddress, ports: { proxy: options.ports?.fabio ?? 0, metrics: options.ports?.fabioMetrics ?? 0 } });
@@ -111,9 +132,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await Promise.all(servers.map(closeServer));
     throw error;
   }
-  const [n, c, v] = servers.map((s) => `http://${SANDBOX_HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string];
+  const [n, c, v, fabioUi, prometheus] = servers.map((s) => `http://${SANDBOX_HOST}:${(s.address() as AddressInfo).port}`) as [string, string, string, string, string];
   return {
-    addresses: { nomad: n, consul: c, vault: v, ...simulated },
+    addresses: { nomad: n, consul: c, vault: v, ...simulated, fabioUi, prometheus },
+    cluster: overlay,
     admin,
     clock,
     fabio: simulation,
@@ -129,14 +151,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-function handler(name: FaultService, service: SandboxService, ctx: { faults: FaultInjector; admin: SandboxAdmin }) {
+function handler(name: FaultService, service: SandboxService, ctx: { faults: FaultInjector; admin: SandboxAdmin; overlay: ClusterOverlay }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? SANDBOX_HOST}`);
+      const url = requestUrl(req);
+      if (name === 'nomad' && url.pathname === '/_sandbox/cluster') return clusterAdmin(ctx.overlay, req, res, body);
+      if (name === 'nomad' && url.pathname === '/_sandbox/reset') ctx.overlay.reset();
       if (name === 'nomad' && (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))) return await ctx.admin.handle(req, res, url, body);
       // The simulation's own Consul reads skip faults: those are meant for the code under test.
       if (req.headers[SIMULATION_HEADER] === undefined && (await ctx.faults.apply(name, req, res, url))) return;
+      if (ctx.overlay.handle(name, req, res, url)) return;
       await service.handle(req, res, url, body);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
@@ -145,6 +170,23 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
   };
 }
 
+function requestUrl(req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', `http://${req.headers.host ?? SANDBOX_HOST}`);
+}
+
+/** `GET /_sandbox/cluster` → the shape; `PUT` with a partial shape → the new shape. */
+function clusterAdmin(overlay: ClusterOverlay, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  if (req.method === 'GET') return sendJson(res, 200, overlay.shape());
+  if (req.method !== 'PUT' && req.method !== 'POST') return sendJson(res, 405, { error: `no admin endpoint ${req.method} /_sandbox/cluster` });
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return sendJson(res, 400, { error: 'the body is not JSON' });
+  }
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return sendJson(res, 400, { error: 'send an object with parts of the cluster shape' });
+  sendJson(res, 200, overlay.set(patch as SandboxClusterPatch));
+}
 
 /** Loads `createConsulService` / `createVaultService` from the sibling module when it exists. */
 async function loadFactory(name: 'consul' | 'vault'): Promise<SandboxServiceFactory | undefined> {

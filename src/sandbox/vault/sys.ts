@@ -18,6 +18,8 @@ export interface VaultStatus {
   initialized: boolean;
   sealed: boolean;
   standby: boolean;
+  /** What `sys/health` reports as `version`. @default SANDBOX_VAULT_VERSION */
+  version?: string;
 }
 
 /** What sys routes need from the service. */
@@ -52,7 +54,7 @@ export function health(deps: SysDeps, url: URL): Reply {
     replication_performance_mode: 'disabled',
     replication_dr_mode: 'disabled',
     server_time_utc: Math.floor(deps.now() / 1000),
-    version: SANDBOX_VAULT_VERSION,
+    version: deps.status.version ?? SANDBOX_VAULT_VERSION,
     enterprise: false,
     ...(initialized && !sealed ? { cluster_name: deps.clusterName, cluster_id: deps.clusterId } : {}),
     echo_duration_ms: 0,
@@ -74,7 +76,7 @@ export function sealStatus(deps: SysDeps): Reply {
     n: initialized ? 1 : 0,
     progress: 0,
     nonce: '',
-    version: SANDBOX_VAULT_VERSION,
+    version: deps.status.version ?? SANDBOX_VAULT_VERSION,
     build_date: '2025-10-01T00:00:00Z',
     migration: false,
     ...(initialized && !sealed ? { cluster_name: deps.clusterName, cluster_id: deps.clusterId } : {}),

@@ -1,0 +1,145 @@
+/**
+ * `drover cluster check qa` against a sandbox shaped like environments/clusters/qa.ts (3 servers,
+ * pools general + storage, Nomad 2.0.5, Consul 1.20.6, OpenBao 2.6.2, ACLs and gossip encryption
+ * on), its Nomad, Consul and Vault APIs behind TLS signed by a throw-away CA: every point passes,
+ * then each point the sandbox can break fails with its own message and fix. Skipped loudly
+ * without openssl (the CA).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
+import type { SandboxClusterPatch } from '../../src/sandbox/cluster/shape.ts';
+import qaCluster from '../../environments/clusters/qa.ts';
+import { hasOpenssl, makePki, shapeOf, tlsFront, type TestPki } from '../support/cluster-sandbox.ts';
+import { runCli } from '../support/run-cli.ts';
+
+const opensslThere = hasOpenssl();
+if (!opensslThere) console.warn('\n!!!!!!!!!! SKIPPED: test/e2e/cluster-check.test.ts — openssl is not on PATH (needed for the test CA) !!!!!!!!!!\n');
+
+const NOMAD_TOKEN = 'nomad-management-token-for-check';
+const CONSUL_TOKEN = 'consul-management-token-for-check';
+
+describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped like the qa cluster', { timeout: 60_000 }, () => {
+  let sandbox: RunningSandbox;
+  let pki: TestPki;
+  const fronts: { address: string; close(): Promise<void> }[] = [];
+  let env: Record<string, string>;
+  const good = shapeOf(qaCluster);
+
+  const check = async (patch: SandboxClusterPatch = {}, overrides: Record<string, string> = {}, ...flags: string[]) => {
+    sandbox.cluster.set({ ...good, ...patch });
+    return runCli(['cluster', 'check', 'qa', ...flags], { env: { ...env, ...overrides } });
+  };
+  const lineOf = (stdout: string, title: string) => stdout.split('\n').find((line) => line.includes(title)) ?? `(no line with "${title}")`;
+
+  beforeAll(async () => {
+    pki = makePki();
+    sandbox = await startSandbox({ clockSpeed: 0, nomad: { aclToken: NOMAD_TOKEN } });
+    for (const service of ['nomad', 'consul', 'vault'] as const) fronts.push(await tlsFront(sandbox.addresses[service], pki));
+    const [nomad, consul, vault] = fronts.map((f) => f.address) as [string, string, string];
+    // What terraform/modules/vault-nomad-workloads does: the JWT auth method fetches this Nomad's keys.
+    const configured = await fetch(`${sandbox.addresses.vault}/v1/auth/jwt-nomad/config`, {
+      method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: `${nomad}/.well-known/jwks.json`, default_role: 'nomad-workloads' }),
+    });
+    expect(configured.status).toBe(204);
+    env = {
+      NO_COLOR: '1',
+      NOMAD_ADDR: nomad, NOMAD_TOKEN, NOMAD_CACERT: pki.caFile,
+      CONSUL_HTTP_ADDR: consul, CONSUL_HTTP_TOKEN: CONSUL_TOKEN, CONSUL_CACERT: pki.caFile,
+      VAULT_ADDR: vault, VAULT_TOKEN: sandbox.vaultToken, VAULT_CACERT: pki.caFile,
+      DROVER_FABIO_UI_ADDR: sandbox.addresses.fabioUi, DROVER_PROMETHEUS_ADDR: sandbox.addresses.prometheus,
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all(fronts.map((f) => f.close()));
+    await sandbox?.close();
+    pki?.remove();
+  });
+
+  it('passes every point on a cluster that is what qa declares, and says so', async () => {
+    const result = await check();
+    expect(result.stderr).toMatch(/cluster check qa: \d+ passed, 1 warn; exit 0/);
+    expect(result.code, result.stdout).toBe(0);
+    for (const title of ['Nomad has a leader', 'Consul has a leader', 'Nomad raft peers = 3 declared servers', 'Consul raft peers = 3 declared servers', 'Nomad agents at 2.0.5', 'Consul agents at 1.20.6',
+      'Nomad refuses anonymous requests', 'Consul refuses anonymous requests', 'Nomad API speaks TLS', 'Consul API speaks TLS', 'Vault API speaks TLS', 'Nomad gossip encrypted', 'Consul gossip encrypted',
+      'OpenBao initialised and unsealed', 'OpenBao at 2.6.2', 'JWT auth at auth/jwt-nomad', 'Client pool general + storage', 'Fabio up', 'Prometheus scrapes every agent (up == 1 for 12 target(s))']) {
+      expect(lineOf(result.stdout, title)).toMatch(/^✔ /);
+    }
+    // Nothing is deployed, so Fabio routes nothing yet: a remark, not a failure.
+    expect(lineOf(result.stdout, 'Fabio routing table')).toMatch(/^! .*no routes yet/);
+  });
+
+  it('fails a missing raft peer, an agent at another version, ACLs off and gossip in clear text, each with its fix', async () => {
+    const result = await check({
+      serversOutOfRaft: ['qa-server-3'], versionOverrides: { nomad: { 'general-2': '2.0.4' }, consul: { 'qa-server-1': '1.20.5' } },
+      acls: { nomad: false, consul: true }, gossipEncrypted: { nomad: true, consul: false },
+    });
+    expect(result.code, result.stdout).toBe(1);
+    expect(lineOf(result.stdout, 'Nomad raft peers')).toContain('✖ Nomad raft peers = 3 declared servers [fail]: 2 voter(s) (qa-server-1, qa-server-2), 3 declared');
+    expect(lineOf(result.stdout, 'Consul raft peers')).toContain('2 voter(s) (qa-server-1, qa-server-2), 3 declared');
+    expect(result.stdout).toContain('nomad operator raft remove-peer');
+    expect(lineOf(result.stdout, 'Nomad agents at 2.0.5')).toMatch(/\[fail\]: 1 of 5 not at 2\.0\.5: general-2 2\.0\.4$/);
+    expect(lineOf(result.stdout, 'Consul agents at 1.20.6')).toMatch(/\[fail\]: 1 of \d+ not at 1\.20\.6: qa-server-1 1\.20\.5/);
+    expect(lineOf(result.stdout, 'Nomad refuses anonymous')).toContain('[fail]: anonymous request answered 200');
+    expect(lineOf(result.stdout, 'Consul refuses anonymous')).toMatch(/^✔ .*403 Permission denied/);
+    expect(lineOf(result.stdout, 'Consul gossip encrypted')).toContain('[fail]: serf reports encrypted: false');
+    expect(lineOf(result.stdout, 'Nomad gossip encrypted')).toMatch(/^✔ /);
+  });
+
+  it('fails a sealed Vault, a pool short of nodes with a driver down, a Prometheus target down and a stopped Fabio', async () => {
+    const clients = good.clients.filter((c) => c.name !== 'storage-1').map((c) => (c.name === 'general-1' ? { ...c, drivers: ['exec', 'raw_exec'], unhealthyDrivers: { docker: 'Failed to connect to docker daemon' } } : c));
+    const result = await check({ vaultSealed: true, clients, targetsDown: ['nomad/qa-server-2'], fabioUp: false });
+    expect(result.code, result.stdout).toBe(1);
+    expect(lineOf(result.stdout, 'OpenBao initialised and unsealed')).toContain('[fail]: sealed (sys/health sealed)');
+    expect(result.stdout).toContain('bao operator unseal');
+    expect(lineOf(result.stdout, 'Client pool general + storage')).toContain('[fail]: 2 ready and eligible of 3 declared; general-1: driver docker unhealthy (Failed to connect to docker daemon)');
+    expect(lineOf(result.stdout, 'Prometheus scrapes')).toContain('[fail]: nomad/qa-server-2: down (server returned HTTP status 403 Forbidden)');
+    expect(lineOf(result.stdout, 'Fabio up')).toMatch(/^✖ Fabio up .*\[fail\]: .*ECONNRESET/);
+  });
+
+  it('fails without a leader and when the JWT auth method trusts another Nomad', async () => {
+    sandbox.cluster.set(good);
+    const elsewhere = await fetch(`${sandbox.addresses.vault}/v1/auth/jwt-nomad/config`, {
+      method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: 'https://nomad.other.internal:4646/.well-known/jwks.json' }),
+    });
+    expect(elsewhere.status).toBe(204);
+    try {
+      const result = await check({ leaders: { nomad: false, consul: true } });
+      expect(result.code, result.stdout).toBe(1);
+      expect(lineOf(result.stdout, 'Nomad has a leader')).toContain('[fail]: no leader');
+      expect(lineOf(result.stdout, 'JWT auth at auth/jwt-nomad')).toContain(`[fail]: jwks_url is https://nomad.other.internal:4646/.well-known/jwks.json, not this Nomad (${env.NOMAD_ADDR})`);
+    } finally {
+      await fetch(`${sandbox.addresses.vault}/v1/auth/jwt-nomad/config`, { method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: `${env.NOMAD_ADDR}/.well-known/jwks.json` }) });
+    }
+  });
+
+  it('fails TLS that does not verify against the cluster CA, and a plain-HTTP address', async () => {
+    const result = await check({}, { VAULT_CACERT: pki.otherCaFile, CONSUL_HTTP_ADDR: sandbox.addresses.consul });
+    expect(result.code, result.stdout).toBe(1);
+    expect(lineOf(result.stdout, 'Vault API speaks TLS')).toMatch(/\[fail\]: certificate not trusted: UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+    // Vault's own reads fail for the same reason: a failed point, not an unreachable Vault.
+    expect(lineOf(result.stdout, 'OpenBao initialised and unsealed')).toMatch(/\[fail\]: .*TLS: UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+    expect(lineOf(result.stdout, 'Consul API speaks TLS')).toContain('[fail]: the address is plain http://');
+    expect(lineOf(result.stdout, 'Nomad API speaks TLS')).toMatch(/^✔ .*verified/);
+  });
+
+  it('prints one JSON document with every result', async () => {
+    const result = await check({ vaultSealed: true }, {}, '--output', 'json');
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.stdout) as { schema: string; ok: boolean; exitCode: number; results: { id: string; status: string; fix?: string }[] };
+    expect(doc).toMatchObject({ schema: 'drover.cluster-check/v1', ok: false, exitCode: 1 });
+    expect(doc.results.find((r) => r.id === 'vault/unsealed')).toMatchObject({ status: 'fail', fix: expect.stringContaining('operator unseal') });
+    expect(doc.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(15);
+  });
+
+  it('exits 69 when Nomad cannot be reached and 77 when its token is refused, never printing the token', async () => {
+    const unreachable = await check({}, { NOMAD_ADDR: 'https://127.0.0.1:1' });
+    expect(unreachable.code, unreachable.stdout).toBe(69);
+    expect(lineOf(unreachable.stdout, 'Nomad has a leader')).toMatch(/\[unreachable\]: GET https:\/\/127\.0\.0\.1:1\/v1\/status\/leader: ECONNREFUSED/);
+    const denied = await check({}, { NOMAD_TOKEN: 'not-the-token-0000' });
+    expect(denied.code, denied.stdout).toBe(77);
+    expect(lineOf(denied.stdout, 'Nomad raft peers')).toContain('[denied]: GET');
+    expect(`${denied.stdout}${denied.stderr}`).not.toContain('not-the-token-0000');
+    expect(`${denied.stdout}${denied.stderr}`).not.toContain(NOMAD_TOKEN);
+  });
+});
