@@ -17,6 +17,8 @@ import { stopChild } from '../../src/sandbox/local-process.ts';
 export interface ConsulAgent {
   /** e.g. `http://127.0.0.1:40123` */
   readonly address: string;
+  /** The agent's node name (`drover-test-<pid>-<http port>`). */
+  readonly node: string;
   /** Stops the agent and removes its data dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export interface StartOptions {
   readonly aclDefaultPolicy?: 'allow' | 'deny';
   /** How long to wait for a leader. @default 30000 */
   readonly readyTimeoutMs?: number;
+  /** More configuration, one `-hcl` fragment each (Consul merges them), e.g. `encrypt = "…"`. @default none */
+  readonly hcl?: readonly string[];
 }
 
 const LOCAL_BINARY = fileURLToPath(new URL('../../.tools/consul/usr/bin/consul', import.meta.url));
@@ -71,6 +75,7 @@ async function startOnce(binary: string, options: StartOptions): Promise<ConsulA
     `-http-port=${http}`, `-serf-lan-port=${serfLan}`, `-server-port=${server}`,
     '-dns-port=-1', '-grpc-port=-1', '-serf-wan-port=-1',
     ...(options.aclDefaultPolicy ? ['-hcl', `acl { enabled = true\n default_policy = "${options.aclDefaultPolicy}" }`] : []),
+    ...(options.hcl ?? []).flatMap((fragment) => ['-hcl', fragment]),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -79,7 +84,7 @@ async function startOnce(binary: string, options: StartOptions): Promise<ConsulA
   child.stderr?.on('data', keep);
   child.on('error', (error) => output.push(`spawn failed: ${error.message}`));
   const address = `http://127.0.0.1:${http}`;
-  const agent: ConsulAgent = { address, stop: () => stopChild(child, dataDir) };
+  const agent: ConsulAgent = { address, node: `drover-test-${process.pid}-${http}`, stop: () => stopChild(child, dataDir) };
   try {
     await waitForLeader(address, child, options.readyTimeoutMs ?? 30_000);
     return agent;
