@@ -16,9 +16,8 @@ data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
 # Root device name of the AMI (Debian /dev/xvda, Ubuntu /dev/sda1) for the launch templates.
+# By ID alone, so an AMI shared from another account is found too.
 data "aws_ami" "selected" {
-  owners = ["self", "amazon", "aws-marketplace", "136693071363", "099720109477"]
-
   filter {
     name   = "image-id"
     values = [var.ami_id]
