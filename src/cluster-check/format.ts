@@ -2,6 +2,7 @@
  * How `drover cluster check` shows its results: a line per point with its fix under it, then a
  * summary (text), or one JSON document (`--output json`, schema drover.cluster-check/v1). Pure.
  */
+import { OUTPUT_SCHEMAS } from '../report/documents.ts';
 import type { Style } from '../report/style.ts';
 import type { CheckResult, CheckStatus } from './result.ts';
 
@@ -33,5 +34,5 @@ export function formatCheckSummary(env: string, results: readonly CheckResult[],
 
 /** `--output json`. */
 export function clusterCheckDocument(env: string, results: readonly CheckResult[], exitCode: number): string {
-  return `${JSON.stringify({ schema: 'drover.cluster-check/v1', env, ok: exitCode === 0, exitCode, counts: countByStatus(results), results }, null, 2)}\n`;
+  return `${JSON.stringify({ schema: OUTPUT_SCHEMAS['cluster-check'], env, ok: exitCode === 0, exitCode, counts: countByStatus(results), results }, null, 2)}\n`;
 }

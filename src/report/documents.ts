@@ -21,6 +21,7 @@ export const OUTPUT_SCHEMAS = {
   jobs: 'drover.jobs/v1',
   validate: 'drover.validate/v1',
   loadtest: 'drover.loadtest/v1',
+  'cluster-check': 'drover.cluster-check/v1',
 } as const;
 
 /** `drover plan --output json`: the plan file's content, plus where it was written. */

@@ -10,6 +10,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 import type { SandboxClusterPatch } from '../../src/sandbox/cluster/shape.ts';
 import qaCluster from '../../environments/clusters/qa.ts';
 import { hasOpenssl, makePki, shapeOf, tlsFront, type TestPki } from '../support/cluster-sandbox.ts';
+import { loadSchema, schemaErrors } from '../support/json-schema.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const opensslThere = hasOpenssl();
@@ -130,6 +131,7 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     expect(doc).toMatchObject({ schema: 'drover.cluster-check/v1', ok: false, exitCode: 1 });
     expect(doc.results.find((r) => r.id === 'vault/unsealed')).toMatchObject({ status: 'fail', fix: expect.stringContaining('operator unseal') });
     expect(doc.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(15);
+    expect(schemaErrors(doc, loadSchema('cluster-check'))).toEqual([]);
   });
 
   it('exits 69 when Nomad cannot be reached and 77 when its token is refused, never printing the token', async () => {
