@@ -27,6 +27,9 @@ const PURE = [
   '^src/plan/(summarize|document)\\.ts$',
   // logs/: which allocations, their prefixes and the records are pure; reading and following call Nomad.
   '^src/logs/(select|prefix|records)\\.ts$',
+  // cluster-check/: the facts, the checks, the results and their text are pure; read.ts and run.ts call the cluster.
+  '^src/cluster-check/(facts|check|result|format)\\.ts$',
+  '^src/cluster-check/checks/',
 ];
 
 /** Node modules that do I/O a pure function must not do (files, processes, sockets, HTTP). */
