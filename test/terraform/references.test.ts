@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callArguments, firstArgument, type Hcl, loadModules, resolvePathInput, ROOT, readText, sourceDir, type TfModule } from './tf-model.ts';
+import { callArguments, filesUnder, firstArgument, type Hcl, loadModules, parseHcl, resolvePathInput, ROOT, readText, sourceDir, type TfModule } from './tf-model.ts';
 
 /**
  * Terraform cannot run in CI, so these tests do what `terraform validate` would for references:
@@ -36,6 +36,22 @@ function undeclaredReferences(module: TfModule): string[] {
 
 /** Module calls from each root: [caller folder, call name, call body, module folder]. */
 const calls = all.flatMap((caller) => [...caller.calls].map(([name, call]) => ({ caller: caller.dir, name, call, target: sourceDir(caller.dir, call) })));
+
+describe('terraform test files', () => {
+  const tests = filesUnder('terraform', '.tftest.hcl');
+
+  it('exist for both cluster modules', () => {
+    expect(tests).toEqual(['terraform/modules/nomad-cluster-aws/tests/plan.tftest.hcl', 'terraform/modules/nomad-cluster-onprem/tests/plan.tftest.hcl']);
+  });
+
+  it.each(tests)('%s parses, and sets only variables its module declares', async (path) => {
+    const doc = await parseHcl(path);
+    const module = modules.get(path.slice(0, path.indexOf('/tests/')))!;
+    const set = [doc.variables?.[0] ?? {}, ...Object.values<Hcl[]>(doc.run ?? {}).map((runs) => runs[0]?.variables?.[0] ?? {})].flatMap((block) => Object.keys(block));
+    expect(set.length).toBeGreaterThan(5);
+    expect(set.filter((name) => !module.variables.has(name))).toEqual([]);
+  });
+});
 
 describe('terraform/ module folders', () => {
   it('has both cluster modules, the Vault module, their inner host module and both environments', () => {
