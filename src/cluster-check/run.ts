@@ -4,6 +4,7 @@
  */
 import type { Cluster } from '../config/cluster.ts';
 import { checkCluster } from './check.ts';
+import { withoutDevExclusions } from './dev-profile.ts';
 import { readClusterFacts, type ReadInputs } from './read.ts';
 import { clusterCheckExitCode, type CheckResult } from './result.ts';
 
@@ -12,9 +13,11 @@ export interface ClusterCheckRun {
   readonly exitCode: number;
 }
 
-export async function runClusterCheck(cluster: Cluster, inputs: ReadInputs, onResult: (result: CheckResult) => void): Promise<ClusterCheckRun> {
+/** `profile: 'dev'` judges a `drover up` cluster: pass `devProfileOf(definition)` as `cluster`. */
+export async function runClusterCheck(cluster: Cluster, inputs: ReadInputs, onResult: (result: CheckResult) => void, options: { readonly profile?: 'declared' | 'dev' } = {}): Promise<ClusterCheckRun> {
   const facts = await readClusterFacts(inputs);
-  const results = checkCluster(cluster, inputs.env, facts);
+  const judged = checkCluster(cluster, inputs.env, facts);
+  const results = options.profile === 'dev' ? withoutDevExclusions(judged) : judged;
   for (const result of results) onResult(result);
   return { results, exitCode: clusterCheckExitCode(results) };
 }

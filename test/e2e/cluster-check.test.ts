@@ -30,6 +30,10 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     sandbox.cluster.set({ ...good, ...patch });
     return runCli(['cluster', 'check', 'qa', ...flags], { env: { ...env, ...overrides } });
   };
+  const configureJwt = async (jwksUrl: string) => {
+    const answer = await fetch(`${sandbox.addresses.vault}/v1/auth/jwt-nomad/config`, { method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: jwksUrl }) });
+    expect(answer.status).toBe(204);
+  };
   const lineOf = (stdout: string, title: string) => stdout.split('\n').find((line) => line.includes(title)) ?? `(no line with "${title}")`;
 
   beforeAll(async () => {
@@ -132,6 +136,28 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     expect(doc.results.find((r) => r.id === 'vault/unsealed')).toMatchObject({ status: 'fail', fix: expect.stringContaining('operator unseal') });
     expect(doc.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(15);
     expect(schemaErrors(doc, loadSchema('cluster-check'))).toEqual([]);
+  });
+
+  it('judges a drover up cluster with --dev: one node, plain HTTP, no ACLs or gossip key, any versions', async () => {
+    const local = { name: 'drover-up', datacenter: 'dc1', drivers: ['exec', 'raw_exec'] };
+    const dev = { servers: ['drover-up'], clients: [local], datacenter: 'dc1', acls: { nomad: false, consul: false }, gossipEncrypted: { nomad: false, consul: false }, versions: { nomad: '2.0.5', consul: '1.8.7', vault: '2.0.0-HEAD' } };
+    const plain = { NOMAD_ADDR: sandbox.addresses.nomad, CONSUL_HTTP_ADDR: sandbox.addresses.consul, VAULT_ADDR: sandbox.addresses.vault };
+    sandbox.cluster.set({ ...good, ...dev });
+    await configureJwt(`${sandbox.addresses.nomad}/.well-known/jwks.json`);
+    const result = await runCli(['cluster', 'check', 'dev', '--dev'], { env: { ...env, ...plain } }).finally(() => configureJwt(`${env.NOMAD_ADDR}/.well-known/jwks.json`));
+    expect(result.code, result.stdout).toBe(0);
+    expect(lineOf(result.stdout, 'Nomad raft peers = 1 declared servers')).toMatch(/^✔ /);
+    expect(lineOf(result.stdout, 'Client pool local (node pool default, dc1)')).toMatch(/^✔ .*1 node\(s\) ready with raw_exec/);
+    expect(lineOf(result.stdout, 'Nomad API speaks TLS')).toContain('[skipped]: dev profile: plain HTTP on 127.0.0.1 (found: the address is plain http://)');
+    expect(lineOf(result.stdout, 'Consul gossip encrypted')).toContain('[skipped]: dev profile: one node, no gossip key');
+    expect(lineOf(result.stdout, 'Nomad refuses anonymous')).toContain('[skipped]: acls: false');
+    // Without --dev, dev has no definition to check against.
+    expect((await runCli(['cluster', 'check', 'dev'], { env: { ...env, ...plain } })).code).toBe(64);
+    // A dev node without raw_exec fails the one driver the dev jobs need.
+    sandbox.cluster.set({ ...good, ...dev, clients: [{ ...local, drivers: ['exec'] }] });
+    const broken = await runCli(['cluster', 'check', 'dev', '--dev'], { env: { ...env, ...plain } });
+    expect(broken.code).toBe(1);
+    expect(lineOf(broken.stdout, 'Client pool local')).toContain('drover-up: driver raw_exec not detected');
   });
 
   it('exits 69 when Nomad cannot be reached and 77 when its token is refused, never printing the token', async () => {

@@ -5,6 +5,7 @@ import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostic
 import type { Style } from '../../report/style.ts';
 import { hasErrors, type Diagnostic } from '../../validate/diagnostic.ts';
 import { clusterCheckDocument, formatCheckResult, formatCheckSummary } from '../../cluster-check/format.ts';
+import { devProfileOf } from '../../cluster-check/dev-profile.ts';
 import { runClusterCheck } from '../../cluster-check/run.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clusterCheckInputs } from '../cluster-check-inputs.ts';
@@ -22,6 +23,7 @@ export async function clusterCommand(argv: readonly string[], io: CliIo, style: 
   }
   if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`, { hint: 'Usage: drover cluster render <env> [--check] | drover cluster check <env> [--output json]' });
   if (action === 'check') return checkCommand(envName, values, io, style);
+  if (values.dev) throw new UsageError('--dev is an option of `drover cluster check`', { hint: '`drover up` renders the dev profile itself.' });
   if (values.output !== undefined) throw new UsageError('--output is an option of `drover cluster check`', { hint: '`drover cluster render` writes files and prints their paths.' });
   const prepared = prepare(await openProject(io, values, { typecheck: !values['no-typecheck'] }), envName, io);
   const relevant = clusterDiagnostics(prepared);
@@ -52,11 +54,11 @@ export async function clusterCommand(argv: readonly string[], io: CliIo, style: 
 }
 
 /** `drover cluster check <env>`: reads the running cluster (read-only) and judges it against the definition. */
-async function checkCommand(envName: string | undefined, values: { readonly output?: string | undefined; readonly check?: boolean | undefined } & ProjectFlags, io: CliIo, style: Style): Promise<number> {
+async function checkCommand(envName: string | undefined, values: { readonly output?: string | undefined; readonly check?: boolean | undefined; readonly dev?: boolean | undefined } & ProjectFlags, io: CliIo, style: Style): Promise<number> {
   if (values.output !== undefined && values.output !== 'json' && values.output !== 'plain') throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use --output json (one document on stdout) or leave it out.' });
   if (values.check) throw new UsageError('--check is an option of `drover cluster render`', { hint: `Run \`drover cluster check ${envName ?? '<env>'}\` without it.` });
   const prepared = prepare(await openProject(io, values, { typecheck: false }), envName, io);
-  if (!prepared.cluster) {
+  if (!prepared.cluster && !values.dev) {
     throw new UsageError(`Environment ${prepared.env.name} has no cluster definition to check against`, {
       hint: `Create environments/clusters/${prepared.env.name}.ts with \`export default defineCluster({ env: '${prepared.env.name}', … })\` (README "Clusters").`,
     });
@@ -64,9 +66,10 @@ async function checkCommand(envName: string | undefined, values: { readonly outp
   const inputs = clusterCheckInputs(prepared.env, io.env);
   try {
     const json = values.output === 'json';
-    const run = await runClusterCheck(prepared.cluster.value, inputs, (result) => {
+    const cluster = values.dev ? devProfileOf(prepared.cluster?.value, prepared.env) : prepared.cluster!.value;
+    const run = await runClusterCheck(cluster, inputs, (result) => {
       if (!json) io.stdout.write(formatCheckResult(result, style));
-    });
+    }, { profile: values.dev ? 'dev' : 'declared' });
     if (json) io.stdout.write(clusterCheckDocument(prepared.env.name, run.results, run.exitCode));
     else io.stderr.write(formatCheckSummary(prepared.env.name, run.results, run.exitCode, style));
     return run.exitCode;

@@ -2,7 +2,7 @@
 import { COMMON_OPTIONS } from '../args.ts';
 
 export const CLUSTER_HELP = `drover cluster render <env> [--check]
-drover cluster check <env> [--output json]
+drover cluster check <env> [--dev] [--output json]
 
 Validates the cluster of <env> (environments/clusters/*.ts with env: '<env>': server count and
 quorum, machines, client pools against what the jobs of <env> need, ports, TLS and gossip key
@@ -39,6 +39,9 @@ healthy; Fabio up (/health on fabio.uiPort, or DROVER_FABIO_UI_ADDR) and routing
 Addresses: NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR or the environment file; tokens NOMAD_TOKEN,
 CONSUL_HTTP_TOKEN, VAULT_TOKEN (read-only ones suffice).
 
+  --dev               judge the one-node cluster \`drover up --env <env>\` started (its dev profile):
+                      one server that is the only client, raw_exec healthy; TLS, gossip keys and
+                      versions are skipped (plain HTTP, one node, the binaries on PATH)
   --output json       one document (schema drover.cluster-check/v1) on stdout instead of lines
 
 Exit 0 every point passed, 1 some failed, 69 Nomad, Consul or Vault unreachable, 77 a token refused.
@@ -48,6 +51,7 @@ export const CLUSTER_OPTIONS = {
   ...COMMON_OPTIONS,
   check: { type: 'boolean' },
   output: { type: 'string' },
+  dev: { type: 'boolean' },
   'no-typecheck': { type: 'boolean' },
 } as const;
 

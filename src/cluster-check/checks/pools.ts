@@ -42,7 +42,8 @@ function judgeGroup(group: readonly ClientPool[], all: readonly NomadNodeListStu
   for (const node of ready) {
     for (const driver of drivers(group)) {
       const info = node.Drivers[driver];
-      if (!info?.Detected || !info.Healthy) problems.push(`${node.Name}: driver ${driver} ${info ? `unhealthy (${info.HealthDescription || 'not detected'})` : 'not detected'}`);
+      if (!info?.Detected) problems.push(`${node.Name}: driver ${driver} not detected`);
+      else if (!info.Healthy) problems.push(`${node.Name}: driver ${driver} unhealthy (${info.HealthDescription || 'no description'})`);
     }
   }
   if (problems.length === 0) return { status: 'pass', detail: `${ready.length} node(s) ready with ${drivers(group).join(', ')}` };
