@@ -21,6 +21,7 @@ import { ROLLBACK_HELP, ROLLBACK_OPTIONS } from '../usage/rollback.ts';
 import { SANDBOX_HELP, SANDBOX_OPTIONS } from '../usage/sandbox.ts';
 import { SECRETS_HELP, SECRETS_OPTIONS } from '../usage/secrets.ts';
 import { STATUS_HELP, STATUS_OPTIONS } from '../usage/status.ts';
+import { DOWN_HELP, DOWN_OPTIONS, UP_HELP, UP_OPTIONS } from '../usage/up.ts';
 import { VALIDATE_HELP, VALIDATE_OPTIONS } from '../usage/validate.ts';
 
 type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
@@ -48,6 +49,8 @@ const USAGE: readonly { name: string; help: string; options: Options; env: boole
   { name: 'loadtest', help: LOADTEST_HELP, options: LOADTEST_OPTIONS, env: true },
   { name: 'cluster', help: CLUSTER_HELP, options: CLUSTER_OPTIONS, env: true, subcommands: CLUSTER_ACTIONS },
   { name: 'sandbox', help: SANDBOX_HELP, options: SANDBOX_OPTIONS, env: false },
+  { name: 'up', help: UP_HELP, options: UP_OPTIONS, env: false },
+  { name: 'down', help: DOWN_HELP, options: DOWN_OPTIONS, env: false },
   { name: 'demo', help: DEMO_HELP, options: DEMO_OPTIONS, env: false },
   { name: 'init', help: INIT_HELP, options: INIT_OPTIONS, env: false },
   { name: 'completion', help: COMPLETION_HELP, options: COMPLETION_OPTIONS, env: false, subcommands: SHELLS },

@@ -1,0 +1,146 @@
+/**
+ * What `drover up` started, written to `<project>/.drover/up/state.json` as it starts each
+ * process, so that `drover down` stops exactly those (by pid, after checking that the pid is still
+ * the process `up` started: its command line is the one recorded) and removes their data.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DroverError, ExitCode } from '../../errors.ts';
+
+/** One process `up` started, detached: its pid and the exact command line it was given. */
+export interface UpProcess {
+  readonly name: string;
+  readonly pid: number;
+  /** argv[0] as spawned: the binary's absolute path. */
+  readonly binary: string;
+  readonly args: readonly string[];
+  /** Its stdout and stderr. */
+  readonly log: string;
+}
+
+/** The state file. `kind: 'sandbox'` when the binaries were missing and the simulator runs instead. */
+export interface UpState {
+  readonly format: typeof STATE_FORMAT;
+  readonly kind: 'real' | 'sandbox';
+  readonly env: string;
+  /** The folder holding the state file, the logs and (removed by `down`) `data/`. */
+  readonly dir: string;
+  /** In start order; `down` stops them in reverse. */
+  readonly processes: readonly UpProcess[];
+  /** Folders `down` removes once the processes are gone. */
+  readonly dataDirs: readonly string[];
+  /** The folder whose leftover task processes (raw_exec tasks, executors) `down` kills after Nomad: its data dir. */
+  readonly tasksUnder?: string;
+  /** The exports `up` printed (the deployer token, never the root token): printed again when `up` finds itself running. */
+  readonly exports: string;
+}
+
+export const STATE_FORMAT = 'drover.up/v1';
+
+/** `<root>/.drover/up`: the state folder of a project's local cluster. */
+export function upDir(root: string): string {
+  return join(root, '.drover', 'up');
+}
+
+export function statePath(dir: string): string {
+  return join(dir, 'state.json');
+}
+
+/** Parses a state file; a file that is not one is an error naming it, with what to do. */
+export function parseUpState(text: string, file: string): UpState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(file, (error as Error).message);
+  }
+  if (!isUpState(value)) throw corrupt(file, `not a ${STATE_FORMAT} state`);
+  return value;
+}
+
+function isUpState(value: unknown): value is UpState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const processes = v['processes'];
+  return v['format'] === STATE_FORMAT && (v['kind'] === 'real' || v['kind'] === 'sandbox') && typeof v['env'] === 'string' && typeof v['dir'] === 'string' &&
+    Array.isArray(processes) && processes.every(isUpProcess) && Array.isArray(v['dataDirs']) && v['dataDirs'].every((d) => typeof d === 'string') && typeof v['exports'] === 'string';
+}
+
+function isUpProcess(value: unknown): value is UpProcess {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p['name'] === 'string' && Number.isInteger(p['pid']) && (p['pid'] as number) > 0 && typeof p['binary'] === 'string' &&
+    Array.isArray(p['args']) && p['args'].every((a) => typeof a === 'string') && typeof p['log'] === 'string';
+}
+
+function corrupt(file: string, why: string): DroverError {
+  return new DroverError(`Cannot read ${file}: ${why}`, ExitCode.usage, { hint: `It is drover up's state. If nothing of drover up runs any more, delete ${file} and run \`drover up\` again.` });
+}
+
+/** The state of `dir`, or undefined when `up` has nothing running there. */
+export function readUpState(dir: string): UpState | undefined {
+  const file = statePath(dir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseUpState(text, file);
+}
+
+/** Writes the state atomically (rename), readable by the owner only. */
+export function writeUpState(state: UpState): void {
+  mkdirSync(state.dir, { recursive: true });
+  const file = statePath(state.dir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+export function removeUpState(dir: string): void {
+  rmSync(statePath(dir), { force: true });
+}
+
+/**
+ * Whether a process's command line (NUL-separated, as /proc/<pid>/cmdline has it) is the one `up`
+ * started. Pure. A pid the system gave to another program since, or a zombie (empty command line),
+ * is not.
+ */
+export function isSameCommandLine(cmdline: string, process: Pick<UpProcess, 'binary' | 'args'>): boolean {
+  const argv = cmdline.split('\0');
+  if (argv.at(-1) === '') argv.pop();
+  const expected = [process.binary, ...process.args];
+  return argv.length === expected.length && argv.every((arg, i) => arg === expected[i]);
+}
+
+/** Whether a process `up` recorded still runs as that process: `running`, `gone`, or `other` (the pid now belongs to another program). */
+export function processStatus(process: UpProcess): 'running' | 'gone' | 'other' {
+  const cmdline = commandLineOf(process.pid);
+  if (cmdline === undefined || cmdline === '') return 'gone';
+  return isSameCommandLine(cmdline, process) ? 'running' : 'other';
+}
+
+/** /proc/<pid>/cmdline on Linux; elsewhere `ps`, whose space-joined output is compared as one argument list. */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsProc()) return undefined;
+  }
+  try {
+    const line = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    return line ? line.split(' ').join('\0') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function existsProc(): boolean {
+  try {
+    readFileSync('/proc/self/cmdline');
+    return true;
+  } catch {
+    return false;
+  }
+}
