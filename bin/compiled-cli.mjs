@@ -7,11 +7,11 @@
 // Plain JavaScript on purpose: it runs before any TypeScript can load.
 import { readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped whenever this file builds differently, so that an older build is never reused. */
-const BUILD_FORMAT = 2;
+const BUILD_FORMAT = 3;
 const root = fileURLToPath(new URL('../', import.meta.url));
 const entry = join(root, 'src', 'cli', 'main.ts');
 
@@ -114,8 +114,9 @@ async function build(cacheDir, manifestPath) {
 }
 
 /**
- * `import.meta.url` of each source file stays the source file's URL (drover finds its templates,
- * package.json and the example apps next to its sources), not the chunk's in the cache.
+ * `import.meta.url` (and `.dirname`, `.filename`) of each source file stay the source file's
+ * (drover finds its templates, package.json and the example apps next to its sources), not the
+ * chunk's in the cache.
  */
 function sourceUrls() {
   return {
@@ -123,8 +124,12 @@ function sourceUrls() {
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
-        if (!text.includes('import.meta.url')) return undefined;
-        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+        if (!text.includes('import.meta.')) return undefined;
+        const contents = text
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path));
+        return { contents, loader: 'ts' };
       });
     },
   };
