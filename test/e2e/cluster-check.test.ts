@@ -150,7 +150,7 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     expect(lineOf(result.stdout, 'Client pool local (node pool default, dc1)')).toMatch(/^✔ .*1 node\(s\) ready with raw_exec/);
     expect(lineOf(result.stdout, 'Nomad API speaks TLS')).toContain('[skipped]: dev profile: plain HTTP on 127.0.0.1 (found: the address is plain http://)');
     expect(lineOf(result.stdout, 'Consul gossip encrypted')).toContain('[skipped]: dev profile: one node, no gossip key');
-    expect(lineOf(result.stdout, 'Nomad refuses anonymous')).toContain('[skipped]: acls: false');
+    expect(lineOf(result.stdout, 'Nomad refuses anonymous')).toContain('[skipped]: dev profile: no ACLs');
     // Without --dev, dev has no definition to check against.
     expect((await runCli(['cluster', 'check', 'dev'], { env: { ...env, ...plain } })).code).toBe(64);
     // A dev node without raw_exec fails the one driver the dev jobs need.
