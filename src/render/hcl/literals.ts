@@ -31,8 +31,13 @@ export function formatNumber(value: number): string {
   return Object.is(value, -0) ? '0' : String(value);
 }
 
+/** Characters {@link quoteString} writes other than as themselves. */
+const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f]|[$%]\{/;
+
 /** A double-quoted HCL string whose parsed value is exactly `text`. */
 export function quoteString(text: string): string {
+  // Most strings (names, paths, images) need no escape: one test instead of a call per character.
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i] as string;

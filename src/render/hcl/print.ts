@@ -9,30 +9,36 @@ const INDENT = '  ';
  * depends only on `items`, so equal input gives byte-identical files.
  */
 export function printHcl(items: readonly HclItem[]): string {
-  return `${printBody(items, 0).join('\n')}\n`;
+  const lines: string[] = [];
+  printBody(items, 0, lines);
+  return `${lines.join('\n')}\n`;
 }
 
-function printBody(items: readonly HclItem[], depth: number): string[] {
+/** Appends the body's lines to `lines` (one array for the whole file: no copying up the nesting). */
+function printBody(items: readonly HclItem[], depth: number, lines: string[]): void {
   const pad = INDENT.repeat(depth);
   const widths = alignmentWidths(items);
-  const lines: string[] = [];
   items.forEach((item, index) => {
     const previous = items[index - 1];
     if (previous && (previous.kind === 'block' || item.kind === 'block')) lines.push('');
     if (item.kind === 'block') {
-      lines.push(...printBlock(item, depth));
+      printBlock(item, depth, lines);
     } else {
       lines.push(`${pad}${item.name.padEnd(widths[index] ?? 0)} = ${printAttributeValue(item.value, depth)}`);
     }
   });
-  return lines;
 }
 
-function printBlock(item: HclBlock, depth: number): string[] {
+function printBlock(item: HclBlock, depth: number, lines: string[]): void {
   const pad = INDENT.repeat(depth);
   const header = [item.type, ...item.labels.map(quoteString)].join(' ');
-  if (item.body.length === 0) return [`${pad}${header} {}`];
-  return [`${pad}${header} {`, ...printBody(item.body, depth + 1), `${pad}}`];
+  if (item.body.length === 0) {
+    lines.push(`${pad}${header} {}`);
+    return;
+  }
+  lines.push(`${pad}${header} {`);
+  printBody(item.body, depth + 1, lines);
+  lines.push(`${pad}}`);
 }
 
 /** Top-level multi-line strings (template data, scripts) read best as heredocs. */
