@@ -61,9 +61,10 @@ describe('drover cluster render', () => {
 
   it('answers usage errors with 64', async () => {
     expect((await run('cluster')).code).toBe(64);
-    const check = await run('cluster', 'check', 'qa');
-    expect(check.code).toBe(64);
-    expect(check.stderr).toContain('Unknown cluster action "check"');
+    const unknown = await run('cluster', 'nope', 'qa');
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('Unknown cluster action "nope"');
+    expect((await run('cluster', 'render', 'qa', '--output', 'json')).code).toBe(64);
     const dev = await run('cluster', 'render', 'dev');
     expect(dev.code).toBe(64);
     expect(dev.stderr).toContain('environments/clusters/dev.ts');

@@ -4,13 +4,9 @@ import { clusterOutputDir } from '../../render/cluster/render-cluster.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { hasErrors, type Diagnostic } from '../../validate/diagnostic.ts';
-import { clusterCheckDocument, formatCheckResult, formatCheckSummary } from '../../cluster-check/format.ts';
-import { devProfileOf } from '../../cluster-check/dev-profile.ts';
-import { runClusterCheck } from '../../cluster-check/run.ts';
 import { parseCommandArgs } from '../args.ts';
-import { clusterCheckInputs } from '../cluster-check-inputs.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare, type Prepared, type ProjectFlags } from '../pipeline.ts';
+import { openProject, prepare, type Prepared } from '../pipeline.ts';
 import { CLUSTER_ACTIONS, CLUSTER_HELP, CLUSTER_OPTIONS } from '../usage/cluster.ts';
 
 /** `drover cluster render <env> [--check]` and `drover cluster check <env>`: an environment's cluster. */
@@ -21,8 +17,9 @@ export async function clusterCommand(argv: readonly string[], io: CliIo, style: 
   if (!(CLUSTER_ACTIONS as readonly string[]).includes(action)) {
     throw new UsageError(`Unknown cluster action "${action}"`, { hint: `Use \`drover cluster render ${envName ?? action}\` or \`drover cluster check ${envName ?? action}\`.` });
   }
-  if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`, { hint: 'Usage: drover cluster render <env> [--check] | drover cluster check <env> [--output json]' });
-  if (action === 'check') return checkCommand(envName, values, io, style);
+  if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`, { hint: 'Usage: drover cluster render <env> [--check] | drover cluster check <env> [--dev] [--output json]' });
+  // Loaded only for check: render needs none of the clients.
+  if (action === 'check') return (await import('./cluster-check.ts')).clusterCheckCommand(envName, values, io, style);
   if (values.dev) throw new UsageError('--dev is an option of `drover cluster check`', { hint: '`drover up` renders the dev profile itself.' });
   if (values.output !== undefined) throw new UsageError('--output is an option of `drover cluster check`', { hint: '`drover cluster render` writes files and prints their paths.' });
   const prepared = prepare(await openProject(io, values, { typecheck: !values['no-typecheck'] }), envName, io);
@@ -51,31 +48,6 @@ export async function clusterCommand(argv: readonly string[], io: CliIo, style: 
   if (left.length) throw new DroverError(`Rendered ${prepared.env.name}'s cluster, but ${left.length} file(s) under ${clusterOutputDir(prepared.env.name)}/ are not drover's to remove`, ExitCode.validation, { hint: `Delete them by hand: ${left.map((d) => d.location.file).join(', ')}.` });
   io.stderr.write(`${style.green('✔')} Rendered the cluster of ${prepared.env.name} (${prepared.cluster.file}): ${written.length} files in ${clusterOutputDir(prepared.env.name)}/.\n`);
   return ExitCode.ok;
-}
-
-/** `drover cluster check <env>`: reads the running cluster (read-only) and judges it against the definition. */
-async function checkCommand(envName: string | undefined, values: { readonly output?: string | undefined; readonly check?: boolean | undefined; readonly dev?: boolean | undefined } & ProjectFlags, io: CliIo, style: Style): Promise<number> {
-  if (values.output !== undefined && values.output !== 'json' && values.output !== 'plain') throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use --output json (one document on stdout) or leave it out.' });
-  if (values.check) throw new UsageError('--check is an option of `drover cluster render`', { hint: `Run \`drover cluster check ${envName ?? '<env>'}\` without it.` });
-  const prepared = prepare(await openProject(io, values, { typecheck: false }), envName, io);
-  if (!prepared.cluster && !values.dev) {
-    throw new UsageError(`Environment ${prepared.env.name} has no cluster definition to check against`, {
-      hint: `Create environments/clusters/${prepared.env.name}.ts with \`export default defineCluster({ env: '${prepared.env.name}', … })\` (README "Clusters").`,
-    });
-  }
-  const inputs = clusterCheckInputs(prepared.env, io.env);
-  try {
-    const json = values.output === 'json';
-    const cluster = values.dev ? devProfileOf(prepared.cluster?.value, prepared.env) : prepared.cluster!.value;
-    const run = await runClusterCheck(cluster, inputs, (result) => {
-      if (!json) io.stdout.write(formatCheckResult(result, style));
-    }, { profile: values.dev ? 'dev' : 'declared' });
-    if (json) io.stdout.write(clusterCheckDocument(prepared.env.name, run.results, run.exitCode));
-    else io.stderr.write(formatCheckSummary(prepared.env.name, run.results, run.exitCode, style));
-    return run.exitCode;
-  } finally {
-    inputs.close();
-  }
 }
 
 /**
