@@ -78,7 +78,7 @@ export interface VaultClient {
     writeRole(mount: string, name: string, role: W.VaultJwtRoleWrite, opts?: CallOptions): Promise<void>;
     /** Role names; `[]` when none (Vault: 404). */
     listRoles(mount: string, opts?: CallOptions): Promise<string[]>;
-    /** The mount's configuration (where it gets its keys); `null` when no auth method is mounted there. @see https://developer.hashicorp.com/vault/api-docs/auth/jwt#read-config */
+    /** The mount's configuration (where it gets its keys); `null` when nothing is mounted there or it was never configured (both 404). @see https://developer.hashicorp.com/vault/api-docs/auth/jwt#read-config */
     readConfig(mount: string, opts?: CallOptions): Promise<VaultJwtAuthConfig | null>;
   };
   readonly sys: {

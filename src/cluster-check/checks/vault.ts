@@ -32,7 +32,7 @@ export function checkJwtTrust(env: Environment, facts: ClusterFacts): CheckResul
   const title = `JWT auth at auth/${mount} trusts this Nomad's workload identities`;
   const denied = `The token needs \`path "auth/${mount}/config" { capabilities = ["read"] }\` (export VAULT_TOKEN).`;
   return judge(facts.vault.jwtConfig, id, title, denied, (config) => {
-    if (config === null) return { status: 'fail', detail: `no auth method mounted at auth/${mount}`, fix: 'Apply terraform/modules/vault-nomad-workloads (it enables and configures the JWT auth method for Nomad).' };
+    if (config === null) return { status: 'fail', detail: `auth/${mount}/config not found: no JWT auth method mounted there, or it was never configured`, fix: 'Apply terraform/modules/vault-nomad-workloads (it enables and configures the JWT auth method for Nomad).' };
     return judgeTrust(config, facts);
   });
 }

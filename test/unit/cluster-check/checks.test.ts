@@ -111,7 +111,7 @@ describe('checkCluster', () => {
     const at = (url: string) => ok({ jwks_url: url, jwt_validation_pubkeys: [], oidc_discovery_url: '', bound_issuer: '', jwt_supported_algs: [], default_role: '' });
     expect(byId(judged(aProdCluster({ vault: { jwtConfig: at('https://10.10.0.12:4646/.well-known/jwks.json') } })), 'vault/jwt-nomad').status).toBe('pass');
     expect(byId(judged(aProdCluster({ vault: { jwtConfig: at('https://10.99.0.1:4646/.well-known/jwks.json') } })), 'vault/jwt-nomad').status).toBe('fail');
-    expect(byId(judged(aProdCluster({ vault: { jwtConfig: ok(null) } })), 'vault/jwt-nomad')).toMatchObject({ status: 'fail', detail: 'no auth method mounted at auth/jwt-nomad' });
+    expect(byId(judged(aProdCluster({ vault: { jwtConfig: ok(null) } })), 'vault/jwt-nomad')).toMatchObject({ status: 'fail', detail: 'auth/jwt-nomad/config not found: no JWT auth method mounted there, or it was never configured' });
   });
 
   it('skips the ACL points of a cluster declared without ACLs, and fails one whose anonymous request is answered', () => {
