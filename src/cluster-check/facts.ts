@@ -65,7 +65,7 @@ export interface ClusterFacts {
   };
   readonly vault: {
     readonly health: Read<VaultHealthFacts>;
-    /** `null` value: no auth method mounted at the environment's `vault.jwtAuthPath`. */
+    /** `null` value: `auth/<vault.jwtAuthPath>/config` answered 404 (nothing mounted there, or never configured). */
     readonly jwtConfig: Read<W.VaultJwtAuthConfig | null>;
   };
   readonly fabio?: { readonly health: Read<string>; readonly routes: Read<readonly W.FabioRoute[]> };
