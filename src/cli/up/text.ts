@@ -49,7 +49,7 @@ function portNotes(env: Environment, ports: DevPorts): string[] {
     ...(ports.vault.api !== 8200 ? [`Vault ${ports.vault.api}`] : []),
   ];
   if (moved.length === 0) return [];
-  return [`! A default port was taken (a sandbox or another agent): ${moved.join(', ')} instead. Use the exports; anything configured for 127.0.0.1's defaults (environments/${env.name}.ts, a job's own Consul address) does not reach this cluster.`];
+  return [`! Not on the default ports (taken by a sandbox or another agent, or --random-ports): ${moved.join(', ')}. Use the exports; anything configured for 127.0.0.1's defaults (environments/${env.name}.ts, a job's own Consul address) does not reach this cluster.`];
 }
 
 /** The fallback's first line: which binaries are missing. */
