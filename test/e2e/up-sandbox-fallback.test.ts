@@ -1,0 +1,76 @@
+/**
+ * `drover up` on a machine without the servers' binaries (as CI is): it names what is missing,
+ * starts `drover sandbox` detached instead, prints the sandbox's exports, prints them again when
+ * run a second time, refuses another environment while it runs, and `drover down` stops exactly
+ * that process. Runs the CLI in-process with an empty PATH; the sandbox is a real child process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processStatus, readUpState, type UpState } from '../../src/cli/up/state.ts';
+import { runCli } from '../support/run-cli.ts';
+import { cleanEnv, parseExports } from '../support/sandbox-process.ts';
+import { tempProject } from '../support/temp-project.ts';
+
+describe('drover up without the binaries falls back to the sandbox; drover down stops it', { timeout: 120_000 }, () => {
+  let project: { dir: string; cleanup: () => Promise<void> };
+  let emptyBin: string;
+  let env: Record<string, string>;
+  let state: UpState | undefined;
+
+  beforeAll(async () => {
+    project = await tempProject();
+    emptyBin = mkdtempSync(join(tmpdir(), 'drover-empty-path-'));
+    env = { ...cleanEnv(), PATH: emptyBin };
+  });
+
+  afterAll(async () => {
+    // Should the test fail half-way, the sandbox must not outlive it.
+    const left = readUpState(join(project.dir, '.drover', 'up'));
+    for (const p of left?.processes ?? []) if (processStatus(p) === 'running') process.kill(p.pid, 'SIGKILL');
+    rmSync(emptyBin, { recursive: true, force: true });
+    await project.cleanup();
+  });
+
+  it('says which binaries are missing, starts the sandbox for the environment and prints its exports', async () => {
+    const result = await runCli(['up', '--env', 'qa'], { cwd: project.dir, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/not on PATH: nomad, .*bao \(or vault\), fabio, prometheus — starting the drover sandbox for qa instead/);
+    expect(result.stderr).toContain('a SIMULATOR');
+    expect(result.stderr).toContain('Stop it with `drover down`.');
+    const vars = parseExports(result.stdout);
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR']));
+    // The sandbox answers as Nomad, with the environment's namespace.
+    const namespaces = (await (await fetch(`${vars['NOMAD_ADDR']}/v1/namespaces`)).json()) as { Name: string }[];
+    expect(namespaces.map((n) => n.Name)).toContain('shop');
+    state = readUpState(join(project.dir, '.drover', 'up'));
+    expect(state).toMatchObject({ kind: 'sandbox', env: 'qa', exports: result.stdout });
+    expect(state?.processes.map((p) => [p.name, processStatus(p)])).toEqual([['sandbox', 'running']]);
+  });
+
+  it('prints the same exports again while it runs, and refuses another environment (exit 4)', async () => {
+    const again = await runCli(['up', '--env', 'qa'], { cwd: project.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(state?.exports);
+    expect(again.stderr).toContain('already running');
+    const other = await runCli(['up', '--env', 'prod'], { cwd: project.dir, env });
+    expect(other.code).toBe(4);
+    expect(other.stderr).toContain('drover up already runs a sandbox for qa');
+    expect(other.stderr).toContain('drover down');
+  });
+
+  it('drover down stops that process by pid and removes the state; a second down has nothing to stop', async () => {
+    const sandbox = state?.processes[0];
+    expect(sandbox).toBeDefined();
+    const down = await runCli(['down'], { cwd: project.dir, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(new RegExp(`sandbox +pid ${sandbox?.pid} +stopped`));
+    expect(processStatus(sandbox!)).toBe('gone');
+    expect(readUpState(join(project.dir, '.drover', 'up'))).toBeUndefined();
+    await expect(fetch(`${parseExports(state?.exports ?? '')['NOMAD_ADDR']}/v1/namespaces`)).rejects.toThrow();
+    const again = await runCli(['down'], { cwd: project.dir, env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Nothing to stop');
+  });
+});
