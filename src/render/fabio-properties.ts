@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import type { Environment } from '../config/environment.ts';
 
 /**
@@ -43,7 +44,12 @@ log.level = INFO
 log.routes.format = delta
 `;
 
-const compiled = Handlebars.compile(TEMPLATE, { strict: true, noEscape: true });
+/** Compiled on first use, handlebars loaded then: modules that need only the constants below (validate) do not load it. */
+let compiled: HandlebarsTemplateDelegate | undefined;
+function template(): HandlebarsTemplateDelegate {
+  compiled ??= (createRequire(import.meta.url)('handlebars') as typeof Handlebars).compile(TEMPLATE, { strict: true, noEscape: true });
+  return compiled;
+}
 
 /** Consul KV prefix Fabio watches for manual route commands (default `/fabio/config`). */
 export const FABIO_KV_PATH = '/fabio/config';
@@ -51,7 +57,7 @@ export const FABIO_VERSION = '1.7.3';
 
 /** Renders the properties file; pure. Consul is the node-local agent unless the environment says otherwise. */
 export function renderFabioProperties(env: Environment): string {
-  return compiled({
+  return template()({
     env: env.name,
     fabioVersion: FABIO_VERSION,
     proxyPort: env.fabio.proxyPort,

@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import type { Cluster } from '../../config/cluster.ts';
 import type { Environment } from '../../config/environment.ts';
 import { canonicalJson } from '../canonical-json.ts';
@@ -137,7 +138,8 @@ export function vaultView(cluster: Cluster, env: Environment): Record<string, un
 
 /** Handlebars with the helpers the cluster templates use; its own instance, so no global state. */
 export function createHandlebars(): typeof Handlebars {
-  const hbs = Handlebars.create();
+  // Loaded on first use: validate imports this module but renders no cluster for a project without one.
+  const hbs = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
   // An HCL string literal: JSON escapes, and template sequences (`${`, `%{`) doubled so HCL reads them literally.
   hbs.registerHelper('q', (value: unknown) => JSON.stringify(String(value)).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{'));
   hbs.registerHelper('list', (values: readonly unknown[]) => `[${values.map((v) => hbs.helpers.q?.(v)).join(', ')}]`);
