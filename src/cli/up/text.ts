@@ -36,6 +36,7 @@ export function realBanner(facts: RealBannerFacts): string {
     ...facts.secrets.map((id) => `  vault   ${id}   generated placeholder (random, not a real secret)`),
     ...facts.consulKeys.map((key) => `  consul  ${key}   placeholder (empty value)`),
     ...portNotes(env, facts.ports),
+    `This cluster is set up for ${env.name} only (its namespace, datacenter and Vault policies): for another environment, \`drover down\` then \`drover up --env <env>\`.`,
     `Export the variables below (or run \`eval "$(drover up …)"\`), then: drover deploy ${env.name}${env.promotion.confirm ? ' --yes' : ''}. Stop everything with \`drover down\`.`,
     '',
   ].join('\n');
