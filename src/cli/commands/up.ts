@@ -7,8 +7,8 @@ import type { Project } from '../../project/project.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare } from '../pipeline.ts';
-import { findUpBinaries } from '../up/binaries.ts';
+import { openProject, prepare, type Prepared } from '../pipeline.ts';
+import { findUpBinaries, type UpBinaries } from '../up/binaries.ts';
 import { pickDevPorts } from '../up/ports.ts';
 import { startRealCluster } from '../up/real-cluster.ts';
 import { startSandboxFallback } from '../up/sandbox-fallback.ts';
@@ -33,21 +33,50 @@ export async function upCommand(argv: readonly string[], io: CliIo, style: Style
   if (running) return io.stdout.write(running.exports), ExitCode.ok;
   if (!prepared.ok) io.stderr.write(`${style.yellow('!')} ${env.name} has validation errors; \`drover validate ${env.name}\` lists them (the cluster starts anyway).\n`);
   const search = values.sandbox ? ({ found: false, missing: [] } as const) : findUpBinaries(io.env.PATH ?? '', [project.root, DROVER_ROOT]);
-  if (!search.found) {
-    io.stderr.write(fallbackNotice(search.missing, env.name));
-    const projectArgs = ['--project', project.root, ...(values.environments ? ['--environments', resolve(io.cwd, values.environments)] : [])];
-    const started = await startSandboxFallback({ dir, env: env.name, projectArgs, cwd: project.root, processEnv: io.env });
-    const sandbox = started.state.processes[0];
-    io.stderr.write(started.banner.replace(/Stop with Ctrl-C, or `kill \d+`\./, 'Stop it with `drover down`.'));
-    io.stderr.write(`drover up: sandbox pid ${sandbox?.pid}, log ${relative(project.root, sandbox?.log ?? '')}.\n`);
-    io.stdout.write(started.state.exports);
-    return ExitCode.ok;
+  const interrupt = new AbortController();
+  const onSignal = (): void => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return search.found ? await upReal({ project, prepared, dir, binaries: search.binaries, randomPorts: values['random-ports'] === true, signal: interrupt.signal }, io)
+      : await upSandbox({ project, env: env.name, dir, missing: search.missing, environments: values.environments, signal: interrupt.signal }, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  io.stderr.write(`drover up: starting a local cluster for ${env.name} (${Object.values(search.binaries).map((b) => (typeof b === 'string' ? b : b.binary)).join(', ')})…\n`);
-  const ports = await pickDevPorts({ defaults: !values['random-ports'] });
+}
+
+/** Without the binaries: `drover sandbox` detached, its banner and exports. */
+async function upSandbox(input: { project: Project; env: string; dir: string; missing: readonly string[]; environments: string | undefined; signal: AbortSignal }, io: CliIo): Promise<number> {
+  const { project, env, dir } = input;
+  io.stderr.write(fallbackNotice(input.missing, env));
+  const projectArgs = ['--project', project.root, ...(input.environments ? ['--environments', resolve(io.cwd, input.environments)] : [])];
+  const started = await startSandboxFallback({ dir, env, projectArgs, cwd: project.root, processEnv: io.env, signal: input.signal });
+  const sandbox = started.state.processes[0];
+  io.stderr.write(started.banner.replace(/Stop with Ctrl-C, or `kill \d+`\./, 'Stop it with `drover down`.'));
+  io.stderr.write(`drover up: sandbox pid ${sandbox?.pid}, log ${relative(project.root, sandbox?.log ?? '')}.\n`);
+  io.stdout.write(started.state.exports);
+  return ExitCode.ok;
+}
+
+interface RealInput {
+  readonly project: Project;
+  readonly prepared: Prepared;
+  readonly dir: string;
+  readonly binaries: UpBinaries;
+  readonly randomPorts: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** With the binaries: the local cluster, its banner and exports. */
+async function upReal(input: RealInput, io: CliIo): Promise<number> {
+  const { project, prepared, dir } = input;
+  const { env } = prepared;
+  io.stderr.write(`drover up: starting a local cluster for ${env.name} (${Object.values(input.binaries).map((b) => (typeof b === 'string' ? b : b.binary)).join(', ')})…\n`);
+  const ports = await pickDevPorts({ defaults: !input.randomPorts });
   const cluster = await startRealCluster({
-    root: project.root, dir, env, cluster: prepared.cluster, jobs: prepared.jobs, binaries: search.binaries, templates: await readClusterTemplates(),
-    ports, processEnv: io.env, progress: (line) => io.stderr.write(`${line}\n`),
+    root: project.root, dir, env, cluster: prepared.cluster, jobs: prepared.jobs, binaries: input.binaries, templates: await readClusterTemplates(),
+    ports, processEnv: io.env, progress: (line) => io.stderr.write(`${line}\n`), signal: input.signal,
   });
   const rel = (path: string) => relative(project.root, path);
   io.stderr.write(realBanner({

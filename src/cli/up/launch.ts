@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { DroverError, ExitCode } from '../../errors.ts';
+import { DroverError, ExitCode, InterruptedError } from '../../errors.ts';
 import { processStatus, type UpProcess } from './state.ts';
 
 export interface LaunchOptions {
@@ -31,12 +31,14 @@ export function launchDetached(name: string, binary: string, args: readonly stri
 
 /**
  * Polls `probe` every 250 ms until it answers a value other than undefined. Fails when the process
- * exits or `timeoutMs` passes, with the last lines of its log and where the whole log is.
+ * exits or `timeoutMs` passes, with the last lines of its log and where the whole log is; stops
+ * at once when `signal` is aborted (Ctrl-C: the servers run in their own session and do not get it).
  */
-export async function waitReady<T>(what: string, process: UpProcess, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function waitReady<T>(what: string, process: UpProcess, probe: () => Promise<T | undefined>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   for (;;) {
+    if (signal?.aborted) throw new InterruptedError('drover up stopped what it had started; run `drover up` again.');
     if (processStatus(process) !== 'running') throw notReady(`${process.name} exited before ${what}`, process);
     try {
       const value = await probe();

@@ -35,6 +35,8 @@ export interface RealUpInput {
   readonly readyTimeoutMs?: number;
   /** A line of progress for people (stderr). */
   readonly progress: (line: string) => void;
+  /** Aborted on Ctrl-C: what was started is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a started cluster answers on, and how it was set up. */
@@ -61,7 +63,7 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
     fabio: `${LOOPBACK}:${ports.fabio.proxy}`, fabioUi: `${LOOPBACK}:${ports.fabio.ui}`, fabioMetrics: `${LOOPBACK}:${ports.fabio.metrics}`, prometheus: `${LOOPBACK}:${ports.prometheus}`,
   };
   const started: UpProcess[] = [];
-  const dataDirs = [join(dir, 'data'), join(dir, 'config'), join(dir, 'root-token')];
+  const dataDirs = [join(dir, 'data'), join(dir, 'host-volumes'), join(dir, 'config'), join(dir, 'root-token')];
   const record = (exports = ''): UpState => {
     const state: UpState = { format: STATE_FORMAT, kind: 'real', env: input.env.name, dir, processes: [...started], dataDirs, tasksUnder: configs.dataDirs.nomad, exports };
     writeUpState(state);
@@ -78,22 +80,22 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
   };
   try {
     const consul = launch('consul', binaries.consul, ['agent', `-config-file=${files.consul}`]);
-    await waitReady('Consul leader', consul, async () => ((await getJson(`${addresses.consul}/v1/status/leader`)) ? true : undefined), timeout);
+    await waitReady('Consul leader', consul, async () => ((await getJson(`${addresses.consul}/v1/status/leader`)) ? true : undefined), timeout, input.signal);
     const store = launch(input.binaries.store.product, binaries.store.binary, ['server', `-config=${files.vault}`]);
-    const rootToken = await initialise(addresses.vault, store, timeout);
+    const rootToken = await initialise(addresses.vault, store, timeout, input.signal);
     const rootTokenFile = join(dir, 'root-token');
     writeFileSync(rootTokenFile, `${rootToken}\n`, { mode: 0o600 });
     const nomad = launch('nomad', binaries.nomad, ['agent', `-config=${files.nomad}`]);
-    await waitReady('Nomad leader', nomad, async () => ((await getJson(`${addresses.nomad}/v1/status/leader`)) ? true : undefined), timeout);
-    await waitReady('ready Nomad node with raw_exec', nomad, () => nodeReady(addresses.nomad), timeout);
-    await waitReady('Nomad JWKS (workload identity keys)', nomad, async () => ((await hasJwks(addresses.nomad)) ? true : undefined), timeout);
+    await waitReady('Nomad leader', nomad, async () => ((await getJson(`${addresses.nomad}/v1/status/leader`)) ? true : undefined), timeout, input.signal);
+    await waitReady('ready Nomad node with raw_exec', nomad, () => nodeReady(addresses.nomad), timeout, input.signal);
+    await waitReady('Nomad JWKS (workload identity keys)', nomad, async () => ((await hasJwks(addresses.nomad)) ? true : undefined), timeout, input.signal);
     const seeded = await seedLocalCluster({ env: input.env, jobs: input.jobs, root: input.root, nomad: addresses.nomad, consul: addresses.consul, vault: { address: addresses.vault, rootToken } });
     const fabio = launch('fabio', binaries.fabio, ['-cfg', files.fabio, ...(process.getuid?.() === 0 ? ['-insecure'] : [])]);
-    await waitReady('Fabio UI', fabio, async () => ((await fetch(`${addresses.fabioUi}/health`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout);
+    await waitReady('Fabio UI', fabio, async () => ((await fetch(`${addresses.fabioUi}/health`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout, input.signal);
     const prometheus = launch('prometheus', binaries.prometheus, [
       `--config.file=${files.prometheus}`, `--storage.tsdb.path=${configs.dataDirs.prometheus}`, `--web.listen-address=127.0.0.1:${ports.prometheus}`,
     ]);
-    await waitReady('Prometheus ready', prometheus, async () => ((await fetch(`${addresses.prometheus}/-/ready`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout);
+    await waitReady('Prometheus ready', prometheus, async () => ((await fetch(`${addresses.prometheus}/-/ready`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout, input.signal);
     const exports = sandboxExports({ addresses }, {
       env: input.env, placeholders: seeded.secrets, vaultToken: seeded.deployerToken, canaried: [], prometheus: { address: addresses.prometheus },
       // Releases an environment takes are read from this Consul, where the source environment recorded them when deployed here.
@@ -122,13 +124,13 @@ function writeConfigs(dir: string, configs: DevAgentConfigs): { nomad: string; c
  * Initialises the fresh OpenBao/Vault with one key share, unseals it and waits until it is the
  * active node; returns the root token. The unseal key is not kept: `drover down` removes the data.
  */
-async function initialise(address: string, store: UpProcess, timeoutMs: number): Promise<string> {
+async function initialise(address: string, store: UpProcess, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
   // sys/health answers 501 while not initialised, 503 sealed, 200 active.
-  await waitReady(`${store.name} listening`, store, async () => (await fetch(`${address}/v1/sys/health`, { signal: AbortSignal.timeout(3000) })).status, timeoutMs);
+  await waitReady(`${store.name} listening`, store, async () => (await fetch(`${address}/v1/sys/health`, { signal: AbortSignal.timeout(3000) })).status, timeoutMs, signal);
   const init = (await sendJson('PUT', `${address}/v1/sys/init`, { secret_shares: 1, secret_threshold: 1 })) as { keys_base64?: string[]; keys?: string[]; root_token: string };
   const key = init.keys_base64?.[0] ?? init.keys?.[0];
   await sendJson('PUT', `${address}/v1/sys/unseal`, { key });
-  await waitReady(`${store.name} unsealed and active`, store, async () => ((await fetch(`${address}/v1/sys/health`, { signal: AbortSignal.timeout(3000) })).status === 200 ? true : undefined), timeoutMs);
+  await waitReady(`${store.name} unsealed and active`, store, async () => ((await fetch(`${address}/v1/sys/health`, { signal: AbortSignal.timeout(3000) })).status === 200 ? true : undefined), timeoutMs, signal);
   return init.root_token;
 }
 

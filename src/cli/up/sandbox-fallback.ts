@@ -22,6 +22,8 @@ export interface SandboxUpInput {
   readonly processEnv: NodeJS.ProcessEnv;
   /** @default 60000 */
   readonly readyTimeoutMs?: number;
+  /** Aborted on Ctrl-C: the sandbox is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SandboxUp {
@@ -43,7 +45,7 @@ export async function startSandboxFallback(input: SandboxUpInput): Promise<Sandb
     const text = await waitReady('sandbox exports', sandbox, async () => {
       const written = readFileSync(log, 'utf8');
       return /^export VAULT_TOKEN=/m.test(written) && written.endsWith('\n') ? written : undefined;
-    }, input.readyTimeoutMs ?? 60_000);
+    }, input.readyTimeoutMs ?? 60_000, input.signal);
     const { banner, exports } = splitOutput(text);
     const ready: UpState = { ...state, exports };
     writeUpState(ready);

@@ -4,12 +4,12 @@ import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findUpBinaries } from '../../../src/cli/up/binaries.ts';
 
-/** Folders holding empty executables with the given names. */
 describe('the binaries drover up runs', () => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
+  /** A folder holding empty executables with the given names. */
   const folder = (...names: string[]): string => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-up-bin-'));
     dirs.push(dir);
