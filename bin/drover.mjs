@@ -9,6 +9,8 @@ let main;
 if (compiled) {
   // Tells src/project/typescript-imports.ts that tsx is not registered (yet).
   globalThis[Symbol.for('drover.compiled-cli')] = true;
+  // Names drover's build (its cli-<hash> directory) for the render cache (src/project/render-cache.ts).
+  globalThis[Symbol.for('drover.compiled-cli-url')] = compiled;
   ({ main } = await import(compiled));
 } else {
   const { register } = await import('tsx/esm/api');

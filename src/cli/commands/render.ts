@@ -12,6 +12,7 @@ import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
 import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
 import { writeClusterFiles } from '../../project/cluster-files.ts';
+import { cachedRender, recordRender, renderKey } from '../../project/render-cache.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
 import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
@@ -32,11 +33,20 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   }
   const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
   const release = values.release ?? gitSha.slice(0, 12);
-  const { files } = renderOutputs(selected, { env: prepared.env, project: await projectName(project.root), gitSha, release }, prepared.jobs);
+  const ctx = { env: prepared.env, project: await projectName(project.root), gitSha, release };
   const outDir = resolve(io.cwd, values.out ?? 'build');
-  if (values.check) return checkCommitted(files, { prepared, buildDir: outDir }, io, style);
-  writeFiles(files, outDir, project.root);
-  for (const file of files) io.stdout.write(`${file.committed ? file.path : join(values.out ?? 'build', file.path)}\n`);
+  if (values.check) return checkCommitted(renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
+  // Unchanged inputs and every file still as the last render left it: nothing to render (render-cache.ts).
+  const slot = `${project.root}\0${prepared.env.name}\0${outDir}`;
+  const key = renderKey({ ctx, jobs: prepared.jobs, only: values.job ?? null });
+  let printed = key === undefined ? undefined : cachedRender(project.root, slot, key);
+  if (printed === undefined) {
+    const { files } = renderOutputs(selected, ctx, prepared.jobs);
+    const targets = writeFiles(files, outDir, project.root);
+    printed = files.map((file) => (file.committed ? file.path : join(values.out ?? 'build', file.path)));
+    if (key !== undefined) recordRender(project.root, slot, key, targets, printed);
+  }
+  for (const line of printed) io.stdout.write(`${line}\n`);
   // The cluster's agent configurations are committed generated files too: refresh them with the rest.
   const cluster = await writeClusterFiles({ root: project.root, env: prepared.env, cluster: prepared.cluster });
   for (const path of cluster.written) io.stdout.write(`${path}\n`);
@@ -60,14 +70,17 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
  * than reading it to compare (measured on 1000 rendered files: 325 ms against 17 ms). So:
  * synchronous, and unchanged files are left as they are (their modification time too).
  */
-function writeFiles(files: readonly GeneratedFile[], outDir: string, root: string): void {
+function writeFiles(files: readonly GeneratedFile[], outDir: string, root: string): string[] {
   const made = new Set<string>();
+  const targets: string[] = [];
   for (const file of files) {
     const target = file.committed ? join(root, file.path) : join(outDir, file.path);
     const dir = dirname(target);
     if (!made.has(dir)) mkdirSync(dir, { recursive: true }), made.add(dir);
     if (readIfThere(target) !== file.content) writeFileSync(target, file.content);
+    targets.push(target);
   }
+  return targets;
 }
 
 function readIfThere(path: string): string | undefined {

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What `drover render` remembers of its last run per environment and output directory, under
+ * `<root>/node_modules/.cache/drover/`, so that a render whose inputs did not change skips
+ * rendering: the Nomad JSON and HCL, policies and dashboards of 500 jobs are ~20 MB of text, and
+ * producing them (then reading every file back to compare) was ~350 ms and ~60 MB of a warm
+ * render's ~750 ms and ~170 MB.
+ *
+ * The key is a hash of everything rendering reads — drover's own build, the built job specs of
+ * every job, the environment, project name, commit and release, the selected jobs — taken after
+ * the definitions ran, so a job that reads a file while loading is covered too. A hit also needs
+ * every file written last time to be on disk as it was left (size, modification time, inode):
+ * a hand-edited, replaced or deleted generated file makes it a miss, and render writes it again.
+ */
+interface Entry {
+  readonly format: number;
+  readonly key: string;
+  /** Absolute path → [size, mtimeMs, ino] after the render wrote (or kept) it. */
+  readonly files: Record<string, [number, number, number]>;
+  /** The paths render printed, in order. */
+  readonly lines: string[];
+}
+
+/** Bumped when the entry's shape or the key's meaning changes. */
+const FORMAT = 1;
+
+/** Set by bin/drover.mjs to the compiled CLI's URL, whose `cli-<hash>` directory names drover's build. */
+const COMPILED_CLI_URL = Symbol.for('drover.compiled-cli-url');
+
+/**
+ * drover's own build — its `cli-<hash>` directory (a hash of the compiled code) and the build's
+ * manifest, whose recorded inputs include the npm packages it loads (handlebars renders the Fabio
+ * properties) — or undefined when drover runs from its sources through tsx (tests, a checkout
+ * whose build failed): then nothing identifies the code that renders, and render does not cache.
+ */
+function droverBuild(): string | undefined {
+  const url = (globalThis as Record<symbol, unknown>)[COMPILED_CLI_URL];
+  if (typeof url !== 'string') return undefined;
+  const dir = /\/cli-([0-9a-f]+)\/main\.js$/.exec(url)?.[1];
+  if (dir === undefined) return undefined;
+  try {
+    return `${dir}\0${readFileSync(new URL('../cli.json', url), 'utf8')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cache key of a render of `inputs` (a plain value: specs, environment, context), or
+ * undefined when this render cannot be cached. Functions count by their source text and Maps and
+ * Sets by their entries, so no part of a spec is invisible to the key.
+ */
+export function renderKey(inputs: unknown): string | undefined {
+  const build = droverBuild();
+  if (build === undefined) return undefined;
+  try {
+    const text = JSON.stringify(inputs, (_key, value: unknown) => {
+      if (typeof value === 'function') return `function:${String(value)}`;
+      if (typeof value === 'bigint') return `bigint:${value}`;
+      if (value instanceof Map) return { map: [...value] };
+      if (value instanceof Set) return { set: [...value] };
+      if (value instanceof RegExp) return `regexp:${String(value)}`;
+      return value;
+    });
+    return createHash('sha256').update(`${FORMAT}\0${build}\0`).update(text).digest('hex');
+  } catch {
+    return undefined; // a cycle
+  }
+}
+
+function entryPath(root: string, slot: string): string {
+  return join(root, 'node_modules', '.cache', 'drover', `render-${createHash('sha256').update(slot).digest('hex').slice(0, 16)}.json`);
+}
+
+function fileState(path: string): [number, number, number] | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats ? [stats.size, stats.mtimeMs, stats.ino] : undefined;
+}
+
+/**
+ * The lines the last render printed, when it rendered the same `key` into `slot` (environment
+ * and output directory) and every file it left is still as it left it; otherwise undefined.
+ */
+export function cachedRender(root: string, slot: string, key: string): readonly string[] | undefined {
+  let entry: Entry;
+  try {
+    entry = JSON.parse(readFileSync(entryPath(root, slot), 'utf8')) as Entry;
+  } catch {
+    return undefined;
+  }
+  if (entry.format !== FORMAT || entry.key !== key) return undefined;
+  for (const [path, [size, mtimeMs, ino]] of Object.entries(entry.files)) {
+    const now = fileState(path);
+    if (!now || now[0] !== size || now[1] !== mtimeMs || now[2] !== ino) return undefined;
+  }
+  return entry.lines;
+}
+
+/** Records a render of `key` into `slot` that left `targets` on disk and printed `lines`. Best effort. */
+export function recordRender(root: string, slot: string, key: string, targets: readonly string[], lines: readonly string[]): void {
+  const files: Entry['files'] = {};
+  for (const target of targets) {
+    const state = fileState(target);
+    if (!state) return; // removed meanwhile: nothing to vouch for
+    files[target] = state;
+  }
+  const path = entryPath(root, slot);
+  try {
+    mkdirSync(join(root, 'node_modules', '.cache', 'drover'), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ format: FORMAT, key, files, lines: [...lines] } satisfies Entry));
+    renameSync(temporary, path);
+  } catch {
+    // An unwritable cache only means the next render renders again.
+  }
+}
