@@ -3,7 +3,7 @@
  * start order, kill the tasks Nomad left in its data dir, remove the data, then the state file.
  * The logs stay, for reading after the fact.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { removeUpState, type UpState } from './state.ts';
 import { killTasksUnder, stopUpProcess, unmountUnder, type StopOutcome } from './stop.ts';
 
@@ -38,7 +38,7 @@ export async function stopAll(state: UpState, onStopped: (process: StoppedProces
   const stuck = state.tasksUnder ? unmountUnder(state.tasksUnder) : [];
   const leftover: string[] = stuck.map((point) => `${point} (still mounted: umount it as root)`);
   const removed: string[] = [];
-  for (const dir of state.dataDirs) {
+  for (const dir of state.dataDirs.filter((d) => existsSync(d))) {
     try {
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
