@@ -185,8 +185,22 @@ function mainTask(state: RolloutState, allocId: string, group: string): string {
 
 async function failDeployment(state: RolloutState, deploymentId: string, reason: string, options: WatchJobOptions, job: string): Promise<RolloutState> {
   options.report({ type: 'deployment-failing', job, deploymentId, reason });
-  const response = await options.nomad.deployments.fail(deploymentId, { signal: options.signal });
-  return { ...state, failedByDrover: { deploymentId, revertedToVersion: response.RevertedJobVersion, reason } };
+  try {
+    const response = await options.nomad.deployments.fail(deploymentId, { signal: options.signal });
+    return { ...state, failedByDrover: { deploymentId, revertedToVersion: response.RevertedJobVersion, reason } };
+  } catch (error) {
+    // Nomad may end the deployment itself between the snapshot and this call (a real Nomad 2.0.5
+    // did on a placement failure): it answers 500 "can't fail terminal deployment". The rollout's
+    // outcome stands and the watch reads how the deployment ended; aborting the deploy would turn
+    // a placement failure (exit 2) into an internal error (exit 1).
+    if (!isTerminalDeploymentRefusal(error)) throw error;
+    options.report({ type: 'job-progress', job, message: `Nomad had already ended deployment ${deploymentId.slice(0, 8)} (${error.body.trim()})` });
+    return { ...state, failedByDrover: { deploymentId, revertedToVersion: null, reason } };
+  }
+}
+
+function isTerminalDeploymentRefusal(error: unknown): error is ApiError & { body: string } {
+  return error instanceof ApiError && error.status === 500 && typeof error.body === 'string' && error.body.includes('terminal deployment');
 }
 
 async function promote(deploymentId: string, job: string, options: WatchJobOptions): Promise<void> {

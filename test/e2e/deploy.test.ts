@@ -101,6 +101,17 @@ describe('drover deploy against the sandbox', { timeout: 30_000 }, () => {
     expect(JSON.stringify(result.events)).toContain('memory exhausted');
   });
 
+  it('still exits 2 when Nomad has ended the deployment before drover fails it (500 "can\'t fail terminal deployment")', async () => {
+    sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop' }, { kind: 'unplaceable', dimension: 'memory' });
+    // The answer a real Nomad 2.0.5 gave drover on a placement failure: the race is Nomad's to win.
+    const refusal = sandbox.admin.injectFault({ service: 'nomad', method: 'POST', path: '/v1/deployment/fail/', kind: 'error', status: 500, message: "can't fail terminal deployment", times: 1 });
+    const result = await deploy('--job', 'api');
+    expect(sandbox.admin.listFaults().find((f) => f.id === refusal)?.hits, 'the fail call was refused').toBe(1);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.events.find((e) => e.type === 'job-finished')).toMatchObject({ outcome: { status: 'placement-failed', group: 'api' } });
+    expect(JSON.stringify(result.events)).toContain('Nomad had already ended deployment');
+  });
+
   it('exits 3 at healthy canaries awaiting manual promotion with --stop-at-canary', async () => {
     const prod = await sandboxFor('prod');
     try {
