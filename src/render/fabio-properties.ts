@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type Handlebars from 'handlebars';
+import Handlebars from 'handlebars';
 import type { Environment } from '../config/environment.ts';
 
 /**
@@ -44,10 +43,15 @@ log.level = INFO
 log.routes.format = delta
 `;
 
-/** Compiled on first use, handlebars loaded then: modules that need only the constants below (validate) do not load it. */
+/**
+ * Compiled on first use. Handlebars is imported statically, not through createRequire(import.meta.url):
+ * jobs/fabio.ts imports this module, so it goes into the project bundle (src/project/bundle.ts), and a
+ * bundle that mentions import.meta is refused as file-bound — every project then loaded file by file
+ * through tsx, seconds instead of milliseconds (test/e2e/cli-startup.test.ts).
+ */
 let compiled: HandlebarsTemplateDelegate | undefined;
 function template(): HandlebarsTemplateDelegate {
-  compiled ??= (createRequire(import.meta.url)('handlebars') as typeof Handlebars).compile(TEMPLATE, { strict: true, noEscape: true });
+  compiled ??= Handlebars.compile(TEMPLATE, { strict: true, noEscape: true });
   return compiled;
 }
 
