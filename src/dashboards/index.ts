@@ -29,10 +29,21 @@ export function grafanaDir(envName: string): string {
 
 /** The committed Grafana files of `env`: one JSON per dashboard plus the two provisioning files. Pure. */
 export function dashboardFiles(env: Environment, jobs: readonly LoadedJob[]): GeneratedFile[] {
+  return [...eachDashboardFile(env, jobs)];
+}
+
+/**
+ * {@link dashboardFiles} one at a time, each dashboard built when it is asked for: the jobs and
+ * routes dashboards of 500 jobs are 5.7 and 4.1 MB of JSON, and building them all before writing
+ * any was ~50 MB of a render's peak memory.
+ */
+export function* eachDashboardFile(env: Environment, jobs: readonly LoadedJob[]): Generator<GeneratedFile> {
   const dir = grafanaDir(env.name);
-  return [
-    ...renderDashboards(env, jobs).map((d) => ({ path: `${dir}/dashboards/${d.uid}.json`, content: canonicalJson(toGrafanaDashboard(d)), committed: true })),
-    { path: `${dir}/provisioning/dashboards/drover.yml`, content: renderDashboardProviderYaml(env), committed: true },
-    { path: `${dir}/provisioning/datasources/drover.yml`, content: renderDatasourceYaml(env), committed: true },
-  ];
+  const builders = [() => clusterDashboard(env), () => jobsDashboard(env, jobs), () => routesDashboard(env, jobs), () => deploysDashboard(env, jobs)];
+  for (const build of builders) {
+    const dashboard = build();
+    yield { path: `${dir}/dashboards/${dashboard.uid}.json`, content: canonicalJson(toGrafanaDashboard(dashboard)), committed: true };
+  }
+  yield { path: `${dir}/provisioning/dashboards/drover.yml`, content: renderDashboardProviderYaml(env), committed: true };
+  yield { path: `${dir}/provisioning/datasources/drover.yml`, content: renderDatasourceYaml(env), committed: true };
 }

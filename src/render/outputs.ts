@@ -7,7 +7,7 @@ import { renderJob } from './job.ts';
 import type { NomadJob } from '../wire/nomad-job.ts';
 import { vaultPolicyFiles } from '../secrets/derive.ts';
 import type { GeneratedFile } from './generated-file.ts';
-import { dashboardFiles } from '../dashboards/index.ts';
+import { eachDashboardFile } from '../dashboards/index.ts';
 import { renderVectorConfig, vectorConfigPaths } from './vector-config.ts';
 
 
@@ -25,16 +25,35 @@ export interface RenderedJob {
  */
 export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, allJobs: readonly LoadedJob[] = jobs): { jobs: RenderedJob[]; files: GeneratedFile[] } {
   const rendered = jobs.map(({ file, spec }) => ({ id: spec.id, file, job: renderJob(spec, ctx) }));
-  const files: GeneratedFile[] = rendered.flatMap(({ id, file, job }) => [
-    // The body `POST /v1/jobs` and `nomad job run -json` accept.
+  const files: GeneratedFile[] = rendered.flatMap((job) => jobFiles(job, ctx));
+  files.push(...configFiles(ctx, allJobs));
+  return { jobs: rendered, files };
+}
+
+/**
+ * The files of {@link renderOutputs}, in the same order, each rendered when it is asked for: a
+ * caller that writes each file and lets it go (render) never holds the ~20 MB of text a project
+ * of 500 jobs renders to, nor each job's wire object after its two files.
+ */
+export function* renderOutputFiles(jobs: readonly LoadedJob[], ctx: RenderContext, allJobs: readonly LoadedJob[] = jobs): Generator<GeneratedFile> {
+  for (const { file, spec } of jobs) yield* jobFiles({ id: spec.id, file, job: renderJob(spec, ctx) }, ctx);
+  yield* configFiles(ctx, allJobs);
+}
+
+/** A rendered job's two files: the body `POST /v1/jobs` and `nomad job run -json` accept, and its HCL. */
+function jobFiles({ id, file, job }: RenderedJob, ctx: RenderContext): GeneratedFile[] {
+  return [
     { path: `${ctx.env.name}/${id}.json`, content: canonicalJson({ Job: job }), committed: false },
     { path: `${ctx.env.name}/${id}.nomad.hcl`, content: renderJobHcl(job, file), committed: false },
-  ]);
-  files.push({ path: fabioPropertiesPath(ctx.env.name), content: renderFabioProperties(ctx.env), committed: true });
-  files.push(...vaultPolicyFiles(allJobs, ctx.env));
-  files.push(...dashboardFiles(ctx.env, allJobs));
-  files.push(...vectorConfigFiles(allJobs, ctx));
-  return { jobs: rendered, files };
+  ];
+}
+
+/** The environment's generated configs, from every job: Fabio properties, Vault policies, dashboards, Vector configs. */
+function* configFiles(ctx: RenderContext, allJobs: readonly LoadedJob[]): Generator<GeneratedFile> {
+  yield { path: fabioPropertiesPath(ctx.env.name), content: renderFabioProperties(ctx.env), committed: true };
+  yield* vaultPolicyFiles(allJobs, ctx.env);
+  yield* eachDashboardFile(ctx.env, allJobs);
+  yield* vectorConfigFiles(allJobs, ctx);
 }
 
 /**

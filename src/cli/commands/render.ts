@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
-import { renderOutputs } from '../../render/outputs.ts';
+import { renderOutputFiles, renderOutputs } from '../../render/outputs.ts';
 import { type GeneratedFile } from '../../render/generated-file.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
@@ -41,9 +41,14 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const key = renderKey({ ctx, jobs: prepared.jobs, only: values.job ?? null });
   let printed = key === undefined ? undefined : cachedRender(project.root, slot, key);
   if (printed === undefined) {
-    const { files } = renderOutputs(selected, ctx, prepared.jobs);
-    const targets = writeFiles(files, outDir, project.root);
-    printed = files.map((file) => (file.committed ? file.path : join(values.out ?? 'build', file.path)));
+    const made = new Set<string>();
+    const targets: string[] = [];
+    const lines: string[] = [];
+    for (const file of renderOutputFiles(selected, ctx, prepared.jobs)) {
+      targets.push(writeFile(file, outDir, project.root, made));
+      lines.push(file.committed ? file.path : join(values.out ?? 'build', file.path));
+    }
+    printed = lines;
     if (key !== undefined) recordRender(project.root, slot, key, targets, printed);
   }
   for (const line of printed) io.stdout.write(`${line}\n`);
@@ -64,23 +69,18 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
 }
 
 /**
- * Writes each file whose content differs from what is there. A project of 500 jobs renders a
- * thousand files: one `mkdir` + `writeFile` each through libuv's thread pool took seconds of wall
+ * Writes `file` when its content differs from what is there (`made`: the directories made so
+ * far) and returns its path. A project of 500 jobs renders a thousand files: one `mkdir` + `writeFile` each through libuv's thread pool took seconds of wall
  * time on a busy machine, and overwriting an existing file (truncate, then write) costs far more
  * than reading it to compare (measured on 1000 rendered files: 325 ms against 17 ms). So:
  * synchronous, and unchanged files are left as they are (their modification time too).
  */
-function writeFiles(files: readonly GeneratedFile[], outDir: string, root: string): string[] {
-  const made = new Set<string>();
-  const targets: string[] = [];
-  for (const file of files) {
-    const target = file.committed ? join(root, file.path) : join(outDir, file.path);
-    const dir = dirname(target);
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true }), made.add(dir);
-    if (readIfThere(target) !== file.content) writeFileSync(target, file.content);
-    targets.push(target);
-  }
-  return targets;
+function writeFile(file: GeneratedFile, outDir: string, root: string, made: Set<string>): string {
+  const target = file.committed ? join(root, file.path) : join(outDir, file.path);
+  const dir = dirname(target);
+  if (!made.has(dir)) mkdirSync(dir, { recursive: true }), made.add(dir);
+  if (readIfThere(target) !== file.content) writeFileSync(target, file.content);
+  return target;
 }
 
 function readIfThere(path: string): string | undefined {
