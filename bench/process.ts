@@ -7,7 +7,7 @@
  * overhead per job: `drover deploy qa` of 50 jobs against the sandbox with zero health time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,6 +71,12 @@ async function forgetRenders(dir: string): Promise<void> {
   for (const name of await readdir(cache).catch(() => [])) if (name.startsWith('render-')) await rm(join(cache, name), { force: true });
 }
 
+/** Switches the job file's image tag between two versions, so each run renders a changed job. */
+async function toggleImage(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.includes(':1.7.0') ? text.replace(':1.7.0', ':1.7.1') : text.replace(':1.7.1', ':1.7.0'));
+}
+
 /** The project's caches (compiled definitions, tsc's build info, the last clean check) removed. */
 async function cold(args: readonly string[], cwd: string): Promise<ProcessRun> {
   await rm(join(cwd, 'node_modules/.cache'), { recursive: true, force: true });
@@ -121,6 +127,8 @@ export async function runProcessBenchmark(): Promise<boolean> {
     // What a render costs when its inputs changed (a job edited, another commit): the project's
     // bundle still cached, but not the last render (src/project/render-cache.ts).
     row('drover render qa --no-typecheck, changed', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5, () => forgetRenders(dir)), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
+    // A job edited between renders: the bundle is rebuilt, that job and the files made from every job rendered again.
+    row('drover render qa --no-typecheck, job edited', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5, () => toggleImage(join(dir, 'jobs/svc-7.ts'))), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
     console.log('  with the type check (tsc runs as its own process; skipped while nothing it read changed since a clean check):');
     const coldCheck = await cold(['validate', 'qa'], dir);
     row('drover validate qa, cold (tsc from scratch)', coldCheck, undefined, '  (tsc\'s own RSS not included)');

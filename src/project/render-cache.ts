@@ -15,17 +15,31 @@ import { join } from 'node:path';
  * every file written last time to be on disk as it was left (size, modification time, inode):
  * a hand-edited, replaced or deleted generated file makes it a miss, and render writes it again.
  */
-interface Entry {
+export interface RenderRecord {
   readonly format: number;
   readonly key: string;
   /** Absolute path → [size, mtimeMs, ino] after the render wrote (or kept) it. */
   readonly files: Record<string, [number, number, number]>;
   /** The paths render printed, in order. */
   readonly lines: string[];
+  /** Per job key: the files it rendered to and the lines they printed. */
+  readonly jobs: Record<string, RenderedPart>;
+}
+
+/** What one job rendered to: its files (absolute) and the lines render printed for them. */
+export interface RenderedPart {
+  readonly targets: string[];
+  readonly lines: string[];
+}
+
+/** The keys of one render: of everything it reads, and of each selected job with the context. */
+export interface RenderKeys {
+  readonly key: string;
+  readonly jobKeys: string[];
 }
 
 /** Bumped when the entry's shape or the key's meaning changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Set by bin/drover.mjs to the compiled CLI's URL, whose `cli-<hash>` directory names drover's build. */
 const COMPILED_CLI_URL = Symbol.for('drover.compiled-cli-url');
@@ -49,26 +63,32 @@ function droverBuild(): string | undefined {
 }
 
 /**
- * The cache key of a render of `inputs` (a plain value: specs, environment, context), or
- * undefined when this render cannot be cached. Functions count by their source text and Maps and
- * Sets by their entries, so no part of a spec is invisible to the key.
+ * The keys of a render of `selected` jobs out of `jobs` in `ctx` (plain values: specs,
+ * environment, commit…; `only` is --job), or undefined when this render cannot be cached.
+ * Functions count by their source text and Maps and Sets by their entries, so no part of a spec
+ * is invisible to a key.
  */
-export function renderKey(inputs: unknown): string | undefined {
+export function renderKeys(ctx: unknown, jobs: readonly { spec: { id: string } }[], selected: readonly { spec: { id: string } }[], only: string | null): RenderKeys | undefined {
   const build = droverBuild();
   if (build === undefined) return undefined;
   try {
-    const text = JSON.stringify(inputs, (_key, value: unknown) => {
-      if (typeof value === 'function') return `function:${String(value)}`;
-      if (typeof value === 'bigint') return `bigint:${value}`;
-      if (value instanceof Map) return { map: [...value] };
-      if (value instanceof Set) return { set: [...value] };
-      if (value instanceof RegExp) return `regexp:${String(value)}`;
-      return value;
-    });
-    return createHash('sha256').update(`${FORMAT}\0${build}\0`).update(text).digest('hex');
+    const digest = (value: unknown) => createHash('sha256').update(`${FORMAT}\0${build}\0`).update(JSON.stringify(value, stable)).digest('hex');
+    const context = digest(ctx);
+    const byId = new Map(jobs.map((job) => [job.spec.id, digest([context, job])]));
+    const key = digest([context, [...byId.values()], only]);
+    return { key, jobKeys: selected.map((job) => byId.get(job.spec.id) ?? digest([context, job])) };
   } catch {
     return undefined; // a cycle
   }
+}
+
+function stable(_key: string, value: unknown): unknown {
+  if (typeof value === 'function') return `function:${String(value)}`;
+  if (typeof value === 'bigint') return `bigint:${value}`;
+  if (value instanceof Map) return { map: [...value] };
+  if (value instanceof Set) return { set: [...value] };
+  if (value instanceof RegExp) return `regexp:${String(value)}`;
+  return value;
 }
 
 function entryPath(root: string, slot: string): string {
@@ -80,28 +100,39 @@ function fileState(path: string): [number, number, number] | undefined {
   return stats ? [stats.size, stats.mtimeMs, stats.ino] : undefined;
 }
 
-/**
- * The lines the last render printed, when it rendered the same `key` into `slot` (environment
- * and output directory) and every file it left is still as it left it; otherwise undefined.
- */
-export function cachedRender(root: string, slot: string, key: string): readonly string[] | undefined {
-  let entry: Entry;
+/** The last render's record in `slot` (environment and output directory), if any. */
+export function lastRender(root: string, slot: string): RenderRecord | undefined {
   try {
-    entry = JSON.parse(readFileSync(entryPath(root, slot), 'utf8')) as Entry;
+    const entry = JSON.parse(readFileSync(entryPath(root, slot), 'utf8')) as RenderRecord;
+    return entry.format === FORMAT ? entry : undefined;
   } catch {
     return undefined;
   }
-  if (entry.format !== FORMAT || entry.key !== key) return undefined;
-  for (const [path, [size, mtimeMs, ino]] of Object.entries(entry.files)) {
-    const now = fileState(path);
-    if (!now || now[0] !== size || now[1] !== mtimeMs || now[2] !== ino) return undefined;
-  }
-  return entry.lines;
 }
 
-/** Records a render of `key` into `slot` that left `targets` on disk and printed `lines`. Best effort. */
-export function recordRender(root: string, slot: string, key: string, targets: readonly string[], lines: readonly string[]): void {
-  const files: Entry['files'] = {};
+function untouched(entry: RenderRecord, targets: Iterable<string>): boolean {
+  for (const path of targets) {
+    const then = entry.files[path];
+    const now = fileState(path);
+    if (!then || !now || now[0] !== then[0] || now[1] !== then[1] || now[2] !== then[2]) return false;
+  }
+  return true;
+}
+
+/** The lines `entry`'s render printed, when it rendered the same `key` and every file it left is still as it left it. */
+export function sameRender(entry: RenderRecord | undefined, key: string): readonly string[] | undefined {
+  return entry?.key === key && untouched(entry, Object.keys(entry.files)) ? entry.lines : undefined;
+}
+
+/** What `entry`'s render made of the job keyed `jobKey`, when it did and those files are untouched. */
+export function sameJob(entry: RenderRecord | undefined, jobKey: string): RenderedPart | undefined {
+  const part = entry?.jobs[jobKey];
+  return part && untouched(entry, part.targets) ? part : undefined;
+}
+
+/** Records a render of `key` that left `targets` on disk, printed `lines` and made `jobs` (by job key). Best effort. */
+export function recordRender(root: string, slot: string, key: string, targets: readonly string[], lines: readonly string[], jobs: Record<string, RenderedPart>): void {
+  const files: RenderRecord['files'] = {};
   for (const target of targets) {
     const state = fileState(target);
     if (!state) return; // removed meanwhile: nothing to vouch for
@@ -111,7 +142,7 @@ export function recordRender(root: string, slot: string, key: string, targets: r
   try {
     mkdirSync(join(root, 'node_modules', '.cache', 'drover'), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ format: FORMAT, key, files, lines: [...lines] } satisfies Entry));
+    writeFileSync(temporary, JSON.stringify({ format: FORMAT, key, files, lines: [...lines], jobs } satisfies RenderRecord));
     renameSync(temporary, path);
   } catch {
     // An unwritable cache only means the next render renders again.

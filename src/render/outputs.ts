@@ -36,8 +36,18 @@ export function renderOutputs(jobs: readonly LoadedJob[], ctx: RenderContext, al
  * of 500 jobs renders to, nor each job's wire object after its two files.
  */
 export function* renderOutputFiles(jobs: readonly LoadedJob[], ctx: RenderContext, allJobs: readonly LoadedJob[] = jobs): Generator<GeneratedFile> {
-  for (const { file, spec } of jobs) yield* jobFiles({ id: spec.id, file, job: renderJob(spec, ctx) }, ctx);
+  for (const job of jobs) yield* renderJobFiles(job, ctx);
   yield* configFiles(ctx, allJobs);
+}
+
+/** One job's files of {@link renderOutputs}: they depend on that job and `ctx` only. */
+export function renderJobFiles({ file, spec }: LoadedJob, ctx: RenderContext): GeneratedFile[] {
+  return jobFiles({ id: spec.id, file, job: renderJob(spec, ctx) }, ctx);
+}
+
+/** The files of {@link renderOutputs} made from every job (policies, dashboards, …), in order, each rendered when asked for. */
+export function renderConfigFiles(ctx: RenderContext, allJobs: readonly LoadedJob[]): Generator<GeneratedFile> {
+  return configFiles(ctx, allJobs);
 }
 
 /** A rendered job's two files: the body `POST /v1/jobs` and `nomad job run -json` accept, and its HCL. */

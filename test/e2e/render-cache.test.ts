@@ -38,8 +38,12 @@ describe('drover render reuses its last render only while the generated files ar
     expect(await Promise.all([json, hcl, fabio].map((path) => readFile(path, 'utf8')))).toEqual(rendered);
   });
 
-  it('renders again when a job changes', async () => {
-    expect((await render()).code).toBe(0);
+  it('renders again when a job changes, and puts back another job\'s hand-edited file meanwhile', async () => {
+    const first = await render();
+    expect(first.code).toBe(0);
+    const worker = join(project.dir, 'out/qa/worker.json');
+    const workerRendered = await readFile(worker, 'utf8');
+    await writeFile(worker, workerRendered.replace('"worker"', '"workex"'));
     const jobFile = join(project.dir, 'jobs/api.ts');
     const source = await readFile(jobFile, 'utf8');
     const edited = source.replace(/description: '([^']*)'/, "description: 'Edited: $1'");
@@ -50,5 +54,7 @@ describe('drover render reuses its last render only while the generated files ar
     expect(result.code, result.stderr).toBe(0);
     expect((await stat(join(project.dir, 'out/qa/api.json'))).mtimeMs).toBeGreaterThan(before);
     expect(await readFile(join(project.dir, 'out/qa/api.json'), 'utf8')).toContain('Edited: ');
+    expect(await readFile(worker, 'utf8')).toBe(workerRendered);
+    expect(result.stdout).toBe(first.stdout);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
-import { renderOutputFiles, renderOutputs } from '../../render/outputs.ts';
+import { renderConfigFiles, renderJobFiles, renderOutputs } from '../../render/outputs.ts';
 import { type GeneratedFile } from '../../render/generated-file.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
@@ -12,7 +12,7 @@ import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
 import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
 import { writeClusterFiles } from '../../project/cluster-files.ts';
-import { cachedRender, recordRender, renderKey } from '../../project/render-cache.ts';
+import { lastRender, recordRender, renderKeys, sameJob, sameRender, type RenderedPart } from '../../project/render-cache.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
 import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
@@ -36,20 +36,33 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const ctx = { env: prepared.env, project: await projectName(project.root), gitSha, release };
   const outDir = resolve(io.cwd, values.out ?? 'build');
   if (values.check) return checkCommitted(renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
-  // Unchanged inputs and every file still as the last render left it: nothing to render (render-cache.ts).
+  // Unchanged inputs and every file still as the last render left it: nothing to render; else
+  // only the jobs that changed, and the files made from every job (render-cache.ts).
   const slot = `${project.root}\0${prepared.env.name}\0${outDir}`;
-  const key = renderKey({ ctx, jobs: prepared.jobs, only: values.job ?? null });
-  let printed = key === undefined ? undefined : cachedRender(project.root, slot, key);
+  const keys = renderKeys(ctx, prepared.jobs, selected, values.job ?? null);
+  const last = keys && lastRender(project.root, slot);
+  let printed = keys && sameRender(last, keys.key);
   if (printed === undefined) {
     const made = new Set<string>();
-    const targets: string[] = [];
-    const lines: string[] = [];
-    for (const file of renderOutputFiles(selected, ctx, prepared.jobs)) {
-      targets.push(writeFile(file, outDir, project.root, made));
-      lines.push(file.committed ? file.path : join(values.out ?? 'build', file.path));
-    }
-    printed = lines;
-    if (key !== undefined) recordRender(project.root, slot, key, targets, printed);
+    const put = (files: Iterable<GeneratedFile>): RenderedPart => {
+      const part = { targets: [] as string[], lines: [] as string[] };
+      for (const file of files) {
+        part.targets.push(writeFile(file, outDir, project.root, made));
+        part.lines.push(file.committed ? file.path : join(values.out ?? 'build', file.path));
+      }
+      return part;
+    };
+    const parts: RenderedPart[] = [];
+    const byKey: Record<string, RenderedPart> = {};
+    selected.forEach((job, i) => {
+      const jobKey = keys?.jobKeys[i];
+      const part = (jobKey === undefined ? undefined : sameJob(last, jobKey)) ?? put(renderJobFiles(job, ctx));
+      if (jobKey !== undefined) byKey[jobKey] = part;
+      parts.push(part);
+    });
+    parts.push(put(renderConfigFiles(ctx, prepared.jobs)));
+    printed = parts.flatMap((part) => part.lines);
+    if (keys) recordRender(project.root, slot, keys.key, parts.flatMap((part) => part.targets), printed, byKey);
   }
   for (const line of printed) io.stdout.write(`${line}\n`);
   // The cluster's agent configurations are committed generated files too: refresh them with the rest.

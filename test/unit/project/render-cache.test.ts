@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cachedRender, recordRender, renderKey } from '../../../src/project/render-cache.ts';
+import { lastRender, recordRender, renderKeys, sameJob, sameRender } from '../../../src/project/render-cache.ts';
 
 const BUILD_URL = Symbol.for('drover.compiled-cli-url');
 const globals = globalThis as Record<symbol, unknown>;
@@ -27,27 +27,42 @@ describe('render cache', () => {
     globals[BUILD_URL] = pathToFileURL(join(cache, `cli-${hash}`, 'main.js')).href;
   }
 
+  const job = (id: string, count: number, extra: unknown = undefined) => ({ file: `jobs/${id}.ts`, spec: { id, count, extra } });
+  const ctx = { gitSha: 'a'.repeat(40), env: { name: 'qa' } };
+  const keyOf = (jobs: ReturnType<typeof job>[], context: unknown = ctx, only: string | null = null) => renderKeys(context, jobs, jobs, only)?.key;
+
   it('has no key when drover runs from its sources (no compiled build to name)', () => {
-    expect(renderKey({ jobs: [] })).toBeUndefined();
+    expect(renderKeys(ctx, [job('api', 1)], [job('api', 1)], null)).toBeUndefined();
   });
 
   it('keys on every value rendering reads, functions by source and Maps by entries, and on drover\'s build', async () => {
     await fakeBuild('aaaa', '{"inputs":{"handlebars":[1,2]}}');
-    const inputs = (count: number, extra: unknown = undefined) => ({ ctx: { gitSha: 'a'.repeat(40) }, jobs: [{ file: 'jobs/api.ts', spec: { id: 'api', count, extra } }] });
-    const key = renderKey(inputs(1));
+    const key = keyOf([job('api', 1)]);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(renderKey(inputs(1))).toBe(key);
-    expect(renderKey(inputs(2))).not.toBe(key);
-    expect(renderKey(inputs(1, () => 1))).not.toBe(renderKey(inputs(1, () => 2)));
-    expect(renderKey(inputs(1, new Map([['a', 1]])))).not.toBe(renderKey(inputs(1, new Map([['a', 2]]))));
-    expect(renderKey(inputs(1, new Set([1])))).not.toBe(renderKey(inputs(1, new Set([2]))));
+    expect(keyOf([job('api', 1)])).toBe(key);
+    expect(keyOf([job('api', 2)])).not.toBe(key);
+    expect(keyOf([job('api', 1)], { ...ctx, gitSha: 'b'.repeat(40) })).not.toBe(key);
+    expect(keyOf([job('api', 1)], ctx, 'api')).not.toBe(key); // --job
+    expect(keyOf([job('api', 1, () => 1)])).not.toBe(keyOf([job('api', 1, () => 2)]));
+    expect(keyOf([job('api', 1, new Map([['a', 1]]))])).not.toBe(keyOf([job('api', 1, new Map([['a', 2]]))]));
+    expect(keyOf([job('api', 1, new Set([1]))])).not.toBe(keyOf([job('api', 1, new Set([2]))]));
     await fakeBuild('aaaa', '{"inputs":{"handlebars":[1,3]}}'); // a dependency updated, same compiled code
-    expect(renderKey(inputs(1))).not.toBe(key);
+    expect(keyOf([job('api', 1)])).not.toBe(key);
     await fakeBuild('bbbb', '{"inputs":{"handlebars":[1,2]}}');
-    expect(renderKey(inputs(1))).not.toBe(key);
+    expect(keyOf([job('api', 1)])).not.toBe(key);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(renderKey(cyclic)).toBeUndefined();
+    expect(keyOf([job('api', 1, cyclic)])).toBeUndefined();
+  });
+
+  it('gives a job the same key while it and the context stay, whatever the other jobs do', async () => {
+    await fakeBuild('cccc', '{}');
+    const before = renderKeys(ctx, [job('api', 1), job('web', 1)], [job('api', 1), job('web', 1)], null)!;
+    const after = renderKeys(ctx, [job('api', 1), job('web', 2)], [job('api', 1), job('web', 2)], null)!;
+    expect(after.jobKeys[0]).toBe(before.jobKeys[0]);
+    expect(after.jobKeys[1]).not.toBe(before.jobKeys[1]);
+    expect(after.key).not.toBe(before.key);
+    expect(renderKeys({ ...ctx, gitSha: 'c'.repeat(40) }, [job('api', 1)], [job('api', 1)], null)!.jobKeys[0]).not.toBe(before.jobKeys[0]);
   });
 
   it('answers the recorded lines only while every file is as the render left it', async () => {
@@ -55,15 +70,19 @@ describe('render cache', () => {
     await mkdir(join(root, 'build'), { recursive: true });
     const files = [join(root, 'build/api.json'), join(root, 'build/api.nomad.hcl')];
     for (const file of files) await writeFile(file, 'rendered\n');
-    const record = () => recordRender(root, 'qa build', 'k1', files, ['build/api.json', 'build/api.nomad.hcl']);
+    const record = () => recordRender(root, 'qa build', 'k1', files, ['build/api.json', 'build/api.nomad.hcl'], { j1: { targets: [files[0]!], lines: ['build/api.json'] } });
+    const same = (slot = 'qa build', key = 'k1') => sameRender(lastRender(root, slot), key);
 
     record();
-    expect(cachedRender(root, 'qa build', 'k1')).toEqual(['build/api.json', 'build/api.nomad.hcl']);
-    expect(cachedRender(root, 'qa build', 'k2')).toBeUndefined(); // other inputs
-    expect(cachedRender(root, 'prod build', 'k1')).toBeUndefined(); // other environment or output dir
+    expect(same()).toEqual(['build/api.json', 'build/api.nomad.hcl']);
+    expect(same('qa build', 'k2')).toBeUndefined(); // other inputs
+    expect(same('prod build')).toBeUndefined(); // other environment or output dir
+    expect(sameJob(lastRender(root, 'qa build'), 'j1')).toEqual({ targets: [files[0]], lines: ['build/api.json'] });
+    expect(sameJob(lastRender(root, 'qa build'), 'j2')).toBeUndefined();
 
     await writeFile(files[0]!, 'hand-edited\n');
-    expect(cachedRender(root, 'qa build', 'k1')).toBeUndefined();
+    expect(same()).toBeUndefined();
+    expect(sameJob(lastRender(root, 'qa build'), 'j1')).toBeUndefined();
     await writeFile(files[0]!, 'rendered\n');
     record();
 
@@ -73,10 +92,11 @@ describe('render cache', () => {
     const before = statSync(files[1]!);
     renameSync(replacement, files[1]!);
     await utimes(files[1]!, before.atime, before.mtime);
-    expect(cachedRender(root, 'qa build', 'k1')).toBeUndefined();
+    expect(same()).toBeUndefined();
+    expect(sameJob(lastRender(root, 'qa build'), 'j1')).toBeDefined(); // not one of j1's files
     record();
 
     await rm(files[1]!);
-    expect(cachedRender(root, 'qa build', 'k1')).toBeUndefined();
+    expect(same()).toBeUndefined();
   });
 });
