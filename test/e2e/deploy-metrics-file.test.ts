@@ -54,7 +54,7 @@ describe('deploy --metrics-file', { timeout: 60_000 }, () => {
     const text = await readFile(file, 'utf8');
     expect(lint(text)).toBe('');
     expect(sample(text, 'drover_deploy_last_exit_code{env="qa"}')).toBe(0);
-    expect(sample(text, 'drover_deploy_last_jobs{env="qa",outcome="succeeded"}')).toBe(7);
+    expect(sample(text, 'drover_deploy_last_jobs{env="qa",outcome="succeeded"}')).toBe(8); // every job qa deploys, log-shipper included
     expect(sample(text, 'drover_deploy_last_jobs{env="qa",outcome="failed"}')).toBe(0);
     expect(sample(text, 'drover_deploy_last_job_version{env="qa",job="api"}')).toBe(0);
     expect(sample(text, 'drover_deploy_last_release_info{env="qa",release="888888888888"}')).toBe(1);
