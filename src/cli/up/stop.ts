@@ -2,7 +2,6 @@
  * Stopping what `drover up` started: by pid, only while the pid is still that process, SIGTERM
  * then SIGKILL; and the task processes Nomad left behind in its own data dir.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { processStatus, type UpProcess } from './state.ts';
 
@@ -109,8 +108,12 @@ export function mountsUnder(mountTable: string, dir: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-/** Unmounts what Nomad left mounted under `dir` (Linux; nothing elsewhere); returns the mount points it could not unmount. */
-export function unmountUnder(dir: string): string[] {
+/**
+ * Unmounts what Nomad left mounted under `dir` (Linux; nothing elsewhere); returns the mount points it
+ * could not unmount. zx runs umount: it quotes each path (mount points may hold spaces) and keeps
+ * the exit code without throwing; `drover down` is no hot path, so loading zx costs nothing that matters.
+ */
+export async function unmountUnder(dir: string): Promise<string[]> {
   let table: string;
   try {
     table = readFileSync('/proc/self/mounts', 'utf8');
@@ -118,12 +121,11 @@ export function unmountUnder(dir: string): string[] {
     return [];
   }
   const failed: string[] = [];
+  const { $ } = await import('zx');
+  const sh = $({ quiet: true, nothrow: true });
   for (const point of mountsUnder(table, dir)) {
-    try {
-      execFileSync('umount', [point], { stdio: 'ignore' });
-    } catch {
-      failed.push(point);
-    }
+    const result = await sh`umount ${point}`;
+    if (result.exitCode !== 0) failed.push(point);
   }
   return failed;
 }

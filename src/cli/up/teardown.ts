@@ -35,7 +35,7 @@ export async function stopAll(state: UpState, onStopped: (process: StoppedProces
     onStopped(entry);
   }
   const tasksKilled = state.tasksUnder ? killTasksUnder(state.tasksUnder) : [];
-  const stuck = state.tasksUnder ? unmountUnder(state.tasksUnder) : [];
+  const stuck = state.tasksUnder ? await unmountUnder(state.tasksUnder) : [];
   const leftover: string[] = stuck.map((point) => `${point} (still mounted: umount it as root)`);
   const removed: string[] = [];
   for (const dir of state.dataDirs.filter((d) => existsSync(d))) {
