@@ -38,6 +38,15 @@ describe('drover render reuses its last render only while the generated files ar
     expect(await Promise.all([json, hcl, fabio].map((path) => readFile(path, 'utf8')))).toEqual(rendered);
   });
 
+  it('prints the paths as --out spells them, from wherever it runs', async () => {
+    const here = await render();
+    expect(here.code, here.stderr).toBe(0);
+    const below = await runCliProcess(['render', 'qa', '--no-typecheck', '--project', '..', '--out', '../out', '--git-sha', SHA], { cwd: join(project.dir, 'jobs') });
+    expect(below.code, below.stderr).toBe(0);
+    expect(below.stdout).toContain('../out/qa/api.json\n');
+    expect(below.stdout).toBe(here.stdout.replaceAll(/^out\//gm, '../out/'));
+  });
+
   it('renders again when a job changes, and puts back another job\'s hand-edited file meanwhile', async () => {
     const first = await render();
     expect(first.code).toBe(0);

@@ -38,7 +38,8 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   if (values.check) return checkCommitted(renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
   // Unchanged inputs and every file still as the last render left it: nothing to render; else
   // only the jobs that changed, and the files made from every job (render-cache.ts).
-  const slot = `${project.root}\0${prepared.env.name}\0${outDir}`;
+  // --out as written too: the printed paths start with it.
+  const slot = `${project.root}\0${prepared.env.name}\0${outDir}\0${values.out ?? 'build'}`;
   const keys = renderKeys(ctx, prepared.jobs, selected, values.job ?? null);
   const last = keys && lastRender(project.root, slot);
   let printed = keys && sameRender(last, keys.key);
