@@ -11,6 +11,7 @@ import type { NomadEvent } from '../../wire/nomad-api.ts';
 import { ApiError } from '../api-error.ts';
 import { createNdjsonFramer } from '../http/ndjson.ts';
 import { networkApiError } from '../http/network-error.ts';
+import { watchedChunks } from '../http/watched-stream.ts';
 import { parseLosslessJson } from '../http/lossless-json.ts';
 import { list, num, obj, record, ShapeError, type Shape } from '../http/shape.ts';
 import { redactText } from '../redact.ts';
@@ -94,37 +95,16 @@ export async function* openEventStream(transport: NomadTransport, opts: EventStr
 async function* readEventBody(body: Readable, call: NomadCall, transport: NomadTransport, opts: EventStreamOptions): AsyncGenerator<NomadEventStreamItem> {
   const framer = createNdjsonFramer();
   const stallMs = opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
-  let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
-  // The timer runs only while waiting for bytes, not while the consumer handles an item.
-  const arm = (): void => {
-    clearTimeout(timer);
-    if (stallMs > 0) timer = setTimeout(() => ((stalled = true), body.destroy()), stallMs);
-  };
-  const onAbort = (): void => void body.destroy();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const fail = (error: unknown): never => {
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    if (stalled) throw stallError(call, transport, stallMs);
-    throw networkApiError(error, { service: 'nomad', method: 'GET', path: transport.describe(call) }, transport.secrets);
-  };
-  try {
-    arm();
-    const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    for (;;) {
-      const next = await chunks.next().catch(fail);
-      clearTimeout(timer);
-      if (next.done) break;
-      for (const line of framer.push(next.value)) yield parseOrFail(line, call, transport);
-      arm();
-    }
-    if (opts.signal?.aborted || stalled) fail(undefined);
-    for (const line of framer.end()) yield parseOrFail(line, call, transport);
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
-    body.destroy();
+  const chunks = watchedChunks(body, {
+    stallMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    stalled: () => stallError(call, transport, stallMs),
+    failed: (error) => networkApiError(error, { service: 'nomad', method: 'GET', path: transport.describe(call) }, transport.secrets),
+  });
+  for await (const chunk of chunks) {
+    for (const line of framer.push(chunk)) yield parseOrFail(line, call, transport);
   }
+  for (const line of framer.end()) yield parseOrFail(line, call, transport);
 }
 
 function parseOrFail(line: string, call: NomadCall, transport: NomadTransport): NomadEventStreamItem {

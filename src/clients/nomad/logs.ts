@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { ApiError } from '../api-error.ts';
 import { createJsonObjectFramer } from '../http/json-objects.ts';
 import { networkApiError } from '../http/network-error.ts';
+import { watchedChunks } from '../http/watched-stream.ts';
 import { num, obj, record, ShapeError, str } from '../http/shape.ts';
 import { redactText } from '../redact.ts';
 import type { NomadCall, NomadTransport } from './transport.ts';
@@ -94,39 +95,18 @@ export async function openLogs(transport: NomadTransport, allocId: string, opts:
 async function* readFrames(body: Readable, call: NomadCall, transport: NomadTransport, opts: LogsOptions): AsyncGenerator<NomadLogFrame> {
   const framer = createJsonObjectFramer();
   const stallMs = opts.stallTimeoutMs ?? DEFAULT_STALL_MS;
-  let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => {
-    clearTimeout(timer);
-    if (stallMs > 0) timer = setTimeout(() => ((stalled = true), body.destroy()), stallMs);
-  };
-  const onAbort = (): void => void body.destroy();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const fail = (error: unknown): never => {
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    if (stalled) {
-      throw new ApiError({
+  const chunks = watchedChunks(body, {
+    stallMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    stalled: () =>
+      new ApiError({
         service: 'nomad', method: 'GET', path: transport.describe(call), status: undefined, code: 'ETIMEDOUT',
         hint: `Nothing from Nomad's log stream for ${stallMs} ms (it sends a heartbeat every second); the connection is presumed dead.`,
-      });
-    }
-    throw networkApiError(error, { service: 'nomad', method: 'GET', path: transport.describe(call) }, transport.secrets);
-  };
-  try {
-    arm();
-    const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    for (;;) {
-      const next = await chunks.next().catch(fail);
-      clearTimeout(timer);
-      if (next.done) break;
-      for (const text of pushOrFail(framer, next.value, call, transport)) yield parseOrFail(text, call, transport);
-      arm();
-    }
-    if (opts.signal?.aborted || stalled) fail(undefined);
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
-    body.destroy();
+      }),
+    failed: (error) => networkApiError(error, { service: 'nomad', method: 'GET', path: transport.describe(call) }, transport.secrets),
+  });
+  for await (const chunk of chunks) {
+    for (const text of pushOrFail(framer, chunk, call, transport)) yield parseOrFail(text, call, transport);
   }
 }
 
