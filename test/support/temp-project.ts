@@ -18,13 +18,13 @@ export interface TempProjectOptions {
 const PROD_PROMOTION = /^ {2}promotion: \{[^\n]*releasesFrom: 'qa'[^\n]*\},$/m;
 
 /**
- * A throwaway copy of this project (jobs/, environments/, fabio/, vault-policies/, cluster/, package.json) whose src/ and
+ * A throwaway copy of this project (jobs/, environments/, fabio/, vault-policies/, grafana/, cluster/, package.json) whose src/ and
  * node_modules/ link back to the repository, so a test can render into it without touching the
  * working tree. Returns the directory and a cleanup function.
  */
 export async function tempProject(options: TempProjectOptions = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'drover-project-'));
-  for (const name of ['jobs', 'environments', 'fabio', 'vault-policies', 'cluster', 'package.json']) await cp(join(repoRoot, name), join(dir, name), { recursive: true });
+  for (const name of ['jobs', 'environments', 'fabio', 'vault-policies', 'grafana', 'cluster', 'package.json']) await cp(join(repoRoot, name), join(dir, name), { recursive: true });
   await symlink(join(repoRoot, 'src'), join(dir, 'src'));
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   if (options.environments === 'standalone') {
