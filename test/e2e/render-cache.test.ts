@@ -66,4 +66,21 @@ describe('drover render reuses its last render only while the generated files ar
     expect(await readFile(worker, 'utf8')).toBe(workerRendered);
     expect(result.stdout).toBe(first.stdout);
   });
+
+  it('renders every job again for a new commit, and keeps the files made from every job unless one was edited', async () => {
+    const first = await render();
+    expect(first.code, first.stderr).toBe(0);
+    const policy = join(project.dir, 'vault-policies/qa/api.hcl');
+    const dashboard = join(project.dir, 'grafana/qa/dashboards/drover-qa-jobs.json');
+    const [policyRendered, dashboardRendered] = await Promise.all([readFile(policy, 'utf8'), readFile(dashboard, 'utf8')]);
+    await writeFile(dashboard, dashboardRendered.replace('"title": "drover qa', '"title": "edited qa'));
+    expect(await readFile(dashboard, 'utf8')).not.toBe(dashboardRendered);
+    const other = '3'.repeat(40);
+    const next = await runCliProcess(['render', 'qa', '--no-typecheck', '--out', 'out', '--git-sha', other], { cwd: project.dir });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toBe(first.stdout);
+    expect(await readFile(join(project.dir, 'out/qa/api.json'), 'utf8')).toContain(other);
+    expect(await readFile(dashboard, 'utf8')).toBe(dashboardRendered);
+    expect(await readFile(policy, 'utf8')).toBe(policyRendered);
+  });
 });

@@ -37,7 +37,8 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const outDir = resolve(io.cwd, values.out ?? 'build');
   if (values.check) return checkCommitted(renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
   // Unchanged inputs and every file still as the last render left it: nothing to render; else
-  // only the jobs that changed, and the files made from every job (render-cache.ts).
+  // only the jobs that changed, and the files made from every job when a job or the environment
+  // changed (render-cache.ts).
   // --out as written too: the printed paths start with it.
   const slot = `${project.root}\0${prepared.env.name}\0${outDir}\0${values.out ?? 'build'}`;
   const keys = renderKeys(ctx, prepared.jobs, selected, values.job ?? null);
@@ -61,7 +62,11 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
       if (jobKey !== undefined) byKey[jobKey] = part;
       parts.push(part);
     });
-    parts.push(put(renderConfigFiles(ctx, prepared.jobs)));
+    // The files made from every job: kept while the environment and every job stay (a new commit
+    // changes each job's files, not these).
+    const configs = (keys && sameJob(last, keys.configKey)) ?? put(renderConfigFiles(ctx, prepared.jobs));
+    if (keys) byKey[keys.configKey] = configs;
+    parts.push(configs);
     printed = parts.flatMap((part) => part.lines);
     if (keys) recordRender(project.root, slot, keys.key, parts.flatMap((part) => part.targets), printed, byKey);
   }

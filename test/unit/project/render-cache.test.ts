@@ -29,7 +29,7 @@ describe('render cache', () => {
 
   const job = (id: string, count: number, extra: unknown = undefined) => ({ file: `jobs/${id}.ts`, spec: { id, count, extra } });
   const ctx = { gitSha: 'a'.repeat(40), env: { name: 'qa' } };
-  const keyOf = (jobs: ReturnType<typeof job>[], context: unknown = ctx, only: string | null = null) => renderKeys(context, jobs, jobs, only)?.key;
+  const keyOf = (jobs: ReturnType<typeof job>[], context: typeof ctx | { env: unknown } = ctx, only: string | null = null) => renderKeys(context, jobs, jobs, only)?.key;
 
   it('has no key when drover runs from its sources (no compiled build to name)', () => {
     expect(renderKeys(ctx, [job('api', 1)], [job('api', 1)], null)).toBeUndefined();
@@ -63,6 +63,20 @@ describe('render cache', () => {
     expect(after.jobKeys[1]).not.toBe(before.jobKeys[1]);
     expect(after.key).not.toBe(before.key);
     expect(renderKeys({ ...ctx, gitSha: 'c'.repeat(40) }, [job('api', 1)], [job('api', 1)], null)!.jobKeys[0]).not.toBe(before.jobKeys[0]);
+  });
+
+  it('keys the files made from every job on the environment and every job, not on the commit or --job', async () => {
+    await fakeBuild('dddd', '{}');
+    const jobs = [job('api', 1), job('web', 1)];
+    const configKey = (context: typeof ctx | { env: unknown }, all = jobs, selected = all) => renderKeys(context, all, selected, null)!.configKey;
+    const key = configKey(ctx);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(configKey({ ...ctx, gitSha: 'c'.repeat(40) })).toBe(key);
+    expect(configKey(ctx, jobs, [jobs[0]!])).toBe(key);
+    expect(configKey({ ...ctx, env: { name: 'prod' } })).not.toBe(key);
+    expect(configKey(ctx, [job('api', 1), job('web', 2)])).not.toBe(key);
+    expect(configKey(ctx, [job('api', 1)])).not.toBe(key);
+    expect(renderKeys(ctx, jobs, jobs, null)!.jobKeys).not.toContain(key);
   });
 
   it('answers the recorded lines only while every file is as the render left it', async () => {
