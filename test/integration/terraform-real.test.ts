@@ -66,7 +66,8 @@ describe.skipIf(!terraform)('terraform (real binary)', () => {
   it('plans prod\'s hosts, servers chained, with only hashes of the secret files', { timeout: 180_000 }, () => {
     const root = workspace('prod');
     const dir = join(root, 'terraform/envs/prod');
-    rmSync(join(dir, 'main.tf')); // the Vault module's provider is not installed here
+    // The Vault and Consul modules' providers are not installed here.
+    for (const file of ['main.tf', 'consul.tf']) rmSync(join(dir, file));
     const secrets = join(root, 'admin-secrets');
     for (const kind of ['server', 'client', 'gossip']) mkdirSync(join(secrets, kind), { recursive: true });
     for (const name of ['ca.pem', 'nomad.pem', 'nomad-key.pem', 'consul.pem', 'consul-key.pem', 'vault.pem', 'vault-key.pem']) {
@@ -96,7 +97,7 @@ describe.skipIf(!terraform)('terraform (real binary)', () => {
 
     it('validates qa\'s cluster root', { timeout: 180_000 }, () => {
       const dir = join(workspace('qa'), 'terraform/envs/qa');
-      rmSync(join(dir, 'main.tf'));
+      for (const file of ['main.tf', 'consul.tf']) rmSync(join(dir, file));
       writeFileSync(join(dir, 'versions.tf'), 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 5.0.0, < 6.0.0"\n    }\n  }\n}\n');
       ok(tf(dir, 'init', '-backend=false', '-input=false', `-plugin-dir=${pluginDir}`));
       expect(ok(tf(dir, 'validate', '-no-color'))).toContain('The configuration is valid');

@@ -14,7 +14,7 @@ import { callArguments, filesUnder, firstArgument, type Hcl, loadModules, parseH
 const modules = await loadModules();
 const all = [...modules.values()];
 const META_ARGUMENTS = new Set(['source', 'version', 'count', 'for_each', 'depends_on', 'providers']);
-const RESOURCE_TYPE = /(?<![\w.])((?:aws|vault|null)_[a-z0-9_]+|terraform_data)\.([A-Za-z_][\w-]*)/g;
+const RESOURCE_TYPE = /(?<![\w.])((?:aws|vault|consul|null)_[a-z0-9_]+|terraform_data)\.([A-Za-z_][\w-]*)/g;
 
 /** Each match of `pattern` in the module's expressions, its groups as strings ('' when a group did not take part). */
 const refs = (module: TfModule, pattern: RegExp) =>
@@ -54,10 +54,11 @@ describe('terraform test files', () => {
 });
 
 describe('terraform/ module folders', () => {
-  it('has both cluster modules, the Vault module, their inner host module and both environments', () => {
+  it('has both cluster modules, the Consul and Vault modules, their inner host module and both environments', () => {
     expect([...modules.keys()].sort()).toEqual([
       'terraform/envs/prod',
       'terraform/envs/qa',
+      'terraform/modules/consul-nomad-workloads',
       'terraform/modules/nomad-cluster-aws',
       'terraform/modules/nomad-cluster-onprem',
       'terraform/modules/nomad-cluster-onprem/host',

@@ -19,6 +19,10 @@ terraform {
       source  = "hashicorp/vault"
       version = ">= 4.0.0, < 6.0.0"
     }
+    consul = {
+      source  = "hashicorp/consul"
+      version = ">= 2.16.0, < 3.0.0"
+    }
     aws = {
       source  = "hashicorp/aws"
       version = ">= 5.0.0, < 6.0.0"

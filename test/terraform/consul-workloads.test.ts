@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import prod from '../../environments/prod.ts';
+import qa from '../../environments/qa.ts';
+import type { Environment } from '../../src/config/environment.ts';
+import { buildExampleJobs } from '../support/example-jobs.ts';
+import { filesUnder, type Hcl, parseHcl, readText } from './tf-model.ts';
+
+/**
+ * terraform/modules/consul-nomad-workloads against what the rendered Nomad agents send: the
+ * audiences of nomad.hcl's consul.service_identity / task_identity, the auth method name Nomad
+ * logs in with (its default, nomad-workloads, since the rendered consul blocks name none), the
+ * claims Nomad puts in service and task identities, and per environment the namespace and the
+ * Consul keys its jobs read.
+ */
+const MODULE = 'terraform/modules/consul-nomad-workloads';
+
+async function merged(dir: string): Promise<Hcl> {
+  const docs = await Promise.all(filesUnder(dir, '.tf').filter((f) => !f.slice(dir.length + 1).includes('/')).map(parseHcl));
+  const out: Hcl = {};
+  for (const doc of docs) for (const [key, value] of Object.entries(doc)) out[key] = Array.isArray(value) ? [...(out[key] ?? []), ...value] : { ...out[key], ...value };
+  return out;
+}
+
+const module = await merged(MODULE);
+const resource = (type: string, name: string): Hcl => module.resource[type][name][0];
+const locals: Hcl = Object.assign({}, ...(module.locals as Hcl[]));
+
+describe('module consul-nomad-workloads', () => {
+  it('names the auth method as the rendered Nomad agents log in (Nomad\'s default, nomad-workloads)', () => {
+    expect(module.variable.auth_method_name[0].default).toBe('nomad-workloads');
+    for (const env of ['qa', 'prod']) for (const file of filesUnder(`cluster/${env}`, 'nomad.hcl')) expect(readText(file), file).not.toMatch(/(service|task)_auth_method/);
+  });
+
+  it.each(['qa', 'prod'])('accepts exactly the audiences cluster/%s/server/nomad.hcl gives service and task identities', async (env) => {
+    const nomad = await parseHcl(`cluster/${env}/server/nomad.hcl`);
+    const consul = nomad.consul[0];
+    const audiences = [...consul.service_identity[0].aud, ...consul.task_identity[0].aud];
+    expect(audiences.length).toBeGreaterThan(0);
+    expect([...new Set(audiences)]).toEqual(module.variable.audiences[0].default);
+  });
+
+  it('is a jwt auth method on Nomad\'s JWKS, mapping the claims the binding rules read', () => {
+    const method = resource('consul_acl_auth_method', 'nomad');
+    expect(method.type).toBe('jwt');
+    expect(method.config_json).toMatch(/JWKSURL\s+= "\$\{trimsuffix\(var\.nomad_address, "\/"\)\}\/\.well-known\/jwks\.json"/);
+    expect(method.config_json).toMatch(/BoundAudiences\s+= var\.audiences\n/);
+    expect(method.config_json).toMatch(/JWTSupportedAlgs\s+= \["RS256"\]/);
+    expect(method.config_json).toContain('JWKSCACert = var.jwks_ca_pem');
+    expect(Object.keys(locals.claim_mappings).sort()).toEqual(['nomad_job_id', 'nomad_namespace', 'nomad_service', 'nomad_task']);
+    for (const [claim, name] of Object.entries(locals.claim_mappings)) expect(name).toBe(claim);
+  });
+
+  it('gives services a service identity and tasks their namespace\'s role, never both to one JWT', () => {
+    const services = resource('consul_acl_binding_rule', 'services');
+    const tasks = resource('consul_acl_binding_rule', 'tasks');
+    expect(services).toMatchObject({ bind_type: 'service', selector: '"nomad_service" in value' });
+    expect(services.bind_name).toMatch(/^\$?\$\{value\.nomad_service\}$/);
+    expect(tasks).toMatchObject({ bind_type: 'role', selector: '"nomad_service" not in value' });
+    expect(tasks.bind_name).toMatch(/^\$\{var\.name_prefix\}tasks-\$?\$\{value\.nomad_namespace\}$/);
+    // The role the rule names is the role the module creates for the namespace.
+    expect(locals.task_role_name).toBe('${var.name_prefix}tasks-${var.nomad_namespace}');
+    expect(resource('consul_acl_role', 'tasks').name).toBe('${local.task_role_name}');
+    expect(resource('consul_acl_binding_rule', 'fabio').selector).toContain('"nomad_service" not in value');
+  });
+
+  it('lets tasks read the catalog and exactly the listed keys, never a key prefix or a write', () => {
+    const rules: string = resource('consul_acl_policy', 'tasks').rules;
+    expect(rules).toContain('key \\"${key}\\"');
+    expect(rules).not.toMatch(/key_prefix|write/);
+    const fabio: string = resource('consul_acl_policy', 'fabio').rules;
+    expect(fabio).toContain('key_prefix \\"${var.fabio_kv_prefix}\\"');
+    expect(fabio).toContain('service \\"${var.fabio_service_name}\\" {\\n  policy = \\"write\\"');
+  });
+});
+
+/** The Consul keys an environment's jobs read (config[].key), as `drover up` seeds them. */
+async function consulKeys(env: Environment): Promise<string[]> {
+  const jobs = await buildExampleJobs(env);
+  return [...new Set(jobs.flatMap((job) => job.spec.groups.flatMap((group) => group.tasks.flatMap((task) => (task.config ?? []).map((ref) => ref.key)))))].sort();
+}
+
+describe.each([
+  ['qa', qa],
+  ['prod', prod],
+] as const)('terraform/envs/%s module.consul_nomad_workloads', (name, env) => {
+  it('trusts the Nomad Vault trusts, for the environment\'s namespace, with the keys its jobs read', async () => {
+    const root = await merged(`terraform/envs/${name}`);
+    const call: Hcl = root.module.consul_nomad_workloads[0];
+    expect(call.source).toBe('../../modules/consul-nomad-workloads');
+    expect(call.nomad_address).toBe(root.module.vault_nomad_workloads[0].nomad_address);
+    expect(call.nomad_namespace).toBe(env.nomad.namespace);
+    const keys = await consulKeys(env);
+    expect(keys.length).toBeGreaterThan(0);
+    expect([...call.kv_read_keys].sort()).toEqual(keys);
+    expect(`https://${root.variable.consul_address[0].default}`).toBe(env.consul.address);
+    expect(root.terraform[0].required_providers[0].consul.source).toBe('hashicorp/consul');
+  });
+});
+
+describe('documentation', () => {
+  it('the module README documents every input and output', () => {
+    const readme = readText(`${MODULE}/README.md`);
+    const names = [...Object.keys(module.variable), ...Object.keys(module.output)];
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('terraform/README.md applies it after the cluster, with a Consul token from the shell, and destroys it first', () => {
+    const readme = readText('terraform/README.md');
+    for (const phrase of ['consul-nomad-workloads', 'export CONSUL_HTTP_TOKEN', '-target=module.consul_nomad_workloads', '`consul_address`']) expect(readme, phrase).toContain(phrase);
+  });
+});
