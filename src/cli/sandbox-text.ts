@@ -6,7 +6,7 @@ import type { Environment } from '../config/environment.ts';
 
 /** Addresses of a running sandbox (the simulator's `RunningSandbox.addresses`). */
 export interface SandboxAddresses {
-  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioMetrics: string };
+  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioMetrics: string; readonly fabioUi?: string };
 }
 
 /** How the sandbox was set up for an environment (or not, with `--bare`). */
@@ -34,6 +34,8 @@ export function sandboxExports(sandbox: SandboxAddresses, setup: SandboxSetup, a
     `export VAULT_TOKEN=${setup.vaultToken}`,
     `export DROVER_FABIO_ADDR=${sandbox.addresses.fabio}`,
   ];
+  // Fabio's UI (/health, /api/routes): what `drover cluster check` reads for its Fabio points.
+  if (sandbox.addresses.fabioUi) lines.push(`export DROVER_FABIO_UI_ADDR=${sandbox.addresses.fabioUi}`);
   if (setup.env) lines.push(setup.prometheus ? `export DROVER_PROMETHEUS_ADDR=${setup.prometheus.address}` : 'unset DROVER_PROMETHEUS_ADDR');
   if (setup.releasesFrom) lines.push(`export DROVER_RELEASES_CONSUL_HTTP_ADDR=${setup.releasesFrom}`);
   if (aclToken) lines.push(`export NOMAD_TOKEN=${aclToken}`);

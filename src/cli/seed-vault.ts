@@ -19,6 +19,8 @@ export interface SeedOptions {
   readonly root: string;
   /** The value to store for a key (a placeholder in demos, a sentinel in tests). */
   readonly valueFor: (mount: string, path: string, key: string) => string;
+  /** Further policies (name → HCL) written and given to the deployer token next to `drover-deployer`. */
+  readonly deployerExtraPolicies?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,7 +51,9 @@ export async function seedSandboxVault(sandbox: VaultAdminTarget, env: Environme
     await call('POST', `auth/${env.vault.jwtAuthPath}/role/drover-${file.slice(0, -'.json'.length)}`, roleBody(await readFile(join(dir, 'roles', file), 'utf8')));
   }
   await call('POST', 'sys/policies/acl/drover-deployer', { policy: await readFile(join(options.root, 'vault-policies/drover-deployer.hcl'), 'utf8') });
-  const created = (await call('POST', 'auth/token/create', { policies: ['drover-deployer'], no_default_policy: true, display_name: 'drover-deployer' })) as { auth: { client_token: string } };
+  const extra = Object.entries(options.deployerExtraPolicies ?? {});
+  for (const [name, policy] of extra) await call('POST', `sys/policies/acl/${name}`, { policy });
+  const created = (await call('POST', 'auth/token/create', { policies: ['drover-deployer', ...extra.map(([name]) => name)], no_default_policy: true, display_name: 'drover-deployer' })) as { auth: { client_token: string } };
   return { values, deployerToken: created.auth.client_token };
 }
 

@@ -24,7 +24,7 @@ describe('drover sandbox --env qa, then plan and deploy qa as subprocesses', { t
 
   it('prints only export lines on stdout, with the deployer token and no Prometheus for qa', () => {
     const vars = sandbox.exports;
-    expect(Object.keys(vars)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_PROMETHEUS_ADDR']);
+    expect(Object.keys(vars)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_FABIO_UI_ADDR', 'DROVER_PROMETHEUS_ADDR']);
     expect(vars.NOMAD_ADDR).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // qa canaries are promoted by Nomad: no Prometheus needed, and an earlier shell's address is unset.
     expect(vars.DROVER_PROMETHEUS_ADDR).toBe('');

@@ -40,7 +40,9 @@ describe('drover up without the binaries falls back to the sandbox; drover down 
     expect(result.stderr).toContain('a SIMULATOR');
     expect(result.stderr).toContain('Stop it with `drover down`.');
     const vars = parseExports(result.stdout);
-    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR']));
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_FABIO_UI_ADDR']));
+    // The Fabio UI address is the simulated Fabio's UI, which drover cluster check reads.
+    expect(await (await fetch(`${vars['DROVER_FABIO_UI_ADDR']}/health`)).text()).toMatch(/^OK/);
     // The sandbox answers as Nomad, with the environment's namespace.
     const namespaces = (await (await fetch(`${vars['NOMAD_ADDR']}/v1/namespaces`)).json()) as { Name: string }[];
     expect(namespaces.map((n) => n.Name)).toContain('shop');

@@ -45,7 +45,7 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
     expect(state?.processes.map((p) => [p.name, processStatus(p)])).toEqual([
       ['consul', 'running'], [search.found ? search.binaries.store.product : '', 'running'], ['nomad', 'running'], ['fabio', 'running'], ['prometheus', 'running'],
     ]);
-    expect(Object.keys(vars)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_PROMETHEUS_ADDR', 'DROVER_RELEASES_CONSUL_HTTP_ADDR']);
+    expect(Object.keys(vars)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_FABIO_UI_ADDR', 'DROVER_PROMETHEUS_ADDR', 'DROVER_RELEASES_CONSUL_HTTP_ADDR']);
   });
 
   it('listens on 127.0.0.1 only', () => {
@@ -71,7 +71,10 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
     const config = await vault('auth/jwt-nomad/config', root);
     expect(config.data['jwks_url']).toBe(`${vars['NOMAD_ADDR']}/.well-known/jwks.json`);
     const self = await vault('auth/token/lookup-self', vars['VAULT_TOKEN'] ?? '');
-    expect(self.data['policies']).toEqual(['drover-deployer']);
+    expect(self.data['policies']).toEqual(['drover-cluster-check', 'drover-deployer']);
+    // drover-cluster-check: the deployer token reads the JWT configuration (cluster check), still no secret value.
+    expect((await vault('auth/jwt-nomad/config', vars['VAULT_TOKEN'] ?? '')).data['jwks_url']).toBe(`${vars['NOMAD_ADDR']}/.well-known/jwks.json`);
+    expect((await fetch(`${vars['VAULT_ADDR']}/v1/secret/data/shop/api/database`, { headers: { 'X-Vault-Token': vars['VAULT_TOKEN'] ?? '' } })).status).toBe(403);
     const metadata = await vault('secret/metadata/shop/api/database', vars['VAULT_TOKEN'] ?? '');
     expect(Object.keys(metadata.data['versions'] as object)).toEqual(['1']);
     expect((await vault('sys/policies/acl/drover-api', root)).data['policy']).toContain('secret/data/shop/api/database');
@@ -88,6 +91,20 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(health).toEqual({ nomad: 'up', consul: 'up', vault: 'up', fabio: 'up' });
+  });
+
+  it('drover cluster check dev --dev passes with up\'s exports alone (deployer token, Fabio UI)', async () => {
+    const deadline = Date.now() + 30_000;
+    let result = await runCli(['cluster', 'check', 'dev', '--dev', '--output', 'json'], { cwd: project.dir, env: { ...cleanEnv(), ...vars } });
+    // Right after up, Prometheus may not have scraped every agent yet.
+    while (result.code === 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      result = await runCli(['cluster', 'check', 'dev', '--dev', '--output', 'json'], { cwd: project.dir, env: { ...cleanEnv(), ...vars } });
+    }
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const points = (JSON.parse(result.stdout) as { results: { id: string; status: string }[] }).results;
+    expect(points.find((p) => p.id === 'vault/jwt-nomad')?.status).toBe('pass');
+    expect(points.find((p) => p.id === 'fabio/up')?.status).toBe('pass');
   });
 
   it('drover down stops exactly those processes and removes the data, keeping the logs', async () => {

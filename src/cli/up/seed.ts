@@ -46,12 +46,28 @@ export async function seedLocalCluster(input: SeedInput): Promise<Seeded> {
   await call('POST', `auth/${env.vault.jwtAuthPath}/config`, { jwks_url: `${input.nomad}/.well-known/jwks.json`, jwt_supported_algs: ['RS256', 'EdDSA'] });
   const seeded = await seedSandboxVault({ vaultToken: input.vault.rootToken, addresses: { vault: input.vault.address } }, env, {
     jobs: input.jobs, root: input.root, valueFor: () => randomBytes(18).toString('base64url'),
+    deployerExtraPolicies: { [CLUSTER_CHECK_POLICY]: clusterCheckPolicy(env.vault.jwtAuthPath) },
   });
   const namespace = env.nomad.namespace;
   if (namespace !== 'default') await sendJson('POST', `${input.nomad}/v1/namespace`, { Name: namespace, Description: `${env.name} (drover up)` });
   const consulKeys = [...new Set(eachTask(input.jobs).flatMap(({ task }) => (task.config ?? []).map((ref) => ref.key)))].sort();
   for (const key of consulKeys) await sendJson('PUT', `${input.consul}/v1/kv/${key}`, '');
   return { secrets: Object.keys(seeded.values).sort(), consulKeys, deployerToken: seeded.deployerToken, ...(namespace !== 'default' ? { namespace } : {}) };
+}
+
+/** The policy `up` adds to its deployer token so that `drover cluster check --dev` runs with up's exports. */
+export const CLUSTER_CHECK_POLICY = 'drover-cluster-check';
+
+/**
+ * Read on the JWT auth method's configuration: `drover cluster check` compares its jwks_url with
+ * this Nomad (an operator's read; the configuration holds addresses and keys, no secret).
+ */
+export function clusterCheckPolicy(jwtAuthPath: string): string {
+  return `# drover up: lets the deployer token run \`drover cluster check --dev\` (vault/jwt-nomad).
+path "auth/${jwtAuthPath}/config" {
+  capabilities = ["read"]
+}
+`;
 }
 
 /** Whether this Nomad serves the keys of its workload identities (what the JWT auth method fetches). */

@@ -32,7 +32,7 @@ export function realBanner(facts: RealBannerFacts): string {
     `  fabio       ${a.fabio}   (ui ${a.fabioUi})   ${log('fabio')}`,
     `  prometheus  ${a.prometheus}   scrapes the agents and Fabio   ${log('prometheus')}`,
     ...(facts.namespace ? [`  Nomad namespace ${facts.namespace} created.`] : []),
-    `  Vault: KV mount, JWT auth ${JSON.stringify(env.vault.jwtAuthPath)} trusting ${a.nomad}/.well-known/jwks.json, policies and roles of vault-policies/${env.name}/, a token with only drover-deployer (exported as VAULT_TOKEN).`,
+    `  Vault: KV mount, JWT auth ${JSON.stringify(env.vault.jwtAuthPath)} trusting ${a.nomad}/.well-known/jwks.json, policies and roles of vault-policies/${env.name}/, a token with only drover-deployer and drover-cluster-check (read auth/${env.vault.jwtAuthPath}/config, for \`drover cluster check --dev\`), exported as VAULT_TOKEN.`,
     ...facts.secrets.map((id) => `  vault   ${id}   generated placeholder (random, not a real secret)`),
     ...facts.consulKeys.map((key) => `  consul  ${key}   placeholder (empty value)`),
     ...portNotes(env, facts.ports),

@@ -18,7 +18,7 @@ scrapes the simulated Fabio and instances (with traffic on the example routes); 
 \`drover deploy\` refuses those canaries before registering anything.
 
 Prints \`export\` lines on stdout (NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR, VAULT_TOKEN = the
-deployer token, DROVER_FABIO_ADDR, DROVER_PROMETHEUS_ADDR or \`unset\` of it,
+deployer token, DROVER_FABIO_ADDR, DROVER_FABIO_UI_ADDR, DROVER_PROMETHEUS_ADDR or \`unset\` of it,
 DROVER_RELEASES_CONSUL_HTTP_ADDR, NOMAD_TOKEN) and closes stdout, so
 \`eval "$(drover sandbox --env qa &)"\` works; everything else goes to stderr. Runs until Ctrl-C
 (SIGINT) or SIGTERM.

@@ -26,7 +26,8 @@ prometheus on PATH. Without one of them it says which and starts \`drover sandbo
 instead (a SIMULATOR: nothing runs), detached, with the same exports.
 
 Prints \`export\` lines on stdout (NOMAD_ADDR, CONSUL_HTTP_ADDR, VAULT_ADDR, VAULT_TOKEN = the
-deployer token, DROVER_FABIO_ADDR, DROVER_PROMETHEUS_ADDR, DROVER_RELEASES_CONSUL_HTTP_ADDR);
+deployer token, also allowed to read the JWT auth config for \`drover cluster check --dev\`,
+DROVER_FABIO_ADDR, DROVER_FABIO_UI_ADDR, DROVER_PROMETHEUS_ADDR, DROVER_RELEASES_CONSUL_HTTP_ADDR);
 everything else goes to stderr. Run again while it runs, it prints the same exports.
 
   eval "$(drover up --env dev)"

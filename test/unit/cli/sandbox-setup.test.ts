@@ -35,6 +35,12 @@ describe('sandboxExports', () => {
     ]);
   });
 
+  it('exports Fabio\'s UI right after Fabio when the sandbox (or drover up) has one, for drover cluster check', () => {
+    const lines = sandboxExports({ addresses: { ...sandbox.addresses, fabioUi: 'http://127.0.0.1:6' } }, base, undefined).trim().split('\n');
+    expect(lines.slice(4, 6)).toEqual(['export DROVER_FABIO_ADDR=http://127.0.0.1:4', 'export DROVER_FABIO_UI_ADDR=http://127.0.0.1:6']);
+    expect(sandboxExports(sandbox, base, undefined)).not.toContain('DROVER_FABIO_UI_ADDR');
+  });
+
   it('unsets DROVER_PROMETHEUS_ADDR without a Prometheus, so an earlier shell\'s address does not linger', () => {
     expect(sandboxExports(sandbox, base, undefined)).toContain('\nunset DROVER_PROMETHEUS_ADDR\n');
   });
