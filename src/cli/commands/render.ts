@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
@@ -99,38 +99,51 @@ function writeFile(file: GeneratedFile, outDir: string, root: string, made: Set<
   const dir = dirname(target);
   if (!made.has(dir)) mkdirSync(dir, { recursive: true }), made.add(dir);
   const bytes = Buffer.from(file.content);
-  if (!holds(target, bytes)) writeFileSync(target, bytes);
+  let fd: number;
+  try {
+    fd = openSync(target, 'r+');
+  } catch {
+    writeFileSync(target, bytes); // not there yet (or not writable: writeFileSync says why)
+    return target;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === bytes.length && holds(fd, bytes)) return target;
+    overwrite(fd, bytes, size);
+  } finally {
+    closeSync(fd);
+  }
   return target;
+}
+
+/**
+ * Writes `bytes` over the open file of `size` bytes, in place, cutting what is left beyond them.
+ * Not truncating first: ext4 flushes a file that was truncated to nothing and written again
+ * when it is closed, so a new commit's thousand changed files took 140 ms in `open` alone
+ * (1000 files of 9 KB: 21-86 ms truncated, 7-10 ms in place).
+ */
+function overwrite(fd: number, bytes: Buffer, size: number): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+  if (size > bytes.length) ftruncateSync(fd, bytes.length);
 }
 
 /** Where {@link holds} reads the file it compares, a piece at a time. */
 const scratch = Buffer.alloc(64 * 1024);
 
 /**
- * Whether the file at `path` holds exactly `bytes`: the size first, then 64 KB at a time. The
+ * Whether the open file, as long as `bytes`, holds exactly them, compared 64 KB at a time. The
  * jobs dashboard of 500 jobs is 5.7 MB with non-ASCII characters in it (em dashes): the old file
  * decoded to compare as a string was an 11 MB two-byte string at the render's peak, and read
  * whole still 5.7 MB more (a full render of 500 jobs: 142-146 MB, 134-137 MB as bytes, ~130 MB
  * in pieces).
  */
-function holds(path: string, bytes: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false;
+function holds(fd: number, bytes: Buffer): boolean {
+  for (let at = 0; at < bytes.length; ) {
+    const read = readSync(fd, scratch, 0, Math.min(scratch.length, bytes.length - at), at);
+    if (read === 0 || scratch.compare(bytes, at, at + read, 0, read) !== 0) return false;
+    at += read;
   }
-  try {
-    if (fstatSync(fd).size !== bytes.length) return false;
-    for (let at = 0; at < bytes.length; ) {
-      const read = readSync(fd, scratch, 0, Math.min(scratch.length, bytes.length - at), at);
-      if (read === 0 || scratch.compare(bytes, at, at + read, 0, read) !== 0) return false;
-      at += read;
-    }
-    return true;
-  } finally {
-    closeSync(fd);
-  }
+  return true;
 }
 
 async function checkCommitted(files: readonly GeneratedFile[], { prepared, buildDir }: { prepared: Prepared; buildDir: string }, io: CliIo, style: Style): Promise<number> {
