@@ -7,6 +7,7 @@ import { UsageError, ValidationError } from '../errors.ts';
 import { buildJobs, type ExcludedJob, type LoadedModule } from '../project/load.ts';
 import { loadProject, type Project } from '../project/project.ts';
 import { TYPECHECK_RULE, typecheckProject } from '../project/typecheck.ts';
+import { withoutRepeatedTypeErrors } from '../validate/repeated-type-errors.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
@@ -89,7 +90,9 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const unbuiltJobFiles = [...new Set([...project.diagnostics, ...built.diagnostics].filter((d) => d.rule === 'load/module' && d.location.file.startsWith('jobs/')).map((d) => d.location.file))];
   const clusterDiagnostics = validateClusters({ clusters: project.clusters, env: found.value, environments: project.environments.map((m) => m.value), jobs: built.jobs });
   const collected = withoutUnloadedDependencies([...project.diagnostics, ...envDiagnostics, ...exclusionDiagnostics, ...built.diagnostics, ...ruleDiagnostics, ...presence, ...clusterDiagnostics], built.jobs, unbuiltJobFiles);
-  const diagnostics = sortDiagnostics(withKeyPositions(collected, [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY, CLUSTER_UNKNOWN_KEY], (file) => readSource(project.root, file)));
+  const keyRules = [JOB_UNKNOWN_KEY, ENV_UNKNOWN_KEY, CLUSTER_UNKNOWN_KEY];
+  const positioned = withKeyPositions(collected, keyRules, (file) => readSource(project.root, file));
+  const diagnostics = sortDiagnostics(withoutRepeatedTypeErrors(positioned, TYPECHECK_RULE, keyRules));
   const cluster = project.clusters.find((c) => c.value.env === found.value.name);
   return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles, cluster };
 }

@@ -50,8 +50,9 @@ describe('typos in definitions fail validation with their path, a did-you-mean a
       const where = positionOf(edit.file, source, `${key}:`);
       expect(result.stderr).toContain(`✖ ${where} › ${path}  [${rule}]`);
       expect(result.stderr).toContain(`Unknown key "${key}": drover would ignore it. Did you mean "${meant}"?`);
-      // The project's own TypeScript flags the same key (the types are exact now).
-      expect(result.stderr).toMatch(new RegExp(`✖ ${edit.file.replace('.', '\\.')}:\\d+:\\d+  \\[types/tsc\\]\\n    TS\\d+: [^\\n]*${key}`));
+      // tsc rejects the same key at the same place (the types are exact: test/types/typos.test-d.ts);
+      // that error says less than drover's, so it is not printed a second time.
+      expect(result.stderr).not.toContain('[types/tsc]');
     });
   });
 
