@@ -7,7 +7,7 @@
  */
 import type { ConsulClient } from '../clients/consul/index.ts';
 import { CANARY_TAG } from '../render/fabio-tags.ts';
-import { FABIO_KV_PATH } from '../render/fabio-properties.ts';
+import { FABIO_KV_PATH } from '../render/fabio-constants.ts';
 import { parseRouteCommand } from './route-grammar.ts';
 
 /** Input of {@link renderWeightRule}. */

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { Environment } from '../config/environment.ts';
+import { FABIO_KV_PATH, FABIO_VERSION } from './fabio-constants.ts';
 
 /**
  * fabio.properties for one environment. Handlebars renders this plain text config (never job
@@ -55,9 +56,7 @@ function template(): HandlebarsTemplateDelegate {
   return compiled;
 }
 
-/** Consul KV prefix Fabio watches for manual route commands (default `/fabio/config`). */
-export const FABIO_KV_PATH = '/fabio/config';
-export const FABIO_VERSION = '1.7.3';
+export { FABIO_KV_PATH, FABIO_VERSION };
 
 /** Renders the properties file; pure. Consul is the node-local agent unless the environment says otherwise. */
 export function renderFabioProperties(env: Environment): string {

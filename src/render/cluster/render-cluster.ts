@@ -14,10 +14,9 @@ import { unitsFor } from './units.ts';
 export type ClusterTemplates = Readonly<Record<(typeof CLUSTER_TEMPLATE_NAMES)[number], string>>;
 export const CLUSTER_TEMPLATE_NAMES = ['nomad.hcl', 'consul.hcl', 'vault.hcl', 'unit.service', 'install.sh', 'user-data.yaml'] as const;
 
-/** Project-relative folder of an environment's rendered cluster files. */
-export function clusterOutputDir(envName: string): string {
-  return `cluster/${envName}`;
-}
+import { clusterOutputDir } from './output-dir.ts';
+
+export { clusterOutputDir };
 
 /** A file as it goes onto a machine: where, with which mode; `source` is project-relative. */
 export interface PlacedFile {

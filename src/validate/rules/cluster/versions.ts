@@ -1,6 +1,6 @@
 import { at } from '../../diagnostic.ts';
 import { problem, warning } from '../../rule.ts';
-import { FABIO_VERSION } from '../../../render/fabio-properties.ts';
+import { FABIO_VERSION } from '../../../render/fabio-constants.ts';
 import { entriesOf } from '../lib/shape.ts';
 import type { ClusterRule } from './check.ts';
 
