@@ -53,13 +53,14 @@ export async function droverRun(args: readonly string[], cwd: string, env: Recor
 }
 
 /** Median wall (with that run's RSS and CPU) of `runs` runs after one unmeasured one. */
-async function warm(args: readonly string[], cwd: string, runs: number, beforeEach?: () => Promise<void>): Promise<ProcessRun & { minMs: number; maxMs: number }> {
+async function warm(args: readonly string[] | ((run: number) => readonly string[]), cwd: string, runs: number, beforeEach?: () => Promise<void>): Promise<ProcessRun & { minMs: number; maxMs: number }> {
+  const argsOf = typeof args === 'function' ? args : () => args;
   await beforeEach?.();
-  await droverRun(args, cwd);
+  await droverRun(argsOf(0), cwd);
   const all: ProcessRun[] = [];
   for (let i = 0; i < runs; i++) {
     await beforeEach?.();
-    all.push(await droverRun(args, cwd));
+    all.push(await droverRun(argsOf(i + 1), cwd));
   }
   all.sort((a, b) => a.wallMs - b.wallMs);
   return { ...all[Math.floor(all.length / 2)]!, minMs: all[0]!.wallMs, maxMs: all[all.length - 1]!.wallMs };
@@ -124,9 +125,12 @@ export async function runProcessBenchmark(): Promise<boolean> {
     results.push(row('drover validate qa --no-typecheck, warm', await warm(['validate', 'qa', '--no-typecheck'], dir, 5), { ms: GOALS.validateWarmMs }));
     results.push(row('drover render qa --no-typecheck, cold', await cold(['render', 'qa', '--no-typecheck', '--out', out], dir), { ms: GOALS.renderColdMs, rssMb: GOALS.renderRssMb }));
     results.push(row('drover render qa --no-typecheck, warm', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb }));
-    // What a render costs when its inputs changed (a job edited, another commit): the project's
-    // bundle still cached, but not the last render (src/project/render-cache.ts).
-    row('drover render qa --no-typecheck, changed', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5, () => forgetRenders(dir)), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
+    // What a render costs when everything is rendered: the project's bundle still cached, but no
+    // record of the last render (src/project/render-cache.ts).
+    row('drover render qa --no-typecheck, all rendered', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5, () => forgetRenders(dir)), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
+    // Another commit (each run a different --git-sha): every job's files rendered again, the files
+    // made from every job (policies, dashboards) kept.
+    row('drover render qa --no-typecheck, new commit', await warm((run) => ['render', 'qa', '--no-typecheck', '--out', out, '--git-sha', String(run % 10).repeat(40)], dir, 5), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
     // A job edited between renders: the bundle is rebuilt, that job and the files made from every job rendered again.
     row('drover render qa --no-typecheck, job edited', await warm(['render', 'qa', '--no-typecheck', '--out', out], dir, 5, () => toggleImage(join(dir, 'jobs/svc-7.ts'))), { ms: GOALS.renderWarmMs, rssMb: GOALS.renderRssMb });
     console.log('  with the type check (tsc runs as its own process; skipped while nothing it read changed since a clean check):');
