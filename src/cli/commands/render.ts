@@ -2,6 +2,7 @@ import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, wri
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
+import { renderConfigFiles, renderJobFiles, renderOutputs } from '../../render/outputs.ts';
 import { type GeneratedFile } from '../../render/generated-file.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
@@ -34,10 +35,10 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const release = values.release ?? gitSha.slice(0, 12);
   const ctx = { env: prepared.env, project: await projectName(project.root), gitSha, release };
   const outDir = resolve(io.cwd, values.out ?? 'build');
-  // The renderers (Nomad JSON, HCL, dashboards, handlebars for the Fabio properties) load only
-  // when something is rendered: a render whose inputs did not change never needs them.
-  const renderers = () => import('../../render/outputs.ts');
-  if (values.check) return checkCommitted((await renderers()).renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
+  // The renderers are imported statically although a render whose inputs did not change does not
+  // need them: imported on demand they saved ~8 ms of its CPU but raised a full render's peak
+  // memory from 129 to 142 MB (500 jobs).
+  if (values.check) return checkCommitted(renderOutputs(selected, ctx, prepared.jobs).files, { prepared, buildDir: outDir }, io, style);
   // Unchanged inputs and every file still as the last render left it: nothing to render; else
   // only the jobs that changed, and the files made from every job when a job or the environment
   // changed (render-cache.ts).
@@ -47,7 +48,6 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const last = keys && lastRender(project.root, slot);
   let printed = keys && sameRender(last, keys.key);
   if (printed === undefined) {
-    const { renderConfigFiles, renderJobFiles } = await renderers();
     const made = new Set<string>();
     const put = (files: Iterable<GeneratedFile>): RenderedPart => {
       const part = { targets: [] as string[], lines: [] as string[] };
