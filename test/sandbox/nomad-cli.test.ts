@@ -37,8 +37,10 @@ describe('drover sandbox', () => {
     const sandbox = await started;
     expect(sandbox.addresses.nomad).toMatch(/^http:/);
     const exports = Object.fromEntries(io.out().trim().split('\n').map((line) => line.replace(/^export /, '').split('=') as [string, string]));
-    expect(Object.keys(exports)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR']);
+    expect(Object.keys(exports)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_FABIO_UI_ADDR']);
     expect(exports.DROVER_FABIO_ADDR).toBe(sandbox.addresses.fabio);
+    // The simulated Fabio's UI/API, for drover cluster check's Fabio point.
+    expect(exports.DROVER_FABIO_UI_ADDR).toBe(sandbox.addresses.fabioUi);
     expect(exports.NOMAD_ADDR).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(io.err()).toContain('not a scheduler');
     expect(await (await fetch(`${exports.NOMAD_ADDR}/v1/status/leader`)).json()).toBe('127.0.0.1:4647');
