@@ -154,9 +154,14 @@ describe.skipIf(!availability.available)('progressive canary against the sandbox
     const outcome = await runProgressiveCanary(options('web-d', events));
     expect(outcome).toMatchObject({ status: 'failed', step: 1, weight: 0.25, metric: 'error-ratio' });
     // What the old service-wide gate saw over the same traffic: the canary's errors diluted by its weight.
-    const serviceWide = await prometheus.query('sum(rate(fabio_http_status_count{service="web-d",code=~"5.."}[20s])) / sum(rate(fabio_http_status_count{service="web-d"}[20s]))');
-    const diluted = serviceWide.kind === 'vector' ? serviceWide.samples[0]?.value : undefined;
-    expect(diluted).toBeLessThan(0.05);
+    // rate() needs two scrapes of the 5xx series, which a loaded machine may not have taken yet when
+    // the canary already failed: wait for them (bounded) rather than read an empty answer.
+    let diluted: number | undefined;
+    for (const deadline = Date.now() + 15_000; diluted === undefined && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      const serviceWide = await prometheus.query('sum(rate(fabio_http_status_count{service="web-d",code=~"5.."}[20s])) / sum(rate(fabio_http_status_count{service="web-d"}[20s]))');
+      diluted = serviceWide.kind === 'vector' ? serviceWide.samples[0]?.value : undefined;
+    }
+    expect(diluted, 'the service-wide 5xx ratio over the same traffic').toBeLessThan(0.05);
   }, 30_000);
 
   it('removes the rule when aborted mid-analysis and leaves the deployment to the operator', async () => {

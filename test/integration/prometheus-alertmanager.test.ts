@@ -103,7 +103,12 @@ const appMeta = (job: string, owner: string): Record<string, string> => ({
   __meta_consul_service_metadata_drover_datacenter: 'prod1', __meta_consul_service_metadata_drover_owner: owner,
 });
 
-/** Rules that fire at once, to see routing and inhibition end to end (names of the real alerts). */
+/**
+ * Rules that fire within seconds, to see routing and inhibition end to end (names of the real alerts).
+ * The allocation alert waits 5 s so that NomadClientDown reaches Alertmanager first: it inhibits only
+ * by a source alert it already holds, and with both arriving in the same instant its inhibitor could
+ * miss the source (a clean-clone CI run sent client-1's alert to the team).
+ */
 const FIRING_RULES = `groups:
   - name: test-firing
     rules:
@@ -112,6 +117,7 @@ const FIRING_RULES = `groups:
         labels: { severity: page, node: client-1, instance: client-1 }
       - alert: NomadAllocationRestartLoop
         expr: label_replace(vector(1), "node", "client-1", "", "") or label_replace(vector(1), "node", "client-2", "", "")
+        for: 5s
         labels: { severity: page, scope: allocation, owner: team-shop, namespace: shop, nomad_job: api }
 `;
 
