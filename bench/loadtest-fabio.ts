@@ -8,7 +8,7 @@
  * 127.0.0.1) registered in Consul with `urlprefix-/api strip=/api`, loaded at /api/products.
  * - `sandbox`: the simulated Fabio of `drover sandbox --bare` (its own process), routing from the
  *   sandbox's Consul;
- * - `real`: Fabio 1.7.3 (`fabio` on PATH, e.g. PATH=/work/realbin:$PATH) with drover's rendered qa
+ * - `real`: Fabio 1.7.3 (`fabio` on PATH, e.g. PATH=/dir/with/fabio:$PATH) with drover's rendered qa
  *   properties, routing from a real `consul agent -dev` (.tools/consul, `npm run consul:install`);
  * - `direct`: the api itself, no proxy (the upstream's own ceiling, for comparison).
  * Everything listens on 127.0.0.1 and stops when the script ends. A script, not a test: the load
