@@ -8,6 +8,8 @@ import { buildJobs, type ExcludedJob, type LoadedModule } from '../project/load.
 import { loadProject, type Project } from '../project/project.ts';
 import { TYPECHECK_RULE, typecheckProject } from '../project/typecheck.ts';
 import { withoutRepeatedTypeErrors } from '../validate/repeated-type-errors.ts';
+import { formatDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
+import type { Style } from '../report/style.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { validateEnvironment } from '../validate/rules/environment.ts';
 import { checkExclusions } from '../validate/rules/job-exclude-from.ts';
@@ -95,6 +97,18 @@ export function prepare(project: Project, envName: string | undefined, io: CliIo
   const diagnostics = sortDiagnostics(withoutRepeatedTypeErrors(positioned, TYPECHECK_RULE, keyRules));
   const cluster = project.clusters.find((c) => c.value.env === found.value.name);
   return { project, env: found.value, envFile: found.file, jobs: built.jobs, excluded: built.excluded, diagnostics, ok: !hasErrors(diagnostics), unbuiltJobFiles, cluster };
+}
+
+/**
+ * Prints what {@link prepare} found on stderr; when it holds an error, also the one-line verdict
+ * ending in what the command did not do (`nothing was written`), and answers false: the caller
+ * returns ExitCode.validation.
+ */
+export function reportPrepared(prepared: Prepared, io: CliIo, style: Style, notDone: string): boolean {
+  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
+  if (prepared.ok) return true;
+  io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; ${notDone}.\n`);
+  return false;
 }
 
 /** A definition file's text, to place diagnostics at file:line:col; undefined when it cannot be read. */

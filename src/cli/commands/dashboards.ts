@@ -5,13 +5,12 @@ import { renderDashboards, type Dashboard } from '../../dashboards/index.ts';
 import { esc, queriesOf, renderDashboardHtml, type LiveValues } from '../../dashboards/html.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { toNanoseconds } from '../../model/duration.ts';
-import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { readLiveValues } from '../dashboard-values.ts';
 import { withErrorOrigin } from '../origin.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare } from '../pipeline.ts';
+import { openProject, prepare, reportPrepared } from '../pipeline.ts';
 import { prometheusTarget } from '../prometheus-target.ts';
 import { DASHBOARDS_HELP, DASHBOARDS_OPTIONS } from '../usage/dashboards.ts';
 
@@ -25,11 +24,7 @@ export async function dashboardsCommand(argv: readonly string[], io: CliIo, styl
   if (!rangeNanos) throw new UsageError(`--range ${values.range} is not a duration`, { hint: 'Use a Go duration such as 30m, 6h or 1h30m.' });
   const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
-  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-  if (!prepared.ok) {
-    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was written.\n`);
-    return ExitCode.validation;
-  }
+  if (!reportPrepared(prepared, io, style, 'nothing was written')) return ExitCode.validation;
   const dashboards = renderDashboards(prepared.env, prepared.jobs);
   const address = values.prometheus ?? (values.live ? prometheusTarget(prepared.env, io.env).address : undefined);
   if (values.live && !address) throw new UsageError(`Environment ${prepared.env.name} names no Prometheus`, { hint: `Set prometheus.address in environments/${prepared.env.name}.ts, export DROVER_PROMETHEUS_ADDR, or pass --prometheus URL.` });

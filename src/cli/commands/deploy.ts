@@ -6,7 +6,7 @@ import { currentOperator } from '../../release/operator.ts';
 import { forceNeedsReason } from '../../release/errors.ts';
 import type { FactFeedMode } from '../../watch/feed.ts';
 import { ExitCode, InterruptedError, UsageError } from '../../errors.ts';
-import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import { formatDiagnostics } from '../../report/diagnostics.ts';
 import { assertVaultReady, readsSecrets } from '../../secrets/preflight.ts';
 import type { DeployEvent, Report } from '../../report/events.ts';
 import { ndjsonReporter } from '../../report/reporters/ndjson.ts';
@@ -28,7 +28,7 @@ import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { humanStream } from '../output.ts';
 import { deployInterruptHint } from '../interrupt-hint.ts';
-import { openProject, prepare, projectName } from '../pipeline.ts';
+import { openProject, prepare, projectName, reportPrepared } from '../pipeline.ts';
 import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
 import { assertPlanTarget } from '../../deploy/saved-plan.ts';
@@ -81,11 +81,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
   const saved = await readSavedPlan(io, values);
   const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
-  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-  if (!prepared.ok) {
-    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was deployed.\n`);
-    return ExitCode.validation;
-  }
+  if (!reportPrepared(prepared, io, style, 'nothing was deployed')) return ExitCode.validation;
   if (saved) {
     assertPlanTarget(saved.doc, { env: prepared.env.name, project: await projectName(project.root), file: saved.file });
     values = { ...values, ...replayedFlags(saved.doc, prepared.env) };

@@ -13,14 +13,13 @@ import { currentOperator } from '../../release/operator.ts';
 import { prepareRollout, type PreparedRollout } from '../../deploy/pipeline.ts';
 import { sourceConsul } from '../clients.ts';
 import { registryLookup } from '../registry-lookup.ts';
-import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { NomadJob } from '../../wire/nomad-job.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare, type Prepared } from '../pipeline.ts';
+import { openProject, prepare, type Prepared, reportPrepared } from '../pipeline.ts';
 import { connectCluster, type ClusterSession } from './status.ts';
 import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
 import { humanStream } from '../output.ts';
@@ -47,11 +46,7 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover plan <env> [--job ID]' });
   const project = await openProject(io, values);
   const prepared = prepare(project, positionals[0], io);
-  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-  if (!prepared.ok) {
-    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was planned.\n`);
-    return ExitCode.validation;
-  }
+  if (!reportPrepared(prepared, io, style, 'nothing was planned')) return ExitCode.validation;
   const selected = values.job ? prepared.jobs.filter((j) => j.spec.id === values.job) : prepared.jobs;
   if (values.job && selected.length === 0) throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });
   const localSha = values['git-sha'] ?? (await currentGitSha(project.root));

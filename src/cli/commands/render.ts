@@ -9,7 +9,7 @@ import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
+import { openProject, prepare, projectName, type Prepared, reportPrepared } from '../pipeline.ts';
 import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
 import { writeClusterFiles } from '../../project/cluster-files.ts';
 import { lastRender, recordRender, renderKeys, sameJob, sameRender, type RenderedPart } from '../../project/render-cache.ts';
@@ -22,11 +22,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover render <env> [--job ID]' });
   const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const prepared = prepare(project, positionals[0], io);
-  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-  if (!prepared.ok) {
-    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; nothing was written.\n`);
-    return ExitCode.validation;
-  }
+  if (!reportPrepared(prepared, io, style, 'nothing was written')) return ExitCode.validation;
   const selected = values.job ? prepared.jobs.filter((j) => j.spec.id === values.job) : prepared.jobs;
   if (values.job && selected.length === 0) {
     throw new UsageError(`Unknown job "${values.job}"`, { hint: `Jobs: ${prepared.jobs.map((j) => j.spec.id).join(', ')}. Run \`drover jobs\`.` });

@@ -1,5 +1,5 @@
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
-import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
+import { formatDiagnostics } from '../../report/diagnostics.ts';
 import { formatError } from '../../report/error.ts';
 import type { Style } from '../../report/style.ts';
 import { assertVaultReady, checkVaultState, readsSecrets, remediesFor } from '../../secrets/preflight.ts';
@@ -8,7 +8,7 @@ import type { LoadedJob } from '../../model/loaded-job.ts';
 import { parseCommandArgs } from '../args.ts';
 import { createVaultClientFromEnv } from '../clients.ts';
 import type { CliIo } from '../io.ts';
-import { openProject, prepare, type Prepared } from '../pipeline.ts';
+import { openProject, prepare, type Prepared, reportPrepared } from '../pipeline.ts';
 import { SECRETS_HELP, SECRETS_OPTIONS } from '../usage/secrets.ts';
 
 /** Exit code of a plan that could not be computed (Nomad's `plan` convention, STYLE.md §5). */
@@ -28,11 +28,7 @@ export async function secretsCommand(argv: readonly string[], io: CliIo, style: 
   if (action !== 'check' && action !== 'plan') throw new UsageError(`Unknown secrets action "${action}"`, { hint: `Use \`drover secrets check ${env}\` or \`drover secrets plan ${env}\`.` });
   if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`, { hint: `Usage: drover secrets ${action} <env> [--job ID]` });
   const prepared = prepare(await openProject(io, values), envName, io);
-  io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
-  if (!prepared.ok) {
-    io.stderr.write(`${style.red('✖')} Validation failed for ${prepared.env.name}: ${summarizeDiagnostics(prepared.diagnostics)}; Vault was not checked.\n`);
-    return ExitCode.validation;
-  }
+  if (!reportPrepared(prepared, io, style, 'Vault was not checked')) return ExitCode.validation;
   const jobs = selectJobs(prepared, values.job);
   if (!readsSecrets(jobs, prepared.env)) {
     io.stdout.write(`${style.green('✔')} No job${values.job ? ` "${values.job}"` : ''} in ${prepared.env.name} reads secrets; nothing to check in Vault.\n`);
