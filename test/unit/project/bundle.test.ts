@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,12 +15,16 @@ beforeEach(async () => {
   await writeFile(join(root, 'jobs/a.ts'), "import { OWNER } from './lib/owner.ts';\nexport default { kind: 'job', id: 'a', owner: OWNER as string };\n");
   await writeFile(join(root, 'jobs/b.ts'), "const count: number = 2;\nexport default { kind: 'job', id: 'b', count };\n");
   await writeFile(join(root, 'environments/qa.ts'), "export default { name: 'qa' } satisfies { name: string };\n");
+  // A file modified in the millisecond the build starts is not recorded as current (it may have
+  // changed while esbuild read it); files written by a test just before are aged so they are.
+  await Promise.all(['jobs/lib/owner.ts', 'jobs/a.ts', 'jobs/b.ts', 'environments/qa.ts'].map((f) => setModified(f, Date.now() / 1000 - 10)));
 });
 
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const setModified = (file: string, seconds: number) => utimes(join(root, file), seconds, seconds);
 const files = () => [join(root, 'environments/qa.ts'), join(root, 'jobs/a.ts'), join(root, 'jobs/b.ts')];
 const cacheFiles = async () => (await readdir(join(root, 'node_modules/.cache/drover'))).filter((n) => n.startsWith('project-')).sort();
 const defaultOf = async (importer: (path: string) => Promise<unknown>, file: string) => ((await importer(join(root, file))) as { default: unknown }).default;
@@ -53,6 +57,16 @@ describe('bundledImporter', () => {
     expect(after.find((n) => n.endsWith('.mjs'))).not.toBe(first.find((n) => n.endsWith('.mjs')));
     // The previous bundle of this project is removed, not left to pile up.
     expect(after.filter((n) => n.endsWith('.mjs'))).toHaveLength(1);
+  });
+
+  it('uses but does not record a bundle built while an input was being modified', async () => {
+    await setModified('jobs/b.ts', Date.now() / 1000 + 60);
+    const importer = await bundledImporter(root, files());
+    expect(await defaultOf(importer!, 'jobs/b.ts')).toEqual({ kind: 'job', id: 'b', count: 2 });
+    expect((await cacheFiles()).filter((n) => n.endsWith('.json'))).toEqual([]);
+    await setModified('jobs/b.ts', Date.now() / 1000 - 10);
+    await bundledImporter(root, files());
+    expect((await cacheFiles()).filter((n) => n.endsWith('.json'))).toHaveLength(1);
   });
 
   it('forgets, when it builds, the bundles of projects that no longer exist', async () => {
