@@ -15,15 +15,41 @@ export const COMMON_OPTIONS = {
 export const OUTPUT_OPTIONS = { output: { type: 'string' } } as const satisfies Options;
 
 /**
- * node:util parseArgs with drover's usage errors (exit 64) instead of Node's TypeErrors, worded
- * for a person: which flag, what was wrong, the nearest flags this command has.
+ * The values each enumerated flag of a command may take (`output: ['tty', 'plain', 'ndjson']`).
+ * The command's parser refuses any other and completion offers exactly these, so the two cannot
+ * drift apart.
  */
-export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O) {
+export type Choices = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * node:util parseArgs with drover's usage errors (exit 64) instead of Node's TypeErrors, worded
+ * for a person: which flag, what was wrong, the nearest flags this command has. A flag listed in
+ * `choices` must take one of its values.
+ */
+export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O, choices: Choices = {}) {
+  let parsed;
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     throw flagError(command, options, error);
   }
+  for (const [flag, allowed] of Object.entries(choices)) {
+    const value: unknown = (parsed.values as Record<string, unknown>)[flag];
+    if (typeof value === 'string' && !allowed.includes(value)) throw choiceError(command, flag, value, allowed);
+  }
+  return parsed;
+}
+
+/** The usage error for a value an enumerated flag does not take. */
+export function choiceError(command: string, flag: string, value: string, allowed: readonly string[]): UsageError {
+  // A command that reports a rollout as it happens has no single document to print.
+  if (flag === 'output' && value === 'json' && allowed.includes('ndjson')) {
+    return new UsageError(`drover ${command} has no --output json: it reports a rollout as it happens`, {
+      hint: 'Use --output ndjson: one event per line on stdout, the last one the summary (deploy-finished). See docs/output.md.',
+    });
+  }
+  const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : (allowed[0] ?? '');
+  return new UsageError(`drover ${command} has no --${flag} ${value}`, { hint: `Use --${flag} ${list}, or leave --${flag} out. Run \`drover ${command} --help\` for what each does.` });
 }
 
 /** The usage error for what parseArgs refused, without Node's parser wording. */

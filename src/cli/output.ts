@@ -3,7 +3,6 @@
  * documents) owns stdout alone, so `drover … | jq` never meets a table; everything written for
  * people (tables, "→ next step" lines, notes) then goes to stderr instead.
  */
-import { UsageError } from '../errors.ts';
 import type { CliIo } from './io.ts';
 
 /** The modes whose stdout is read by a program. */
@@ -19,15 +18,4 @@ export function humanStream(io: CliIo, output: string | undefined): CliIo['stdou
 /** `io` whose stdout is its stderr when stdout carries machine output (for commands run inside another, like the demo's render). */
 export function humanIo(io: CliIo, output: string | undefined): CliIo {
   return isMachineOutput(output) ? { ...io, stdout: io.stderr } : io;
-}
-
-/**
- * Commands that watch a rollout (promote, rollback) print events, not one document: `--output
- * json` there would leave stdout empty, so it is refused with the mode that fits.
- */
-export function refuseJsonOutput(command: string, output: string | undefined): void {
-  if (output !== 'json') return;
-  throw new UsageError(`drover ${command} has no --output json: it reports a rollout as it happens`, {
-    hint: 'Use --output ndjson: one event per line on stdout, the last one the summary (deploy-finished). See docs/output.md.',
-  });
 }

@@ -7,11 +7,11 @@ import { hasErrors, type Diagnostic } from '../../validate/diagnostic.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared } from '../pipeline.ts';
-import { CLUSTER_ACTIONS, CLUSTER_HELP, CLUSTER_OPTIONS } from '../usage/cluster.ts';
+import { CLUSTER_ACTIONS, CLUSTER_HELP, CLUSTER_CHOICES, CLUSTER_OPTIONS } from '../usage/cluster.ts';
 
 /** `drover cluster render <env> [--check]` and `drover cluster check <env>`: an environment's cluster. */
 export async function clusterCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('cluster', argv, CLUSTER_OPTIONS);
+  const { values, positionals } = parseCommandArgs('cluster', argv, CLUSTER_OPTIONS, CLUSTER_CHOICES);
   const [action, envName, ...extra] = positionals;
   if (values.help || action === undefined) return io.stdout.write(CLUSTER_HELP), values.help ? ExitCode.ok : ExitCode.usage;
   if (!(CLUSTER_ACTIONS as readonly string[]).includes(action)) {

@@ -20,13 +20,13 @@ import { deployCommand } from './deploy.ts';
 import { logsCommand } from './logs.ts';
 import { renderCommand } from './render.ts';
 import { validateCommand } from './validate.ts';
-import { DEMO_HELP, DEMO_OPTIONS } from '../usage/demo.ts';
+import { DEMO_HELP, DEMO_CHOICES, DEMO_OPTIONS } from '../usage/demo.ts';
 
 /** The demo's canary steps: seconds instead of drover's minutes, same shape. */
 const DEMO_ANALYSIS: Partial<CanaryAnalysisSettings> = { interval: '2s', count: 3 };
 
 export async function demoCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values } = parseCommandArgs('demo', argv, DEMO_OPTIONS);
+  const { values } = parseCommandArgs('demo', argv, DEMO_OPTIONS, DEMO_CHOICES);
   if (values.help) return io.stdout.write(DEMO_HELP), ExitCode.ok;
   const speed = Number(values.speed ?? 10);
   const project = await openProject(io, values);

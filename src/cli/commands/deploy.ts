@@ -29,7 +29,7 @@ import type { CliIo } from '../io.ts';
 import { humanStream } from '../output.ts';
 import { deployInterruptHint } from '../interrupt-hint.ts';
 import { openProject, prepare, projectName, reportPrepared } from '../pipeline.ts';
-import { DEPLOY_HELP, DEPLOY_OPTIONS } from '../usage/deploy.ts';
+import { DEPLOY_HELP, DEPLOY_CHOICES, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
 import { assertPlanTarget } from '../../deploy/saved-plan.ts';
 
@@ -56,7 +56,7 @@ export interface DeployControl {
   readonly onEvent?: (event: DeployEvent) => void;
 }
 
-const parseDeployArgs = (argv: readonly string[]) => parseCommandArgs('deploy', argv, DEPLOY_OPTIONS);
+const parseDeployArgs = (argv: readonly string[]) => parseCommandArgs('deploy', argv, DEPLOY_OPTIONS, DEPLOY_CHOICES);
 type DeployArgs = ReturnType<typeof parseDeployArgs>;
 
 export async function deployCommand(argv: readonly string[], io: CliIo, style: Style, control: DeployControl = {}): Promise<number> {
@@ -72,8 +72,6 @@ export async function deployCommand(argv: readonly string[], io: CliIo, style: S
 async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style: Style, control: DeployControl): Promise<number> {
   if (values.help) return io.stdout.write(DEPLOY_HELP), ExitCode.ok;
   const output = values.output ?? (io.stderr.isTTY && !io.env.CI ? 'tty' : 'plain');
-  if (!['tty', 'plain', 'ndjson'].includes(output)) throw new UsageError(`Unknown --output ${output}`, { hint: 'Use tty, plain or ndjson.' });
-  if (values.watch && !['stream', 'poll', 'interval'].includes(values.watch)) throw new UsageError(`Unknown --watch ${values.watch}`, { hint: 'Use stream, poll or interval.' });
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   const logsOnFailure = failureLogLines(values['logs-on-failure']);
   // Before loading anything: a usage error should not wait on Consul.

@@ -6,13 +6,13 @@ import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { connectCluster, readJobOrNull } from './status.ts';
-import { HISTORY_HELP, HISTORY_OPTIONS } from '../usage/history.ts';
+import { HISTORY_HELP, HISTORY_CHOICES, HISTORY_OPTIONS } from '../usage/history.ts';
 import { humanStream } from '../output.ts';
 import { jsonDocument, OUTPUT_SCHEMAS, type HistoryOutput } from '../../report/documents.ts';
 
 /** `drover history`: a job's versions as a table on stdout. */
 export async function historyCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('history', argv, HISTORY_OPTIONS);
+  const { values, positionals } = parseCommandArgs('history', argv, HISTORY_OPTIONS, HISTORY_CHOICES);
   if (values.help) return io.stdout.write(HISTORY_HELP), ExitCode.ok;
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const jobId = values.job;

@@ -6,17 +6,16 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared } from '../pipeline.ts';
 import { jsonDocument, OUTPUT_SCHEMAS, type JobsEntry, type JobsOutput } from '../../report/documents.ts';
-import { JOBS_HELP, JOBS_OPTIONS } from '../usage/jobs.ts';
+import { JOBS_HELP, JOBS_CHOICES, JOBS_OPTIONS } from '../usage/jobs.ts';
 
 export async function jobsCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('jobs', argv, JOBS_OPTIONS);
+  const { values, positionals } = parseCommandArgs('jobs', argv, JOBS_OPTIONS, JOBS_CHOICES);
   if (values.help) return io.stdout.write(JOBS_HELP), ExitCode.ok;
   const project = await openProject(io, values);
   const envName = positionals[0] ?? project.environments.map((m) => m.value.name).sort()[0];
   if (!envName) throw new UsageError('No environments found', { hint: 'Create environments/<name>.ts with defineEnvironment().' });
   const prepared = prepare(project, envName, io);
   const json = values.output === 'json';
-  if (values.output !== undefined && !json) throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use json, or leave --output out for the table.' });
   if (!json) io.stderr.write(formatDiagnostics(prepared.diagnostics, style));
   const byId = new Map(prepared.jobs.map((j) => [j.spec.id, j]));
   const order = deployWaves(prepared.jobs.map((j) => ({ id: j.spec.id, dependsOn: j.spec.dependsOn })));

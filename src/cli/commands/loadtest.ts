@@ -8,7 +8,7 @@ import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-import { LOADTEST_HELP, LOADTEST_OPTIONS } from '../usage/loadtest.ts';
+import { LOADTEST_HELP, LOADTEST_CHOICES, LOADTEST_OPTIONS } from '../usage/loadtest.ts';
 
 /** Test hook: stop the run without a signal. */
 export interface LoadtestControl {
@@ -20,11 +20,8 @@ export interface LoadtestControl {
  * the summary on stdout (or one JSON document), progress on stderr.
  */
 export async function loadtestCommand(argv: readonly string[], io: CliIo, style: Style, control: LoadtestControl = {}): Promise<number> {
-  const { values, positionals } = parseCommandArgs('loadtest', argv, LOADTEST_OPTIONS);
+  const { values, positionals } = parseCommandArgs('loadtest', argv, LOADTEST_OPTIONS, LOADTEST_CHOICES);
   if (values.help) return io.stdout.write(LOADTEST_HELP), ExitCode.ok;
-  if (values.output !== undefined && !['tty', 'plain', 'json'].includes(values.output)) {
-    throw new UsageError(`drover loadtest has no --output ${values.output}`, { hint: 'Use plain (the summary for people; tty is the same) or json (one document, schema drover.loadtest/v1).' });
-  }
   const env = withFabioAddress(prepare(await openProject(io, values), positionals[0], io).env, io.env);
   const address = env.fabio.address;
   if (!address) {

@@ -11,14 +11,14 @@ import { parseCommandArgs } from '../args.ts';
 import { createClusterClients, resolveTargets } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-import { LOGS_HELP, LOGS_OPTIONS } from '../usage/logs.ts';
+import { LOGS_HELP, LOGS_CHOICES, LOGS_OPTIONS } from '../usage/logs.ts';
 import { readJobOrNull } from './status.ts';
 
 const MAX_SINCE_MS = 168 * 3600_000;
 
 /** `drover logs <env> <job>`: the logs of a job's allocations, prefixed per allocation; `-f` follows. */
 export async function logsCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('logs', argv, LOGS_OPTIONS);
+  const { values, positionals } = parseCommandArgs('logs', argv, LOGS_OPTIONS, LOGS_CHOICES);
   if (values.help) return io.stdout.write(LOGS_HELP), ExitCode.ok;
   const flags = readFlags(values, positionals);
   const prepared = prepare(await openProject(io, values), flags.env, io);

@@ -21,7 +21,7 @@ import type { NomadJob } from '../../wire/nomad-job.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, type Prepared, reportPrepared } from '../pipeline.ts';
 import { connectCluster, type ClusterSession } from './status.ts';
-import { PLAN_HELP, PLAN_OPTIONS } from '../usage/plan.ts';
+import { PLAN_HELP, PLAN_CHOICES, PLAN_OPTIONS } from '../usage/plan.ts';
 import { humanStream } from '../output.ts';
 import { jsonDocument, OUTPUT_SCHEMAS } from '../../report/documents.ts';
 
@@ -41,7 +41,7 @@ export async function planCommand(argv: readonly string[], io: CliIo, style: Sty
 }
 
 async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('plan', argv, PLAN_OPTIONS);
+  const { values, positionals } = parseCommandArgs('plan', argv, PLAN_OPTIONS, PLAN_CHOICES);
   if (values.help) return io.stdout.write(PLAN_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover plan <env> [--job ID]' });
   const project = await openProject(io, values);

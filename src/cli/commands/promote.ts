@@ -17,11 +17,11 @@ import type { NomadDeployment } from '../../wire/nomad-api.ts';
 import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
 import type { CliIo } from '../io.ts';
-import { humanStream, refuseJsonOutput } from '../output.ts';
+import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { completeReleases, findWaitingReleases, type ReleaseCompletion } from '../promote-release.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
-import { PROMOTE_HELP, PROMOTE_OPTIONS } from '../usage/promote.ts';
+import { PROMOTE_HELP, PROMOTE_CHOICES, PROMOTE_OPTIONS } from '../usage/promote.ts';
 
 interface Candidate {
   readonly jobId: string;
@@ -30,9 +30,8 @@ interface Candidate {
 
 /** `drover promote`: promotes deployments waiting with canaries and watches them; exit as deploy's. */
 export async function promoteCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('promote', argv, PROMOTE_OPTIONS);
+  const { values, positionals } = parseCommandArgs('promote', argv, PROMOTE_OPTIONS, PROMOTE_CHOICES);
   if (values.help) return io.stdout.write(PROMOTE_HELP), ExitCode.ok;
-  refuseJsonOutput('promote', values.output);
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const session = await connectCluster(prepared, io, style, values.output);

@@ -14,11 +14,11 @@ import { openProject } from '../pipeline.ts';
 import { addressFrom, withErrorOrigin } from '../origin.ts';
 import { sourceConsul } from '../clients.ts';
 import { jsonDocument, releaseDocument, releasesDocument } from '../../report/documents.ts';
-import { RELEASES_HELP, RELEASE_HELP, RELEASES_OPTIONS } from '../usage/releases.ts';
+import { RELEASES_HELP, RELEASE_HELP, RELEASES_CHOICES, RELEASES_OPTIONS } from '../usage/releases.ts';
 
 /** `drover releases [<env>]`. */
 export async function releasesCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('releases', argv, RELEASES_OPTIONS);
+  const { values, positionals } = parseCommandArgs('releases', argv, RELEASES_OPTIONS, RELEASES_CHOICES);
   if (values.help) return io.stdout.write(RELEASES_HELP), ExitCode.ok;
   const output = outputMode(values);
   const limit = values.limit === undefined ? 20 : Number(values.limit);
@@ -40,7 +40,7 @@ export async function releasesCommand(argv: readonly string[], io: CliIo, style:
 
 /** `drover release show <id> [<env>]`. */
 export async function releaseCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('release', argv, RELEASES_OPTIONS);
+  const { values, positionals } = parseCommandArgs('release', argv, RELEASES_OPTIONS, RELEASES_CHOICES);
   if (values.help) return io.stdout.write(RELEASE_HELP), ExitCode.ok;
   const output = outputMode(values);
   const [action, id, envName] = positionals;
@@ -56,7 +56,6 @@ export async function releaseCommand(argv: readonly string[], io: CliIo, style: 
 
 /** `--output json`, or its older spelling `--json`; else the table. */
 function outputMode(values: { readonly output?: string; readonly json?: boolean }): 'json' | 'table' {
-  if (values.output !== undefined && values.output !== 'json' && values.output !== 'table') throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use json or table.' });
   return values.json || values.output === 'json' ? 'json' : 'table';
 }
 

@@ -11,17 +11,16 @@ import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { nameAJob, parseCommandArgs } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { humanStream, refuseJsonOutput } from '../output.ts';
+import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
 import { deployCommand } from './deploy.ts';
 import { connectCluster, readJobOrNull, type ClusterSession } from './status.ts';
-import { ROLLBACK_HELP, ROLLBACK_OPTIONS } from '../usage/rollback.ts';
+import { ROLLBACK_HELP, ROLLBACK_CHOICES, ROLLBACK_OPTIONS } from '../usage/rollback.ts';
 
 /** `drover rollback`: reverts a job with check-and-set on its version and watches the result; exit as deploy's, 4 when refused. */
 export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('rollback', argv, ROLLBACK_OPTIONS);
+  const { values, positionals } = parseCommandArgs('rollback', argv, ROLLBACK_OPTIONS, ROLLBACK_CHOICES);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
-  refuseJsonOutput('rollback', values.output);
   if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const jobId = values.job;

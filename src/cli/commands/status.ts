@@ -19,11 +19,11 @@ import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared } from '../pipeline.ts';
 import { humanStream } from '../output.ts';
 import { jsonDocument, OUTPUT_SCHEMAS, type StatusOutput } from '../../report/documents.ts';
-import { STATUS_HELP, STATUS_OPTIONS } from '../usage/status.ts';
+import { STATUS_HELP, STATUS_CHOICES, STATUS_OPTIONS } from '../usage/status.ts';
 
 /** `drover status`: this project's jobs in an environment as a table on stdout. */
 export async function statusCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('status', argv, STATUS_OPTIONS);
+  const { values, positionals } = parseCommandArgs('status', argv, STATUS_OPTIONS, STATUS_CHOICES);
   if (values.help) return io.stdout.write(STATUS_HELP), ExitCode.ok;
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   if (!prepared.ok) {

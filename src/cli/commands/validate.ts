@@ -7,18 +7,17 @@ import { checkGeneratedFiles } from '../../project/generated-files.ts';
 import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
-import { VALIDATE_HELP, VALIDATE_OPTIONS } from '../usage/validate.ts';
+import { VALIDATE_HELP, VALIDATE_CHOICES, VALIDATE_OPTIONS } from '../usage/validate.ts';
 import { jsonDocument, OUTPUT_SCHEMAS, type ValidateEnvironment } from '../../report/documents.ts';
 
 export async function validateCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
-  const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS);
+  const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS, VALIDATE_CHOICES);
   if (values.help) return io.stdout.write(VALIDATE_HELP), ExitCode.ok;
   if (positionals.length > 1) throw new UsageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}`, { hint: 'Usage: drover validate [<env>]' });
   const project = await openProject(io, values, { typecheck: !values['no-typecheck'] });
   const envNames = positionals[0] ? [positionals[0]] : project.environments.map((m) => m.value.name);
   if (envNames.length === 0) throw new UsageError('No environments found', { hint: 'Create environments/<name>.ts with defineEnvironment(), or pass --environments.' });
   const json = values.output === 'json';
-  if (values.output !== undefined && !json) throw new UsageError(`Unknown --output ${values.output}`, { hint: 'Use json, or leave --output out for the lines.' });
   const checked: ValidateEnvironment[] = [];
   let failed = false;
   for (const name of envNames) {

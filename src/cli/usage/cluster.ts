@@ -1,5 +1,5 @@
 /** `drover cluster`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, type Choices } from '../args.ts';
 
 export const CLUSTER_HELP = `drover cluster render <env> [--check]
 drover cluster check <env> [--dev] [--output json]
@@ -57,3 +57,6 @@ export const CLUSTER_OPTIONS = {
 
 /** Actions of `drover cluster`. */
 export const CLUSTER_ACTIONS = ['render', 'check'] as const;
+
+/** The values of cluster's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const CLUSTER_CHOICES = { output: ['json', 'plain'] } as const satisfies Choices;

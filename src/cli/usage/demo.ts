@@ -1,5 +1,5 @@
 /** `drover demo`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, type Choices } from '../args.ts';
 
 export const DEMO_HELP = `drover demo [--speed X] [--output tty|plain|ndjson]
 
@@ -26,3 +26,6 @@ Against real clusters, use \`drover deploy <env>\` (npm run deploy:qa / deploy:p
 `;
 
 export const DEMO_OPTIONS = { ...COMMON_OPTIONS, speed: { type: 'string' }, output: { type: 'string' }, 'git-sha': { type: 'string' } } as const;
+
+/** The values of demo's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const DEMO_CHOICES = { output: ['tty', 'plain', 'ndjson'] } as const satisfies Choices;

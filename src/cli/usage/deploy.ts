@@ -1,5 +1,5 @@
 /** `drover deploy`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, type Choices } from '../args.ts';
 
 export const DEPLOY_HELP = `drover deploy <env> [options]
 
@@ -110,3 +110,6 @@ export const DEPLOY_OPTIONS = {
   'metrics-file': { type: 'string' },
   plan: { type: 'string' },
 } as const;
+
+/** The values of deploy's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const DEPLOY_CHOICES = { output: ['tty', 'plain', 'ndjson'], watch: ['stream', 'poll', 'interval'] } as const satisfies Choices;

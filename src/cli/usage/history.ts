@@ -1,5 +1,5 @@
 /** `drover history`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover history`. */
 export const HISTORY_HELP = `drover history <env> --job ID
@@ -20,3 +20,6 @@ wrong or denied.
 `;
 
 export const HISTORY_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' } } as const;
+
+/** The values of history's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const HISTORY_CHOICES = { output: ['tty', 'plain', 'ndjson', 'json'] } as const satisfies Choices;

@@ -1,5 +1,5 @@
 /** `drover jobs`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 export const JOBS_HELP = `drover jobs [<env>]
 
@@ -11,3 +11,6 @@ Jobs whose definition excludes <env> (defineJob's excludeFrom) follow as wave "-
 `;
 
 export const JOBS_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS } as const;
+
+/** The values of jobs's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const JOBS_CHOICES = { output: ['json'] } as const satisfies Choices;

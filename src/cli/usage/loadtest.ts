@@ -1,6 +1,6 @@
 /** `drover loadtest`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
 import { LOADTEST_DEFAULTS, LOADTEST_LIMITS } from '../../loadtest/settings.ts';
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `drover loadtest --help`. */
 export const LOADTEST_HELP = `drover loadtest <env> [--route /api] [--rps 1000] [--duration 60s] [options]
@@ -55,3 +55,6 @@ export const LOADTEST_OPTIONS = {
   'split-header': { type: 'string' },
   'allow-remote': { type: 'boolean' },
 } as const;
+
+/** The values of loadtest's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const LOADTEST_CHOICES = { output: ['tty', 'plain', 'json'] } as const satisfies Choices;

@@ -1,5 +1,5 @@
 /** `drover logs`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover logs`. */
 export const LOGS_HELP = `drover logs <env> <job> [options]
@@ -62,3 +62,6 @@ export const LOGS_OPTIONS = {
   stderr: { type: 'boolean' },
   both: { type: 'boolean' },
 } as const;
+
+/** The values of logs's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const LOGS_CHOICES = { output: ['tty', 'plain', 'ndjson'] } as const satisfies Choices;

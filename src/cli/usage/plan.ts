@@ -1,5 +1,5 @@
 /** `drover plan`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover plan`. */
 export const PLAN_HELP = `drover plan <env> [--job ID] [--adopt] [--out FILE]
@@ -42,3 +42,6 @@ export const PLAN_OPTIONS = {
   'git-sha': { type: 'string' },
   release: { type: 'string' },
 } as const;
+
+/** The values of plan's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const PLAN_CHOICES = { output: ['tty', 'plain', 'ndjson', 'json'] } as const satisfies Choices;

@@ -1,5 +1,5 @@
 /** `drover promote`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover promote`. */
 export const PROMOTE_HELP = `drover promote <env> [--job ID]
@@ -28,3 +28,6 @@ owned by this project, lock held), 64 usage, 69 unreachable, 77 token missing, w
 `;
 
 export const PROMOTE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;
+
+/** The values of promote's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const PROMOTE_CHOICES = { output: ['tty', 'plain', 'ndjson'] } as const satisfies Choices;

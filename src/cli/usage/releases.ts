@@ -1,5 +1,5 @@
 /** `drover releases`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `drover releases --help`. */
 export const RELEASES_HELP = `drover releases [<env>] [options]
@@ -34,3 +34,6 @@ Consul as for \`drover releases\`.
 `;
 
 export const RELEASES_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' }, local: { type: 'boolean' } } as const;
+
+/** The values of releases's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const RELEASES_CHOICES = { output: ['json', 'table'] } as const satisfies Choices;

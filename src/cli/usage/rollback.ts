@@ -1,5 +1,5 @@
 /** `drover rollback`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover rollback`. */
 export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION]
@@ -39,3 +39,6 @@ export const ROLLBACK_OPTIONS = {
   force: { type: 'boolean' },
   reason: { type: 'string' },
 } as const;
+
+/** The values of rollback's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const ROLLBACK_CHOICES = { output: ['tty', 'plain', 'ndjson'] } as const satisfies Choices;

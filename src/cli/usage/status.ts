@@ -1,5 +1,5 @@
 /** `drover status`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 /** `--help` text of `drover status`. */
 export const STATUS_HELP = `drover status <env>
@@ -19,3 +19,6 @@ Exit: 0 shown, 64 usage, 69 unreachable, 77 token missing, wrong or denied.
 `;
 
 export const STATUS_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS } as const;
+
+/** The values of status's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const STATUS_CHOICES = { output: ['tty', 'plain', 'ndjson', 'json'] } as const satisfies Choices;

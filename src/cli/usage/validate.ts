@@ -1,5 +1,5 @@
 /** `drover validate`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
-import { COMMON_OPTIONS, OUTPUT_OPTIONS } from '../args.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
 
 export const VALIDATE_HELP = `drover validate [<env>]
 
@@ -17,3 +17,6 @@ Prints every problem with its file, location and a hint. Exit 0 when valid, 65 o
 `;
 
 export const VALIDATE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, 'no-typecheck': { type: 'boolean' } } as const;
+
+/** The values of validate's enumerated flags: its parser refuses any other, completion offers exactly these. */
+export const VALIDATE_CHOICES = { output: ['json'] } as const satisfies Choices;

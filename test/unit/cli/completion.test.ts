@@ -38,6 +38,34 @@ describe('drover completion', () => {
     }
   });
 
+  it('offers, for every enumerated flag of every command, exactly the values that command\'s parser accepts', async () => {
+    // Every value some command takes, plus one none takes. --project names a folder that does not
+    // exist, so each command parses its flags, then stops at opening the project.
+    const candidates = ['tty', 'plain', 'ndjson', 'json', 'table', 'stream', 'poll', 'interval', 'xml'];
+    const leading: Record<string, string[]> = { release: ['show', 'r1'], secrets: ['check'], cluster: ['check'] };
+    const missing = join(project, 'missing');
+    for (const command of spec.commands) {
+      for (const flag of command.flags.filter((f) => f.value?.kind === 'choice')) {
+        const offered = flag.value?.kind === 'choice' ? flag.value.values : [];
+        const accepted: string[] = [];
+        for (const value of candidates) {
+          const result = await runCli([command.name, ...(leading[command.name] ?? []), 'alpha', '--project', missing, `--${flag.name}`, value]);
+          const refused = result.code === 64 && result.stderr.includes(`--${flag.name} ${value}`);
+          if (!refused) accepted.push(value);
+        }
+        expect(accepted, `drover ${command.name} --${flag.name}`).toEqual(candidates.filter((v) => offered.includes(v)));
+        expect(offered.filter((v) => !candidates.includes(v)), `drover ${command.name} --${flag.name}: values the test does not try`).toEqual([]);
+      }
+    }
+  });
+
+  it('does not offer --output ndjson where the command refuses it', () => {
+    const offers = (name: string) => spec.commands.find((c) => c.name === name)?.flags.find((f) => f.name === 'output')?.value;
+    for (const name of ['validate', 'jobs', 'loadtest', 'releases', 'cluster']) expect(offers(name), name).not.toMatchObject({ values: expect.arrayContaining(['ndjson']) });
+    expect(offers('validate')).toEqual({ kind: 'choice', values: ['json'] });
+    expect(offers('releases')).toEqual({ kind: 'choice', values: ['json', 'table'] });
+  });
+
   it('reads flags from the usage modules only: no command code is imported', async () => {
     const source = await readFile(new URL('../../../src/cli/commands/completion.ts', import.meta.url), 'utf8');
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
