@@ -1,4 +1,5 @@
 import type { LoadedJob } from '../model/loaded-job.ts';
+import { jobBuildFileNames } from './build-files.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { RenderContext } from './context.ts';
 import { fabioPropertiesPath, renderFabioProperties } from './fabio-properties.ts';
@@ -52,9 +53,10 @@ export function renderConfigFiles(ctx: RenderContext, allJobs: readonly LoadedJo
 
 /** A rendered job's two files: the body `POST /v1/jobs` and `nomad job run -json` accept, and its HCL. */
 function jobFiles({ id, file, job }: RenderedJob, ctx: RenderContext): GeneratedFile[] {
+  const [json, hcl] = jobBuildFileNames(id);
   return [
-    { path: `${ctx.env.name}/${id}.json`, content: canonicalJson({ Job: job }), committed: false },
-    { path: `${ctx.env.name}/${id}.nomad.hcl`, content: renderJobHcl(job, file), committed: false },
+    { path: `${ctx.env.name}/${json}`, content: canonicalJson({ Job: job }), committed: false },
+    { path: `${ctx.env.name}/${hcl}`, content: renderJobHcl(job, file), committed: false },
   ];
 }
 

@@ -24,6 +24,7 @@ import { connectCluster, type ClusterSession } from './status.ts';
 import { PLAN_HELP, PLAN_CHOICES, PLAN_OPTIONS } from '../usage/plan.ts';
 import { humanStream } from '../output.ts';
 import { jsonDocument, OUTPUT_SCHEMAS } from '../../report/documents.ts';
+import { PLAN_FILE } from '../../render/build-files.ts';
 
 /** `plan` answers errors with 255 like `nomad job plan`, except the codes that say what to fix (4, 64, 65, 77). */
 const PLAN_ERROR = 255;
@@ -67,7 +68,7 @@ async function plan(argv: readonly string[], io: CliIo, style: Style): Promise<n
     const doc = await planEnvironment(session, prepared, { jobs, adopt: values.adopt ?? false, withStops: !values.job, gitSha, release, flags });
     // Reporters (and ndjson readers) get Nomad's warnings as events; the plan text lists them per job too.
     for (const job of doc.jobs) if (job.warnings?.length) session.report({ type: 'job-warnings', job: job.id, source: 'plan', warnings: job.warnings });
-    const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, 'plan.json'));
+    const out = resolve(io.cwd, values.out ?? join('build', prepared.env.name, PLAN_FILE));
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, canonicalJson(doc));
     const planFile = relative(io.cwd, out) || out;

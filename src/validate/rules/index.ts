@@ -26,6 +26,7 @@ import { jobGroupsRule } from './job-groups.ts';
 import { jobIdRule } from './job-id.ts';
 import { jobKindRule } from './job-kind.ts';
 import { jobPriorityRule } from './job-priority.ts';
+import { jobReservedIdRule } from './job-reserved-id.ts';
 import { logsSinkRule } from './logs-sink.ts';
 import { memoryMaxRule } from './memory-max.ts';
 import { periodicCronRule } from './periodic-cron.ts';
@@ -103,6 +104,7 @@ export const rules: readonly Rule[] = [
   jobDescriptionRule,
   jobGroupsRule,
   jobIdRule,
+  jobReservedIdRule,
   jobKindRule,
   jobPriorityRule,
   logsSinkRule,
