@@ -8,7 +8,10 @@
  * - jobs/<dir>/vector.<env>.toml: a log shipper's Vector config no job renders any more
  *   (`generated/orphan`);
  * - cluster/<env>/: agent configurations stale, missing or left over (`cluster/stale`,
- *   `cluster/orphan`; see cluster-files.ts, which `render` and `cluster render` write with).
+ *   `cluster/orphan`; see cluster-files.ts, which `render` and `cluster render` write with);
+ * - the committed files of an environment the project no longer defines: fabio/fabio.<old>.properties,
+ *   vault-policies/<old>/, grafana/<old>/, cluster/<old>/, jobs/<dir>/vector.<old>.toml
+ *   (`generated/orphan`; given `environments`).
  *
  * Orphans are errors for `validate` and `render --check`; `render` deletes the ones drover
  * generated (and says so), then reports whatever is left with the same diagnostics.
@@ -23,8 +26,10 @@ import { checkPolicyFiles, POLICY_ORPHAN } from '../secrets/check-policies.ts';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { checkClusterFiles } from './cluster-files.ts';
 import type { LoadedModule } from './load.ts';
+import type { Project } from './project.ts';
 import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
 import { vectorConfigPaths } from '../render/vector-config.ts';
+import { findOrphanedEnvironmentFiles, generatedFileEnvironment, isGeneratedEnvironmentFile, type CommittedFile } from '../validate/rules/generated-env-orphan.ts';
 
 /** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
 export const ORPHAN_RULES: readonly string[] = [POLICY_ORPHAN, GENERATED_ORPHAN];
@@ -47,6 +52,12 @@ export interface GeneratedCheckInput {
    * cluster/stale and cluster/orphan). Absent: cluster/<env>/ must not exist.
    */
   readonly cluster?: LoadedModule<Cluster> | undefined;
+  /**
+   * Names of every environment the project defines, when all of them loaded: the committed files
+   * of any other environment are then left over. Absent: those files are not looked for (an
+   * environment file that failed to load would make its files look left over).
+   */
+  readonly environments?: readonly string[] | undefined;
 }
 
 /** Every problem with the environment's generated files, sorted; reads files only. */
@@ -59,7 +70,42 @@ export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<D
   const build = findOrphanedBuildFiles({ env: input.env.name, jobIds, files });
   const configs = findOrphanedJobConfigs({ env: input.env.name, wanted: vectorConfigPaths(input.jobs, input.env), files: await readJobConfigFiles(input.root, input.env.name) });
   const cluster = await checkClusterFiles({ root: input.root, env: input.env, cluster: input.cluster });
-  return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build, ...configs], input.unbuiltJobFiles ?? [], input.env.name), ...cluster]);
+  const environments = input.environments ? findOrphanedEnvironmentFiles({ environments: input.environments, env: input.env.name, files: await readOtherEnvironmentFiles(input.root, input.environments) }) : [];
+  return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build, ...configs], input.unbuiltJobFiles ?? [], input.env.name), ...cluster, ...environments]);
+}
+
+/**
+ * The names of every environment `project` defines, for {@link GeneratedCheckInput.environments};
+ * `undefined` when a definition file failed to load, since its environment's files would then
+ * look left over.
+ */
+export function definedEnvironments(project: Pick<Project, 'environments' | 'diagnostics'>): readonly string[] | undefined {
+  if (project.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  return project.environments.map((m) => m.value.name);
+}
+
+/** Where drover commits generated files in a folder per environment. */
+const ENVIRONMENT_FOLDERS = ['vault-policies', 'grafana', 'cluster'];
+
+/** The committed generated files that belong, by their path, to none of `defined`: only those are read. */
+async function readOtherEnvironmentFiles(root: string, defined: readonly string[]): Promise<CommittedFile[]> {
+  const list = (dir: string, options: { recursive: boolean }) => readdir(join(root, dir), options).then((names) => names.map((name) => `${dir}/${name.split('\\').join('/')}`), () => []);
+  const candidates = [
+    ...(await list('fabio', { recursive: false })),
+    ...(await list('jobs', { recursive: true })),
+  ];
+  for (const folder of ENVIRONMENT_FOLDERS) {
+    const envDirs = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
+    for (const dir of envDirs.filter((d) => d.isDirectory() && !defined.includes(d.name))) candidates.push(...(await list(`${folder}/${dir.name}`, { recursive: true })));
+  }
+  const files: CommittedFile[] = [];
+  for (const path of candidates) {
+    const env = generatedFileEnvironment(path);
+    if (env === undefined || defined.includes(env)) continue;
+    const content = await readFile(join(root, path), 'utf8').catch(() => undefined);
+    if (content !== undefined) files.push({ path, content });
+  }
+  return files;
 }
 
 /** Drops orphan findings when some job could not be read (advising to delete its files would be wrong), and says why. */
@@ -89,7 +135,7 @@ export async function removeOrphans(diagnostics: readonly Diagnostic[], root: st
   for (const diagnostic of diagnostics.filter((d) => ORPHAN_RULES.includes(d.rule))) {
     const path = resolve(root, diagnostic.location.file);
     const content = await readFile(path, 'utf8').catch(() => undefined);
-    if (content === undefined || !isDroverGenerated(path, content)) continue;
+    if (content === undefined || !(isDroverGenerated(path, content) || isGeneratedEnvironmentFile(diagnostic.location.file, content))) continue;
     await rm(path, { force: true });
     removed.push(diagnostic);
   }

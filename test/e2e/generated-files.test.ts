@@ -62,6 +62,41 @@ describe('render and validate agree on generated files', { timeout: 60_000 }, ()
     expect(await readFile(at('vault-policies/qa/legacy.hcl'), 'utf8')).toContain('secret/data/shop/legacy');
   });
 
+  it('reports the committed files of an environment no longer defined; render removes the ones drover wrote and names the rest', async () => {
+    // A staging environment that was removed: its Fabio config, policies, dashboards and cluster files stayed behind.
+    const properties = (await readFile(at('fabio/fabio.qa.properties'), 'utf8')).replaceAll('qa', 'staging');
+    await writeFile(at('fabio/fabio.staging.properties'), properties);
+    await mkdir(at('vault-policies/staging/roles'), { recursive: true });
+    await writeFile(at('vault-policies/staging/api.hcl'), (await readFile(at('vault-policies/qa/api.hcl'), 'utf8')).replaceAll('qa', 'staging'));
+    await mkdir(at('grafana/staging/dashboards'), { recursive: true });
+    await writeFile(at('grafana/staging/dashboards/drover-staging-jobs.json'), '{\n  "uid": "drover-staging-jobs"\n}\n');
+    await writeFile(at('grafana/staging/dashboards/team-notes.json'), '{\n  "uid": "team-notes"\n}\n');
+    const expected = ['fabio/fabio.staging.properties [generated/orphan]', 'grafana/staging/dashboards/drover-staging-jobs.json [generated/orphan]', 'grafana/staging/dashboards/team-notes.json [generated/orphan]', 'vault-policies/staging/api.hcl [generated/orphan]'];
+
+    const validate = await run('validate');
+    const check = await run('render', 'qa', '--check');
+    expect(validate.code, validate.stderr).toBe(65);
+    expect(check.code, check.stderr).toBe(65);
+    // Once for the whole project, not once per environment validated.
+    expect(diagnosticsOf(validate)).toEqual(expected);
+    expect([...new Set(diagnosticsOf(check))]).toEqual(expected);
+    expect(check.stderr).toContain('fabio/fabio.staging.properties is left over: no environment "staging" is defined any more (environments: dev, prod, qa)');
+    expect(check.stderr).toContain('Run `drover render qa` (it removes the file), or delete it.');
+
+    const render = await run('render', 'qa', '--git-sha', SHA);
+    expect(render.code, render.stderr).toBe(65);
+    for (const path of ['fabio/fabio.staging.properties', 'vault-policies/staging/api.hcl', 'grafana/staging/dashboards/drover-staging-jobs.json']) {
+      expect(render.stderr).toContain(`Removed ${path}: no environment "staging" is defined any more`);
+      expect(await exists(at(path)), path).toBe(false);
+    }
+    expect(diagnosticsOf(render)).toEqual(['grafana/staging/dashboards/team-notes.json [generated/orphan]']);
+    expect(render.stderr).toContain('Delete it: it carries no drover header, so render leaves it alone.');
+
+    await rm(at('grafana/staging'), { recursive: true });
+    const after = await run('render', 'qa', '--check');
+    expect(after.code, after.stderr).toBe(0);
+  });
+
   it('fails validate, render --check and render alike on an empty jobs/, with a hint, writing nothing', async () => {
     await rm(at('jobs'), { recursive: true });
     await mkdir(at('jobs'));

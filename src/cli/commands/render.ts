@@ -10,7 +10,7 @@ import { parseCommandArgs } from '../args.ts';
 import { currentGitSha } from '../git.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare, projectName, type Prepared, reportPrepared } from '../pipeline.ts';
-import { checkGeneratedFiles, tidyGeneratedFiles } from '../../project/generated-files.ts';
+import { checkGeneratedFiles, definedEnvironments, tidyGeneratedFiles } from '../../project/generated-files.ts';
 import { writeClusterFiles } from '../../project/cluster-files.ts';
 import { lastRender, recordRender, renderKeys, sameJob, sameRender, type RenderedPart } from '../../project/render-cache.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
@@ -75,7 +75,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   for (const path of cluster.written) io.stdout.write(`${path}\n`);
   for (const path of cluster.removed) io.stderr.write(`${style.yellow('-')} Removed ${path}: no longer rendered for ${prepared.env.name}.\n`);
   // The check validate and --check run; render fixes what it can (its own left-over files) and reports the rest.
-  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs, cluster: prepared.cluster });
+  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs, cluster: prepared.cluster, environments: definedEnvironments(project) });
   for (const orphan of removed) io.stderr.write(`${style.yellow('-')} Removed ${orphan.location.file}: ${orphan.message.replace(/^.* is left over: /, '')}.\n`);
   io.stderr.write(formatDiagnostics(remaining, style));
   if (hasErrors(remaining)) {
@@ -149,7 +149,7 @@ async function checkCommitted(files: readonly GeneratedFile[], { prepared, build
   const root = prepared.project.root;
   // The check `validate` runs: stale or hand-edited policies (coverage, minimality, role bindings)
   // and left-over files in vault-policies/<env>/ and build/<env>/ fail here too.
-  const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env, cluster: prepared.cluster });
+  const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env, cluster: prepared.cluster, environments: definedEnvironments(prepared.project) });
   if (hasErrors(problems)) {
     throw new ValidationError(`Generated files are not right for ${prepared.env.name}`, problems, {
       hint: `Run \`npm run render -- ${prepared.env.name}\` (it also removes left-over files) and commit vault-policies/ and cluster/${prepared.env.name}/.`,

@@ -3,7 +3,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { formatDiagnostics, summarizeDiagnostics } from '../../report/diagnostics.ts';
 import type { Style } from '../../report/style.ts';
 import { parseCommandArgs } from '../args.ts';
-import { checkGeneratedFiles } from '../../project/generated-files.ts';
+import { checkGeneratedFiles, definedEnvironments } from '../../project/generated-files.ts';
 import { hasErrors, sortDiagnostics } from '../../validate/diagnostic.ts';
 import type { CliIo } from '../io.ts';
 import { openProject, prepare } from '../pipeline.ts';
@@ -20,10 +20,12 @@ export async function validateCommand(argv: readonly string[], io: CliIo, style:
   const json = values.output === 'json';
   const checked: ValidateEnvironment[] = [];
   let failed = false;
-  for (const name of envNames) {
+  const environments = definedEnvironments(project);
+  for (const [index, name] of envNames.entries()) {
     const prepared = prepare(project, name, io);
     // The same check as `render --check` (vault-policies/ and build/<env>/ orphans): one answer.
-    const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env, unbuiltJobFiles: prepared.unbuiltJobFiles, cluster: prepared.cluster });
+    // Files of environments no longer defined belong to none that is checked: reported once, with the first.
+    const generated = await checkGeneratedFiles({ root: project.root, buildDir: join(project.root, 'build'), jobs: prepared.jobs, env: prepared.env, unbuiltJobFiles: prepared.unbuiltJobFiles, cluster: prepared.cluster, environments: index === 0 ? environments : undefined });
     const diagnostics = sortDiagnostics([...prepared.diagnostics, ...generated]);
     const ok = !hasErrors(diagnostics);
     failed ||= !ok;

@@ -1,0 +1,83 @@
+import { GENERATED_MARKER as MARKER } from '../../secrets/derive.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { problem } from '../rule.ts';
+import { GENERATED_ORPHAN, isDroverGenerated } from './generated-orphan.ts';
+
+/** A committed file found where drover writes an environment's generated files. */
+export interface CommittedFile {
+  /** Relative to the project root with `/`, e.g. `fabio/fabio.staging.properties`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface EnvironmentOrphanInput {
+  /** Names of every environment the project defines. */
+  readonly environments: readonly string[];
+  /** The environment the command runs for: named in the command to run. */
+  readonly env: string;
+  readonly files: readonly CommittedFile[];
+}
+
+/**
+ * Where drover commits an environment's generated files, each with the environment it belongs
+ * to: Fabio's properties, Vault policies and roles, Grafana dashboards, cluster agent configs and
+ * a log shipper's Vector config.
+ */
+const ENVIRONMENT_PATHS: readonly RegExp[] = [
+  /^fabio\/fabio\.([^/]+)\.properties$/,
+  /^vault-policies\/([^/]+)\/.+$/,
+  /^grafana\/([^/]+)\/.+$/,
+  /^cluster\/([^/]+)\/.+$/,
+  /^jobs\/[^/]+\/vector\.([^/]+)\.toml$/,
+];
+
+/** The environment a committed generated file belongs to by its path, or `undefined` for any other path. */
+export function generatedFileEnvironment(path: string): string | undefined {
+  for (const pattern of ENVIRONMENT_PATHS) {
+    const env = pattern.exec(path)?.[1];
+    if (env !== undefined) return env;
+  }
+  return undefined;
+}
+
+/**
+ * Whether drover wrote this committed file of an environment: its generated-by header within the
+ * first three lines (scripts and units carry it after their `#!` or `[Unit]` line), or, for a
+ * Grafana dashboard, which cannot hold a comment, drover's uid (`drover-<env>-…`) in a file named
+ * after it. Only such files are removed for the user. Pure.
+ */
+export function isGeneratedEnvironmentFile(path: string, content: string): boolean {
+  if (isDroverGenerated(path, content)) return true;
+  if (content.split('\n', 3).some((line) => line.includes(MARKER))) return true;
+  const dashboard = /^grafana\/([^/]+)\/dashboards\/(drover-[^/]+)\.json$/.exec(path);
+  if (!dashboard || !dashboard[2]?.startsWith(`drover-${dashboard[1]}-`)) return false;
+  try {
+    return (JSON.parse(content) as { uid?: unknown } | null)?.uid === dashboard[2];
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Committed generated files of an environment the project no longer defines (its file removed or
+ * renamed): `fabio/fabio.staging.properties`, `vault-policies/staging/…`, and the like. The
+ * per-environment checks never look at them, since no command runs for that environment. Pure;
+ * sorted by path.
+ */
+export function findOrphanedEnvironmentFiles(input: EnvironmentOrphanInput): Diagnostic[] {
+  const defined = new Set(input.environments);
+  return input.files
+    .map((file) => ({ file, owner: generatedFileEnvironment(file.path) }))
+    .filter((f): f is { file: CommittedFile; owner: string } => f.owner !== undefined && !defined.has(f.owner))
+    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0))
+    .map(({ file, owner }) =>
+      problem(
+        GENERATED_ORPHAN,
+        { file: file.path, path: '' },
+        `${file.path} is left over: no environment "${owner}" is defined any more (environments: ${input.environments.join(', ') || 'none'})`,
+        isGeneratedEnvironmentFile(file.path, file.content)
+          ? `Run \`drover render ${input.env}\` (it removes the file), or delete it.`
+          : 'Delete it: it carries no drover header, so render leaves it alone.',
+      ),
+    );
+}
