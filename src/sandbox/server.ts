@@ -161,7 +161,7 @@ function handler(name: FaultService, service: SandboxService, ctx: { faults: Fau
       if (name === 'nomad' && (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))) return await ctx.admin.handle(req, res, url, body);
       // The simulation's own Consul reads skip faults: those are meant for the code under test.
       if (req.headers[SIMULATION_HEADER] === undefined && (await ctx.faults.apply(name, req, res, url))) return;
-      if (ctx.overlay.handle(name, req, res, url)) return;
+      if (ctx.overlay.handle(name, req, res, url, body)) return;
       await service.handle(req, res, url, body);
     } catch (error) {
       if (res.headersSent) return void res.destroy();

@@ -121,6 +121,36 @@ export interface ConsulRaftConfiguration {
   readonly Servers: readonly ConsulRaftServer[];
 }
 
+/**
+ * The parts of a `jwt` auth method's `Config` drover reads (Consul 1.8.7 leaves out fields never
+ * set: missing strings and lists arrive as `""` and `[]`).
+ * @see https://developer.hashicorp.com/consul/docs/security/acl/auth-methods/jwt#config-parameters
+ */
+export interface ConsulJwtAuthMethodConfig {
+  readonly JWKSURL: string;
+  readonly JWTValidationPubKeys: readonly string[];
+  readonly OIDCDiscoveryURL: string;
+  readonly BoundAudiences: readonly string[];
+}
+
+/** Consul's `GET /v1/acl/auth-method/<name>` (the list endpoint leaves out `Config`). */
+export interface ConsulAclAuthMethod {
+  readonly Name: string;
+  /** `jwt`, `kubernetes`, `oidc`. */
+  readonly Type: string;
+  readonly Config: ConsulJwtAuthMethodConfig;
+}
+
+/** One element of Consul's `GET /v1/acl/binding-rules?authmethod=<name>`. */
+export interface ConsulAclBindingRule {
+  readonly ID: string;
+  readonly AuthMethod: string;
+  readonly Selector: string;
+  /** `service`, `node` or `role` (Consul 1.17 adds `policy`). */
+  readonly BindType: string;
+  readonly BindName: string;
+}
+
 /** `data` of `GET /v1/auth/<mount>/config` of a JWT auth method (Vault and OpenBao). */
 export interface VaultJwtAuthConfig {
   readonly jwks_url: string;

@@ -2,6 +2,7 @@
  * drover's Consul client: a narrow, typed view of the Consul HTTP API built on the `consul` npm
  * package (node-consul) as transport. See types.ts for the surface.
  */
+import { createAclReads } from './acl.ts';
 import { createAgentReads } from './agent.ts';
 import type { Deps } from './call.ts';
 import { createKv, createLocks } from './kv.ts';
@@ -45,6 +46,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     sessions: createSessions(deps),
     locks: createLocks(kv),
     ...createAgentReads(deps),
+    ...createAclReads(deps),
     close: () => pkg.destroy(),
   };
 }

@@ -167,6 +167,13 @@ export interface ConsulClient {
     /** Raft peers; needs `operator:read`. */
     raftConfiguration(opts?: ReadOptions): Promise<A.ConsulRaftConfiguration>;
   };
+  /** Reads need a token with `acl = "read"`; with ACLs off Consul answers 401 `ACL support disabled`. @see https://developer.hashicorp.com/consul/api-docs/acl */
+  readonly acl: {
+    /** One auth method with its `Config`, or `null` when none has that name (Consul's empty 404). */
+    authMethod(name: string, opts?: ReadOptions): Promise<A.ConsulAclAuthMethod | null>;
+    /** The binding rules of one auth method (`[]` for an unknown method). */
+    bindingRules(authMethod: string, opts?: ReadOptions): Promise<A.ConsulAclBindingRule[]>;
+  };
   /** Frees the keep-alive sockets; the client must not be used afterwards. */
   close(): void;
 }

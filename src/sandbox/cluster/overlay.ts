@@ -6,12 +6,14 @@
  * Prometheus's targets on listeners of their own. Vault's seal and version are set on the simulated
  * Vault itself. ACLs here: with `acls.nomad`, the Nomad token the sandbox was started with (or any
  * token when it has none); with `acls.consul`, any token — a request without one gets the real
- * agents' 403 `Permission denied`.
+ * agents' 403 `Permission denied`. Consul's auth methods and binding rules live in consul-acl.ts
+ * (401 `ACL support disabled` without `acls.consul`, as a real agent with ACLs off).
  */
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendText } from '../http.ts';
 import * as A from './answers.ts';
+import { createConsulAclStore } from './consul-acl.ts';
 import { defaultClusterShape, type SandboxClusterPatch, type SandboxClusterShape } from './shape.ts';
 
 export interface ClusterOverlayOptions {
@@ -33,7 +35,7 @@ export interface ClusterOverlay {
   set(patch: SandboxClusterPatch): SandboxClusterShape;
   reset(): void;
   /** Answers a Nomad or Consul request this module serves; `false` to leave it to the service. */
-  handle(service: 'nomad' | 'consul' | 'vault', req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+  handle(service: 'nomad' | 'consul' | 'vault', req: IncomingMessage, res: ServerResponse, url: URL, body?: Buffer): boolean;
   /** Fabio's UI listener. */
   handleFabioUi(req: IncomingMessage, res: ServerResponse, url: URL): void;
   /** Prometheus's API listener (targets only). */
@@ -45,6 +47,7 @@ export function createClusterOverlay(options: ClusterOverlayOptions): ClusterOve
   let shape = initial();
   let configured = false;
   let jwk: JsonWebKey | undefined;
+  const acl = createConsulAclStore();
   const jwks = () => {
     jwk ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
     return { keys: [{ use: 'sig', kty: 'RSA', kid: A.idOf('jwks', 'sandbox'), alg: 'RS256', n: jwk.n, e: jwk.e }] };
@@ -79,8 +82,10 @@ export function createClusterOverlay(options: ClusterOverlayOptions): ClusterOve
     reset: () => {
       shape = initial();
       configured = false;
+      acl.reset();
     },
-    handle: (service, req, res, url) => {
+    handle: (service, req, res, url, body = Buffer.alloc(0)) => {
+      if (service === 'consul' && acl.handle(req, res, url, body, !shape.acls.consul ? 'disabled' : consulDenied(req, url) ? 'denied' : 'allowed')) return true;
       if (req.method !== 'GET') return false;
       if (service === 'nomad') {
         if (url.pathname === '/.well-known/jwks.json') return void sendJson(res, 200, jwks()), true;
