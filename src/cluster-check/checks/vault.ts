@@ -2,12 +2,12 @@
  * Vault/OpenBao unsealed, at the declared version, with the JWT auth method trusting this Nomad's
  * workload identity keys. Pure.
  */
-import { createPublicKey } from 'node:crypto';
 import { secretsStore, type Cluster } from '../../config/cluster.ts';
 import type { Environment } from '../../config/environment.ts';
-import type { NomadJwks, VaultJwtAuthConfig } from '../../wire/cluster-agents.ts';
+import type { VaultJwtAuthConfig } from '../../wire/cluster-agents.ts';
 import type { ClusterFacts } from '../facts.ts';
 import { judge, type CheckResult } from '../result.ts';
+import { judgeKeySource } from './nomad-jwks.ts';
 
 /** Unsealed and initialised, at the declared version. */
 export function checkVault(cluster: Cluster, facts: ClusterFacts): CheckResult[] {
@@ -40,49 +40,11 @@ export function checkJwtTrust(env: Environment, facts: ClusterFacts): CheckResul
 function judgeTrust(config: VaultJwtAuthConfig, facts: ClusterFacts): { status: 'pass' | 'fail'; detail: string; fix?: string } {
   const nomadOrigin = new URL(facts.addresses.nomad).origin;
   const fix = `Point it at this Nomad: \`jwks_url = "${nomadOrigin}/.well-known/jwks.json"\` (terraform/modules/vault-nomad-workloads, input nomad_jwks_url).`;
-  if (config.jwks_url) {
-    const url = safeUrl(config.jwks_url);
-    if (url && url.pathname === '/.well-known/jwks.json' && sameEndpoint(url, facts)) return { status: 'pass', detail: `jwks_url ${config.jwks_url}` };
-    return { status: 'fail', detail: `jwks_url is ${config.jwks_url}, not this Nomad (${nomadOrigin})`, fix };
-  }
-  if (config.jwt_validation_pubkeys.length && facts.nomad.jwks.ok) {
-    const nomadKeys = pemsOf(facts.nomad.jwks.value);
-    const held = config.jwt_validation_pubkeys.map(normalizePem);
-    const missing = nomadKeys.filter((key) => !held.includes(key.pem)).map((key) => key.kid);
-    if (missing.length === 0) return { status: 'pass', detail: `jwt_validation_pubkeys hold Nomad's ${nomadKeys.length} signing key(s)` };
-    return { status: 'fail', detail: `jwt_validation_pubkeys lack Nomad's key(s) ${missing.join(', ')} (rotated?)`, fix };
-  }
-  const how = config.oidc_discovery_url ? `oidc_discovery_url ${config.oidc_discovery_url}` : 'no jwks_url and no keys';
-  return { status: 'fail', detail: how, fix };
+  const verdict = judgeKeySource({ jwksUrl: config.jwks_url, pubkeys: config.jwt_validation_pubkeys, discoveryUrl: config.oidc_discovery_url, names: VAULT_NAMES }, facts);
+  return verdict.status === 'pass' ? verdict : { ...verdict, fix };
 }
 
-/** The JWKS URL names the address drover reaches Nomad at, or a server's own address on Nomad's port. */
-function sameEndpoint(url: URL, facts: ClusterFacts): boolean {
-  const nomad = new URL(facts.addresses.nomad);
-  if (url.origin === nomad.origin) return true;
-  const servers = facts.nomad.members.ok ? facts.nomad.members.value.Members.map((m) => m.Addr) : [];
-  return servers.includes(url.hostname) && (url.port || defaultPort(url)) === (nomad.port || defaultPort(nomad));
-}
-
-function defaultPort(url: URL): string {
-  return url.protocol === 'https:' ? '443' : '80';
-}
-
-function pemsOf(jwks: NomadJwks): { kid: string; pem: string }[] {
-  return jwks.keys.map((key) => ({ kid: key.kid, pem: normalizePem(createPublicKey({ key: { kty: key.kty, n: key.n, e: key.e }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()) }));
-}
-
-function normalizePem(pem: string): string {
-  return pem.replace(/\s+/g, '');
-}
-
-function safeUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
-}
+const VAULT_NAMES = { jwksUrl: 'jwks_url', pubkeys: 'jwt_validation_pubkeys', discoveryUrl: 'oidc_discovery_url' } as const;
 
 function cli(product: 'openbao' | 'vault'): string {
   return product === 'openbao' ? 'bao' : 'vault';
