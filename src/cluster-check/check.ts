@@ -5,6 +5,7 @@
 import type { Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import { checkLeaders, checkRaftPeers, checkVersions } from './checks/agents.ts';
+import { checkConsulJwtTrust } from './checks/consul-jwt.ts';
 import { checkFabio, checkPrometheus } from './checks/edge.ts';
 import { checkPools } from './checks/pools.ts';
 import { checkAcls, checkGossip, checkTls } from './checks/security.ts';
@@ -22,6 +23,7 @@ export function checkCluster(cluster: Cluster, env: Environment, facts: ClusterF
     ...checkGossip(facts),
     ...checkVault(cluster, facts),
     checkJwtTrust(env, facts),
+    checkConsulJwtTrust(cluster, facts),
     ...checkPools(cluster, facts, env.name),
     ...checkFabio(cluster, facts),
     ...checkPrometheus(facts),

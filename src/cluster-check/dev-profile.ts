@@ -34,7 +34,7 @@ export function devProfileOf(cluster: Cluster | undefined, env: Environment): Cl
 /** Points the dev profile does not have: TLS, ACLs, gossip keys, pinned versions. */
 const NOT_IN_DEV: Readonly<Record<string, string>> = {
   'nomad/tls': 'plain HTTP on 127.0.0.1', 'consul/tls': 'plain HTTP on 127.0.0.1', 'vault/tls': 'plain HTTP on 127.0.0.1',
-  'nomad/acls': 'no ACLs', 'consul/acls': 'no ACLs',
+  'nomad/acls': 'no ACLs', 'consul/acls': 'no ACLs', 'consul/jwt-nomad': 'no Consul ACLs, so no workload identities for Consul',
   'nomad/gossip': 'one node, no gossip key', 'consul/gossip': 'one node, no gossip key',
   'nomad/versions': 'the binaries on PATH', 'consul/versions': 'the binaries on PATH', 'vault/version': 'the binaries on PATH',
 };

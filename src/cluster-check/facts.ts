@@ -12,6 +12,8 @@ export interface ReadFailure {
   readonly request: string;
   /** The status and body, or the network error. */
   readonly detail: string;
+  /** The HTTP status, when there was an answer (Consul's 401 `ACL support disabled` is not a refused token). */
+  readonly status?: number;
 }
 
 /** A read's answer or its failure. */
@@ -62,6 +64,9 @@ export interface ClusterFacts {
     readonly members: Read<readonly W.ConsulAgentMember[]>;
     readonly self: Read<W.ConsulAgentSelf>;
     readonly anonymous: Read<AnonymousAnswer>;
+    /** The JWT auth method Nomad's workload identities log in with; `null` value: Consul's 404 (no such method). */
+    readonly jwtAuthMethod: Read<W.ConsulAclAuthMethod | null>;
+    readonly bindingRules: Read<readonly W.ConsulAclBindingRule[]>;
   };
   readonly vault: {
     readonly health: Read<VaultHealthFacts>;

@@ -10,6 +10,7 @@ import type { NomadClient } from '../clients/nomad/index.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import type { VaultClient } from '../clients/vault/index.ts';
 import type { Environment } from '../config/environment.ts';
+import { NOMAD_CONSUL_AUTH_METHOD } from './checks/consul-jwt.ts';
 import type { AnonymousAnswer, ClusterFacts, ListenerProbe, Read, ReadFailure } from './facts.ts';
 
 /** The clients of one run; the anonymous ones carry no token at all. */
@@ -56,6 +57,8 @@ export async function readClusterFacts(inputs: ReadInputs): Promise<ClusterFacts
       members: settle(c('/v1/agent/members'), clients.consul.agent.members(o)),
       self: settle(c('/v1/agent/self'), clients.consul.agent.self(o)),
       anonymous: anonymous(c('/v1/agent/self'), clients.consulAnonymous.agent.self(o)),
+      jwtAuthMethod: settle(c(`/v1/acl/auth-method/${NOMAD_CONSUL_AUTH_METHOD}`), clients.consul.acl.authMethod(NOMAD_CONSUL_AUTH_METHOD, o)),
+      bindingRules: settle(c(`/v1/acl/binding-rules?authmethod=${NOMAD_CONSUL_AUTH_METHOD}`), clients.consul.acl.bindingRules(NOMAD_CONSUL_AUTH_METHOD, o)),
     }),
     all({
       health: settle(at(addresses.vault, '/v1/sys/health'), clients.vault.sys.health(o).then((h) => ({ status: h.status, sealed: h.body.sealed, initialized: h.body.initialized, version: h.body.version }))),
@@ -102,7 +105,7 @@ function failureOf(request: string, error: unknown): ReadFailure {
   if (error.status === undefined && isCertificateError(error.code)) return { kind: 'error', request, detail: `TLS: ${error.code}` };
   if (error.status === undefined) return { kind: 'unreachable', request, detail: error.code ?? 'no response' };
   const detail = `${error.status}${error.body ? ` ${error.body.split('\n')[0]}` : ''}`;
-  return { kind: error.status === 401 || error.status === 403 ? 'denied' : 'error', request, detail };
+  return { kind: error.status === 401 || error.status === 403 ? 'denied' : 'error', request, detail, status: error.status };
 }
 
 function isCertificateError(code: string | undefined): boolean {

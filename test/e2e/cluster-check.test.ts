@@ -34,6 +34,22 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     const answer = await fetch(`${sandbox.addresses.vault}/v1/auth/jwt-nomad/config`, { method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: jwksUrl }) });
     expect(answer.status).toBe(204);
   };
+  /** What terraform/modules/consul-nomad-workloads creates: the JWT auth method and its binding rules for services and tasks. */
+  const consulAcl = async (method: string, path: string, body?: unknown) => {
+    const answer = await fetch(`${sandbox.addresses.consul}/v1/acl/${path}`, { method, headers: { 'X-Consul-Token': CONSUL_TOKEN }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect(answer.status, `${method} ${path}`).toBe(200);
+    return (await answer.json()) as Record<string, unknown>;
+  };
+  const configureConsulJwt = async (config: { jwksUrl?: string; audiences?: string[]; binds?: string[] } = {}) => {
+    await consulAcl('DELETE', 'auth-method/nomad-workloads');
+    await consulAcl('PUT', 'auth-method', {
+      Name: 'nomad-workloads', Type: 'jwt', MaxTokenTTL: '1h0m0s', TokenLocality: 'local',
+      Config: { JWKSURL: config.jwksUrl ?? `${env.NOMAD_ADDR}/.well-known/jwks.json`, JWTSupportedAlgs: ['RS256'], BoundAudiences: config.audiences ?? ['consul.io'], ClaimMappings: { nomad_namespace: 'nomad_namespace', nomad_service: 'nomad_service' } },
+    });
+    const rules = { service: { Selector: '"nomad_service" in value', BindName: '${value.nomad_service}' }, role: { Selector: '"nomad_service" not in value', BindName: 'drover-tasks-${value.nomad_namespace}' } };
+    for (const bind of config.binds ?? ['service', 'role']) await consulAcl('PUT', 'binding-rule', { AuthMethod: 'nomad-workloads', BindType: bind, ...rules[bind as keyof typeof rules] });
+  };
+  const CONSUL_JWT = "Consul's JWT auth method nomad-workloads trusts this Nomad's workload identities";
   const lineOf = (stdout: string, title: string) => stdout.split('\n').find((line) => line.includes(title)) ?? `(no line with "${title}")`;
 
   beforeAll(async () => {
@@ -46,6 +62,7 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
       method: 'POST', headers: { 'X-Vault-Token': sandbox.vaultToken }, body: JSON.stringify({ jwks_url: `${nomad}/.well-known/jwks.json`, default_role: 'nomad-workloads' }),
     });
     expect(configured.status).toBe(204);
+    sandbox.cluster.set(good);
     env = {
       NO_COLOR: '1',
       NOMAD_ADDR: nomad, NOMAD_TOKEN, NOMAD_CACERT: pki.caFile,
@@ -53,6 +70,7 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
       VAULT_ADDR: vault, VAULT_TOKEN: sandbox.vaultToken, VAULT_CACERT: pki.caFile,
       DROVER_FABIO_UI_ADDR: sandbox.addresses.fabioUi, DROVER_PROMETHEUS_ADDR: sandbox.addresses.prometheus,
     };
+    await configureConsulJwt();
   });
 
   afterAll(async () => {
@@ -67,7 +85,7 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     expect(result.code, result.stdout).toBe(0);
     for (const title of ['Nomad has a leader', 'Consul has a leader', 'Nomad raft peers = 3 declared servers', 'Consul raft peers = 3 declared servers', 'Nomad agents at 2.0.5', 'Consul agents at 1.20.6',
       'Nomad refuses anonymous requests', 'Consul refuses anonymous requests', 'Nomad API speaks TLS', 'Consul API speaks TLS', 'Vault API speaks TLS', 'Nomad gossip encrypted', 'Consul gossip encrypted',
-      'OpenBao initialised and unsealed', 'OpenBao at 2.6.2', 'JWT auth at auth/jwt-nomad', 'Client pool general + storage', 'Fabio up', 'Prometheus scrapes every agent (up == 1 for 12 target(s))']) {
+      'OpenBao initialised and unsealed', 'OpenBao at 2.6.2', 'JWT auth at auth/jwt-nomad', CONSUL_JWT, 'Client pool general + storage', 'Fabio up', 'Prometheus scrapes every agent (up == 1 for 12 target(s))']) {
       expect(lineOf(result.stdout, title)).toMatch(/^✔ /);
     }
     // Nothing is deployed, so Fabio routes nothing yet: a remark, not a failure.
@@ -118,6 +136,40 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     }
   });
 
+  it('fails Consul\'s JWT auth method trusting another Nomad, lacking consul.io or a binding rule, or missing', async () => {
+    sandbox.cluster.set(good);
+    const fix = (result: { stdout: string }) => result.stdout.split('\n')[result.stdout.split('\n').indexOf(lineOf(result.stdout, CONSUL_JWT)) + 1] ?? '';
+    try {
+      await configureConsulJwt({ jwksUrl: 'https://nomad.other.internal:4646/.well-known/jwks.json' });
+      let result = await check();
+      expect(result.code, result.stdout).toBe(1);
+      expect(lineOf(result.stdout, CONSUL_JWT)).toContain(`[fail]: JWKSURL is https://nomad.other.internal:4646/.well-known/jwks.json, not this Nomad (${env.NOMAD_ADDR})`);
+      expect(fix(result)).toContain(`→ Point it at this Nomad: \`JWKSURL = "${env.NOMAD_ADDR}/.well-known/jwks.json"\` (terraform/modules/consul-nomad-workloads, input nomad_address).`);
+
+      await configureConsulJwt({ audiences: ['vault.io'], binds: ['service'] });
+      result = await check();
+      expect(result.code, result.stdout).toBe(1);
+      expect(lineOf(result.stdout, CONSUL_JWT)).toContain("[fail]: BoundAudiences vault.io lack consul.io, the audience of the Nomad agents' service_identity and task_identity; no binding rule for tasks (BindType role or policy)");
+
+      await configureConsulJwt({ binds: ['role'] });
+      result = await check();
+      expect(lineOf(result.stdout, CONSUL_JWT)).toContain('[fail]: no binding rule for services (BindType service)');
+      expect(fix(result)).toContain('→ Apply terraform/modules/consul-nomad-workloads (binding rules services and tasks).');
+
+      await consulAcl('DELETE', 'auth-method/nomad-workloads');
+      result = await check();
+      expect(result.code, result.stdout).toBe(1);
+      expect(lineOf(result.stdout, CONSUL_JWT)).toContain("[fail]: auth method nomad-workloads not found: the Nomad agents' service_auth_method / task_auth_method have nothing to log in to");
+      expect(fix(result)).toContain('→ Apply terraform/modules/consul-nomad-workloads (it creates the JWT auth method and the binding rules for Nomad).');
+
+      // A Consul token without `acl = "read"` cannot judge it: denied, exit 77 like any refused token.
+      const anonymous = await check({}, { CONSUL_HTTP_TOKEN: '' });
+      expect(lineOf(anonymous.stdout, CONSUL_JWT)).toContain('[denied]: GET');
+    } finally {
+      await configureConsulJwt();
+    }
+  });
+
   it('fails TLS that does not verify against the cluster CA, and a plain-HTTP address', async () => {
     const result = await check({}, { VAULT_CACERT: pki.otherCaFile, CONSUL_HTTP_ADDR: sandbox.addresses.consul });
     expect(result.code, result.stdout).toBe(1);
@@ -151,6 +203,8 @@ describe.skipIf(!opensslThere)('drover cluster check against a sandbox shaped li
     expect(lineOf(result.stdout, 'Nomad API speaks TLS')).toContain('[skipped]: dev profile: plain HTTP on 127.0.0.1 (found: the address is plain http://)');
     expect(lineOf(result.stdout, 'Consul gossip encrypted')).toContain('[skipped]: dev profile: one node, no gossip key');
     expect(lineOf(result.stdout, 'Nomad refuses anonymous')).toContain('[skipped]: dev profile: no ACLs');
+    // Consul without ACLs answers its ACL endpoints 401 `ACL support disabled`: nothing to judge.
+    expect(lineOf(result.stdout, CONSUL_JWT)).toContain('[skipped]: dev profile: no Consul ACLs, so no workload identities for Consul');
     // Without --dev, dev has no definition to check against.
     expect((await runCli(['cluster', 'check', 'dev'], { env: { ...env, ...plain } })).code).toBe(64);
     // A dev node without raw_exec fails the one driver the dev jobs need.

@@ -57,6 +57,12 @@ describe.skipIf(!availability.available)('drover cluster check against a real Co
       startConsulAgent(),
       startSandbox({ clockSpeed: 0 }),
     ]);
+    // What terraform/modules/consul-nomad-workloads creates, trusting the sandbox Nomad's JWKS (Consul 1.8.7 fetches it now).
+    sandbox.cluster.set(shapeOf(clusterFor(secured.node)));
+    for (const address of [secured.address, sandbox.addresses.consul]) {
+      expect((await acl(address, 'PUT', 'auth-method', MASTER, authMethod(sandbox.addresses.nomad))).status).toBe(200);
+      for (const rule of BINDING_RULES) expect((await acl(address, 'PUT', 'binding-rule', MASTER, rule)).status).toBe(200);
+    }
   });
   afterAll(async () => {
     await Promise.all([secured?.stop(), bare?.stop(), sandbox?.close()]);
@@ -71,6 +77,36 @@ describe.skipIf(!availability.available)('drover cluster check against a real Co
     expect(points.get('consul/tls')).toMatchObject({ status: 'fail', detail: 'the address is plain http://' });
   });
 
+  it('answers the auth method and binding rule reads with the statuses and bodies the sandbox gives', async () => {
+    sandbox.cluster.set(shapeOf(clusterFor(secured.node)));
+    const both = async (method: string, path: string, token?: string, body?: unknown) => {
+      const [real, simulated] = await Promise.all([acl(secured.address, method, path, token, body), acl(sandbox.addresses.consul, method, path, token, body)]);
+      expect(simulated, `${method} ${path}`).toEqual(real);
+      return real;
+    };
+    const method = await both('GET', 'auth-method/nomad-workloads', MASTER);
+    expect(method).toMatchObject({ status: 200, type: 'application/json', body: { Name: 'nomad-workloads', Type: 'jwt', MaxTokenTTL: '1h0m0s', Config: { JWKSURL: `${sandbox.addresses.nomad}/.well-known/jwks.json`, BoundAudiences: ['consul.io'] } } });
+    expect((await both('GET', 'binding-rules?authmethod=nomad-workloads', MASTER)).body).toHaveLength(2);
+    expect(await both('GET', 'auth-method/not-there', MASTER)).toEqual({ status: 404, type: null, body: '' });
+    expect(await both('GET', 'binding-rules?authmethod=not-there', MASTER)).toMatchObject({ status: 200, body: [] });
+    expect(await both('GET', 'auth-method/nomad-workloads')).toEqual({ status: 403, type: 'text/plain; charset=utf-8', body: 'Permission denied' });
+    expect(await both('GET', 'binding-rules?authmethod=nomad-workloads')).toMatchObject({ status: 403, body: 'Permission denied' });
+    expect(await both('PUT', 'binding-rule', MASTER, { AuthMethod: 'not-there', BindType: 'service', BindName: 'x' })).toEqual({ status: 500, type: 'text/plain; charset=utf-8', body: 'cannot find auth method with name "not-there"' });
+    // An agent with ACLs off, and the sandbox without Consul ACLs in its shape.
+    sandbox.cluster.set({ ...shapeOf(clusterFor(bare.node)), acls: { nomad: true, consul: false } });
+    const [off, simulatedOff] = await Promise.all([acl(bare.address, 'GET', 'auth-method/nomad-workloads'), acl(sandbox.addresses.consul, 'GET', 'auth-method/nomad-workloads')]);
+    expect(off).toEqual({ status: 401, type: 'text/plain; charset=utf-8', body: 'ACL support disabled' });
+    expect(simulatedOff).toEqual(off);
+  });
+
+  it('passes Consul\'s JWT trust with the auth method terraform creates, skips it without ACLs, and reports a refused token', async () => {
+    expect((await consulPoints(secured, MASTER)).get('consul/jwt-nomad')).toMatchObject({
+      status: 'pass', detail: `JWKSURL ${sandbox.addresses.nomad}/.well-known/jwks.json; BoundAudiences include consul.io; binding rules role ×1, service ×1`,
+    });
+    expect((await consulPoints(bare)).get('consul/jwt-nomad')).toMatchObject({ status: 'skipped', detail: expect.stringContaining('401 ACL support disabled: this Consul runs without ACLs') });
+    expect((await consulPoints(secured, 'not-a-known-token')).get('consul/jwt-nomad')).toMatchObject({ status: 'denied', detail: expect.stringContaining('403 ACL not found') });
+  });
+
   it('fails ACLs and gossip on a bare agent, and reports a refused token as denied', async () => {
     const points = await consulPoints(bare);
     expect(points.get('consul/acls')).toMatchObject({ status: 'fail', detail: expect.stringContaining('anonymous request answered 200') });
@@ -79,6 +115,33 @@ describe.skipIf(!availability.available)('drover cluster check against a real Co
     expect(refused.get('consul/raft-peers')).toMatchObject({ status: 'denied', detail: expect.stringContaining('403 ACL not found') });
   });
 });
+
+/** terraform/modules/consul-nomad-workloads' auth method, trusting `nomad`'s JWKS. */
+function authMethod(nomad: string): unknown {
+  return {
+    Name: 'nomad-workloads', Type: 'jwt', MaxTokenTTL: '1h', TokenLocality: 'local',
+    Config: { JWKSURL: `${nomad}/.well-known/jwks.json`, JWTSupportedAlgs: ['RS256'], BoundAudiences: ['consul.io'], ClaimMappings: { nomad_namespace: 'nomad_namespace', nomad_service: 'nomad_service' } },
+  };
+}
+
+const BINDING_RULES = [
+  { AuthMethod: 'nomad-workloads', Selector: '"nomad_service" in value', BindType: 'service', BindName: '${value.nomad_service}' },
+  { AuthMethod: 'nomad-workloads', Selector: '"nomad_service" not in value', BindType: 'role', BindName: 'drover-tasks-${value.nomad_namespace}' },
+];
+
+/** One ACL call: status, content type and body (JSON without IDs and raft indexes, which differ between agents; lists come in ID order, so sorted here). */
+async function acl(address: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; type: string | null; body: unknown }> {
+  const answer = await fetch(`${address}/v1/acl/${path}`, { method, headers: token ? { 'X-Consul-Token': token } : {}, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const text = await answer.text();
+  const type = answer.headers.get('content-type');
+  return { status: answer.status, type, body: type === 'application/json' ? withoutIds(JSON.parse(text)) : text };
+}
+
+function withoutIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIds).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !['ID', 'CreateIndex', 'ModifyIndex'].includes(key)).map(([key, item]) => [key, withoutIds(item)]));
+}
 
 /** The version of the consul binary the agents run (1.8.7 from scripts/install-consul.sh in CI), as the definition declares it. */
 function availabilityVersion(): string {

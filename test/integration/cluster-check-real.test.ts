@@ -109,6 +109,17 @@ describe.skipIf(missing.length > 0)('drover cluster check against real Nomad, Co
     expect((await https('POST', `${vaultAddr}/v1/sys/auth/jwt-nomad`, root, { type: 'jwt' })).status).toBe(204);
     const configured = await https('POST', `${vaultAddr}/v1/auth/jwt-nomad/config`, root, { jwks_url: `${nomadAddr}/.well-known/jwks.json`, jwks_ca_pem: readFileSync(pki.caFile, 'utf8'), default_role: 'nomad-workloads' });
     expect(configured.status, JSON.stringify(configured.json)).toBe(204);
+    // What terraform/modules/consul-nomad-workloads does: Consul's JWT auth method fetching the same keys (Consul 1.8.7 fetches them now), with binding rules for services and tasks.
+    const consulAdmin = { 'X-Consul-Token': MASTER };
+    const claims = { nomad_namespace: 'nomad_namespace', nomad_service: 'nomad_service' };
+    const authMethod = await https('PUT', `${consulAddr}/v1/acl/auth-method`, consulAdmin, {
+      Name: 'nomad-workloads', Type: 'jwt', MaxTokenTTL: '1h', TokenLocality: 'local',
+      Config: { JWKSURL: `${nomadAddr}/.well-known/jwks.json`, JWKSCACert: readFileSync(pki.caFile, 'utf8'), JWTSupportedAlgs: ['RS256'], BoundAudiences: ['consul.io'], ClaimMappings: claims },
+    });
+    expect(authMethod.status, JSON.stringify(authMethod.json)).toBe(200);
+    for (const rule of [{ Selector: '"nomad_service" in value', BindType: 'service', BindName: '${value.nomad_service}' }, { Selector: '"nomad_service" not in value', BindType: 'role', BindName: 'drover-tasks-${value.nomad_namespace}' }]) {
+      expect((await https('PUT', `${consulAddr}/v1/acl/binding-rule`, consulAdmin, { AuthMethod: 'nomad-workloads', ...rule })).status).toBe(200);
+    }
     // A service with a route, as a deployed job registers it.
     expect((await https('PUT', `${consulAddr}/v1/agent/service/register`, { 'X-Consul-Token': MASTER }, { Name: 'web', Port: 18080, Address: '127.0.0.1', Tags: ['urlprefix-/web'], Check: { TTL: '1h', Status: 'passing' } })).status).toBe(200);
     fabio = start('fabio', findOnPath('fabio')!, (dir) => ['-cfg', `${dir}/fabio.properties`], {

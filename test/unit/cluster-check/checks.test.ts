@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCluster } from '../../../src/cluster-check/check.ts';
 import type { ClusterFacts, Read } from '../../../src/cluster-check/facts.ts';
 import { clusterCheckExitCode, type CheckResult } from '../../../src/cluster-check/result.ts';
-import type { NomadNodeListStub } from '../../../src/wire/cluster-agents.ts';
+import type { ConsulAclAuthMethod, ConsulAclBindingRule, ConsulJwtAuthMethodConfig, NomadNodeListStub } from '../../../src/wire/cluster-agents.ts';
 import prodCluster from '../../../environments/clusters/prod.ts';
 import prod from '../../../environments/prod.ts';
 
@@ -18,6 +18,13 @@ function node(name: string, datacenter: string, over: Partial<NomadNodeListStub>
     Drain: false, Version: '2.0.5', Drivers: { docker: healthy, exec: healthy, raw_exec: healthy }, ...over,
   };
 }
+
+/** What terraform/modules/consul-nomad-workloads creates for prod (as Consul 1.8.7 answers it). */
+function anAuthMethod(config: Partial<ConsulJwtAuthMethodConfig> = {}): ConsulAclAuthMethod {
+  return { Name: 'nomad-workloads', Type: 'jwt', Config: { JWKSURL: 'https://nomad.prod.internal:4646/.well-known/jwks.json', JWTValidationPubKeys: [], OIDCDiscoveryURL: '', BoundAudiences: ['consul.io'], ...config } };
+}
+const rule = (BindType: string, BindName: string): ConsulAclBindingRule => ({ ID: `${BindType}-${BindName}`, AuthMethod: 'nomad-workloads', Selector: '', BindType, BindName });
+const BINDING_RULES = [rule('service', '${value.nomad_service}'), rule('role', 'drover-tasks-${value.nomad_namespace}'), rule('role', 'drover-fabio')];
 
 /** prod as declared: 3 servers, clients prod1-client-1..3, prod2-client-1..3, prod1-db-1, all healthy. */
 function aProdCluster(over: Partial<{ [K in keyof ClusterFacts]: Partial<ClusterFacts[K]> }> = {}): ClusterFacts {
@@ -44,6 +51,8 @@ function aProdCluster(over: Partial<{ [K in keyof ClusterFacts]: Partial<Cluster
       members: ok(servers.map((name, i) => ({ Name: name, Addr: `10.10.0.1${i + 1}`, Port: 8301, Status: 1, Tags: { build: '1.20.6:abc', role: 'consul' } }))),
       self: ok({ Config: { Datacenter: 'prod1', NodeName: servers[0]!, Server: true, Version: '1.20.6' }, Stats: { serf_lan: { encrypted: 'true' } } }),
       anonymous: failed('denied', '403 Permission denied'),
+      jwtAuthMethod: ok(anAuthMethod()),
+      bindingRules: ok(BINDING_RULES),
     },
     vault: {
       health: ok({ status: 'active', sealed: false, initialized: true, version: '2.6.2' }),
@@ -132,6 +141,62 @@ describe('checkCluster', () => {
     expect(byId(results, 'fabio/up')).toMatchObject({ status: 'fail', fix: expect.stringContaining('Start Fabio on the pools prod1, prod2, storage') });
     expect(results.some((r) => r.id === 'fabio/routes')).toBe(false);
     expect(clusterCheckExitCode(results)).toBe(1);
+  });
+});
+
+describe('consul/jwt-nomad', () => {
+  const point = (consul: Partial<ClusterFacts['consul']>, cluster = prodCluster) => byId(checkCluster(cluster, prod, aProdCluster({ consul })), 'consul/jwt-nomad');
+  const moduleFix = 'Apply terraform/modules/consul-nomad-workloads (binding rules services and tasks).';
+
+  it('passes the auth method terraform creates, naming its JWKS URL and binding rules', () => {
+    expect(point({})).toMatchObject({ status: 'pass', detail: 'JWKSURL https://nomad.prod.internal:4646/.well-known/jwks.json; BoundAudiences include consul.io; binding rules role ×2, service ×1' });
+  });
+
+  it('fails a JWKS URL of another Nomad with the address to point it at', () => {
+    expect(point({ jwtAuthMethod: ok(anAuthMethod({ JWKSURL: 'https://nomad.other.internal:4646/.well-known/jwks.json' })) })).toMatchObject({
+      status: 'fail',
+      detail: 'JWKSURL is https://nomad.other.internal:4646/.well-known/jwks.json, not this Nomad (https://nomad.prod.internal:4646)',
+      fix: 'Point it at this Nomad: `JWKSURL = "https://nomad.prod.internal:4646/.well-known/jwks.json"` (terraform/modules/consul-nomad-workloads, input nomad_address).',
+    });
+    expect(point({ jwtAuthMethod: ok(anAuthMethod({ JWKSURL: 'https://10.10.0.12:4646/.well-known/jwks.json' })) }).status).toBe('pass');
+  });
+
+  it('trusts JWTValidationPubKeys holding Nomad\'s keys', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const jwks = ok({ keys: [{ kid: 'k1', kty: 'RSA', alg: 'RS256', use: 'sig', n: jwk.n!, e: jwk.e! }] });
+    const method = ok(anAuthMethod({ JWKSURL: '', JWTValidationPubKeys: [publicKey.export({ type: 'spki', format: 'pem' }).toString()] }));
+    expect(byId(judged(aProdCluster({ nomad: { jwks }, consul: { jwtAuthMethod: method } })), 'consul/jwt-nomad').status).toBe('pass');
+    expect(point({ jwtAuthMethod: ok(anAuthMethod({ JWKSURL: '' })) })).toMatchObject({ status: 'fail', detail: 'no JWKSURL and no keys' });
+  });
+
+  it('fails an auth method without the consul.io audience, and one without a task rule, saying both', () => {
+    const result = point({ jwtAuthMethod: ok(anAuthMethod({ BoundAudiences: ['vault.io'] })), bindingRules: ok([rule('service', 'x')]) });
+    expect(result).toMatchObject({
+      status: 'fail',
+      detail: "BoundAudiences vault.io lack consul.io, the audience of the Nomad agents' service_identity and task_identity; no binding rule for tasks (BindType role or policy)",
+      fix: `Add "consul.io" to BoundAudiences (terraform/modules/consul-nomad-workloads, input audiences). ${moduleFix}`,
+    });
+    expect(point({ bindingRules: ok([]) })).toMatchObject({ status: 'fail', detail: 'no binding rule for services (BindType service) and none for tasks (BindType role or policy)' });
+    expect(point({ bindingRules: ok([rule('service', 'x'), rule('policy', 'y')]) }).status).toBe('pass');
+  });
+
+  it('fails a missing or non-jwt method with terraform\'s module as the fix', () => {
+    expect(point({ jwtAuthMethod: ok(null) })).toMatchObject({
+      status: 'fail',
+      detail: "auth method nomad-workloads not found: the Nomad agents' service_auth_method / task_auth_method have nothing to log in to",
+      fix: 'Apply terraform/modules/consul-nomad-workloads (it creates the JWT auth method and the binding rules for Nomad).',
+    });
+    expect(point({ jwtAuthMethod: ok({ ...anAuthMethod(), Type: 'kubernetes' }) })).toMatchObject({ status: 'fail', detail: 'auth method nomad-workloads is of type kubernetes, not jwt' });
+  });
+
+  it('skips without ACLs (declared off, or Consul\'s 401), and reports a token without acl read as denied', () => {
+    expect(point({}, { ...prodCluster, acls: false })).toMatchObject({ status: 'skipped', detail: 'acls: false in the cluster definition: Nomad gets no Consul tokens for its workloads' });
+    const disabled: Read<never> = { ok: false, failure: { kind: 'denied', request: 'GET https://consul:8501/v1/acl/auth-method/nomad-workloads', detail: '401 ACL support disabled', status: 401 } };
+    expect(point({ jwtAuthMethod: disabled, bindingRules: disabled })).toMatchObject({ status: 'skipped', detail: expect.stringContaining('401 ACL support disabled: this Consul runs without ACLs') });
+    const refused: Read<never> = { ok: false, failure: { kind: 'denied', request: 'GET https://consul:8501/v1/acl/auth-method/nomad-workloads', detail: '403 Permission denied', status: 403 } };
+    expect(point({ jwtAuthMethod: refused })).toMatchObject({ status: 'denied', fix: 'The token needs `acl = "read"` (export CONSUL_HTTP_TOKEN).' });
+    expect(point({ bindingRules: refused }).status).toBe('denied');
   });
 });
 
