@@ -18,6 +18,8 @@ export interface DevPorts {
   readonly vault: { readonly api: number; readonly cluster: number };
   readonly fabio: { readonly proxy: number; readonly ui: number; readonly metrics: number };
   readonly prometheus: number;
+  /** The Nomad client's dynamic port range: each local cluster on a host takes its own slice. */
+  readonly dynamic?: { readonly min: number; readonly max: number };
 }
 
 export interface DevProfileInput {
@@ -75,7 +77,7 @@ export function renderDevProfile(input: DevProfileInput): DevAgentConfigs {
   const nomad = render('nomad.hcl', {
     ...nomadView(cluster, env, server), ...common,
     pool: { ...nomadPool, meta: [...(nomadPool['meta'] as { key: string }[]), ...Object.entries(input.meta ?? {}).map(([key, value]) => ({ key, value }))].sort((a, b) => (a.key < b.key ? -1 : 1)) },
-    dataDir: dataDirs.nomad, bindAddr: LOOPBACK, dev: { fingerprintDenylist: CLOUD_FINGERPRINTERS },
+    dataDir: dataDirs.nomad, bindAddr: LOOPBACK, dev: { fingerprintDenylist: CLOUD_FINGERPRINTERS, dynamicPorts: ports.dynamic },
     ports: ports.nomad, consulAddress: `${LOOPBACK}:${ports.consul.http}`,
     vault: { ...(nomadView(cluster, env, server)['vault'] as object), address: `http://${LOOPBACK}:${ports.vault.api}` },
   });

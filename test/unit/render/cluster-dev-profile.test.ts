@@ -49,6 +49,14 @@ describe('dev profile of the cluster render (drover up)', () => {
     expect((await hcl('nomad.hcl', devDev.nomad))['client'][0]['options']['driver.allowlist']).toBe('docker,exec,raw_exec');
   });
 
+  it('gives the Nomad client the dynamic port slice drover up picked, and Nomad\'s own range without one', async () => {
+    const sliced = renderDevProfile({ env: qa, cluster: qaCluster, source: 'environments/clusters/qa.ts', templates, ports: { ...ports, dynamic: { min: 22000, max: 23999 } }, dir });
+    const client = (await hcl('nomad.hcl', sliced.nomad))['client'][0];
+    expect([client['min_dynamic_port'], client['max_dynamic_port']]).toEqual([22000, 23999]);
+    const whole = (await hcl('nomad.hcl', qaDev.nomad))['client'][0];
+    expect([whole['min_dynamic_port'], whole['max_dynamic_port']]).toEqual([undefined, undefined]);
+  });
+
   it('moves host volumes onto this machine: under the agent\'s data dir where they were under Nomad\'s, else under <dir>/host-volumes', async () => {
     const volumes = (await hcl('nomad.hcl', qaDev.nomad))['client'][0]['host_volume'];
     expect(volumes['nomad-alloc-logs'][0]).toEqual({ path: `${dir}/data/nomad/alloc`, read_only: true });
