@@ -29,7 +29,7 @@ import type { LoadedModule } from './load.ts';
 import type { Project } from './project.ts';
 import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
 import { vectorConfigPaths } from '../render/vector-config.ts';
-import { findOrphanedEnvironmentFiles, generatedFileEnvironment, isGeneratedEnvironmentFile, type CommittedFile } from '../validate/rules/generated-env-orphan.ts';
+import { ENVIRONMENT_PATH_KINDS, findOrphanedEnvironmentFiles, generatedFileEnvironment, isGeneratedEnvironmentFile, type CommittedFile } from '../validate/rules/generated-env-orphan.ts';
 
 /** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
 export const ORPHAN_RULES: readonly string[] = [POLICY_ORPHAN, GENERATED_ORPHAN];
@@ -84,19 +84,17 @@ export function definedEnvironments(project: Pick<Project, 'environments' | 'dia
   return project.environments.map((m) => m.value.name);
 }
 
-/** Where drover commits generated files in a folder per environment. */
-const ENVIRONMENT_FOLDERS = ['vault-policies', 'grafana', 'cluster'];
-
 /** The committed generated files that belong, by their path, to none of `defined`: only those are read. */
 async function readOtherEnvironmentFiles(root: string, defined: readonly string[]): Promise<CommittedFile[]> {
   const list = (dir: string, options: { recursive: boolean }) => readdir(join(root, dir), options).then((names) => names.map((name) => `${dir}/${name.split('\\').join('/')}`), () => []);
-  const candidates = [
-    ...(await list('fabio', { recursive: false })),
-    ...(await list('jobs', { recursive: true })),
-  ];
-  for (const folder of ENVIRONMENT_FOLDERS) {
-    const envDirs = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
-    for (const dir of envDirs.filter((d) => d.isDirectory() && !defined.includes(d.name))) candidates.push(...(await list(`${folder}/${dir.name}`, { recursive: true })));
+  const candidates: string[] = [];
+  for (const kind of ENVIRONMENT_PATH_KINDS) {
+    if (kind.layout === 'env-in-name') {
+      candidates.push(...(await list(kind.folder, { recursive: kind.recursive })));
+      continue;
+    }
+    const envDirs = await readdir(join(root, kind.folder), { withFileTypes: true }).catch(() => []);
+    for (const dir of envDirs.filter((d) => d.isDirectory() && !defined.includes(d.name))) candidates.push(...(await list(`${kind.folder}/${dir.name}`, { recursive: true })));
   }
   const files: CommittedFile[] = [];
   for (const path of candidates) {

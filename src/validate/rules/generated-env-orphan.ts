@@ -19,17 +19,34 @@ export interface EnvironmentOrphanInput {
 }
 
 /**
- * Where drover commits an environment's generated files, each with the environment it belongs
- * to: Fabio's properties, Vault policies and roles, Grafana dashboards, cluster agent configs and
- * a log shipper's Vector config.
+ * A kind of place where drover commits an environment's generated files: a folder per environment
+ * (`vault-policies/<env>/…`), or files under a folder named after the environment (`fabio/fabio.<env>.properties`).
  */
-const ENVIRONMENT_PATHS: readonly RegExp[] = [
-  /^fabio\/fabio\.([^/]+)\.properties$/,
-  /^vault-policies\/([^/]+)\/.+$/,
-  /^grafana\/([^/]+)\/.+$/,
-  /^cluster\/([^/]+)\/.+$/,
-  /^jobs\/[^/]+\/vector\.([^/]+)\.toml$/,
+export type EnvironmentPathKind =
+  | { readonly layout: 'env-folder'; readonly folder: string }
+  | {
+      readonly layout: 'env-in-name';
+      readonly folder: string;
+      /** Whether the files lie in subfolders of `folder` (`jobs/<dir>/vector.<env>.toml`). */
+      readonly recursive: boolean;
+      /** The whole path, the environment captured. */
+      readonly pattern: RegExp;
+    };
+
+/**
+ * Every place drover commits an environment's generated files: Fabio's properties, Vault policies
+ * and roles, Grafana dashboards, cluster agent configs and a log shipper's Vector config. The one
+ * list both the reader (which folders to look in) and {@link generatedFileEnvironment} use.
+ */
+export const ENVIRONMENT_PATH_KINDS: readonly EnvironmentPathKind[] = [
+  { layout: 'env-in-name', folder: 'fabio', recursive: false, pattern: /^fabio\/fabio\.([^/]+)\.properties$/ },
+  { layout: 'env-folder', folder: 'vault-policies' },
+  { layout: 'env-folder', folder: 'grafana' },
+  { layout: 'env-folder', folder: 'cluster' },
+  { layout: 'env-in-name', folder: 'jobs', recursive: true, pattern: /^jobs\/[^/]+\/vector\.([^/]+)\.toml$/ },
 ];
+
+const ENVIRONMENT_PATHS: readonly RegExp[] = ENVIRONMENT_PATH_KINDS.map((kind) => (kind.layout === 'env-folder' ? new RegExp(`^${kind.folder}/([^/]+)/.+$`) : kind.pattern));
 
 /** The environment a committed generated file belongs to by its path, or `undefined` for any other path. */
 export function generatedFileEnvironment(path: string): string | undefined {
