@@ -29,7 +29,7 @@ import type { LoadedModule } from './load.ts';
 import type { Project } from './project.ts';
 import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
 import { vectorConfigPaths } from '../render/vector-config.ts';
-import { ENVIRONMENT_PATH_KINDS, findOrphanedEnvironmentFiles, generatedFileEnvironment, isGeneratedEnvironmentFile, type CommittedFile } from '../validate/rules/generated-env-orphan.ts';
+import { ENVIRONMENT_PATH_KINDS, isGeneratedEnvironmentFile, reportOrphanedEnvironmentFiles, selectOtherEnvironmentFiles, type OtherEnvironmentFile } from '../validate/rules/generated-env-orphan.ts';
 
 /** Rules whose diagnostics name a file that should not exist; `render` removes those drover wrote. */
 export const ORPHAN_RULES: readonly string[] = [POLICY_ORPHAN, GENERATED_ORPHAN];
@@ -70,7 +70,7 @@ export async function checkGeneratedFiles(input: GeneratedCheckInput): Promise<D
   const build = findOrphanedBuildFiles({ env: input.env.name, jobIds, files });
   const configs = findOrphanedJobConfigs({ env: input.env.name, wanted: vectorConfigPaths(input.jobs, input.env), files: await readJobConfigFiles(input.root, input.env.name) });
   const cluster = await checkClusterFiles({ root: input.root, env: input.env, cluster: input.cluster });
-  const environments = input.environments ? findOrphanedEnvironmentFiles({ environments: input.environments, env: input.env.name, files: await readOtherEnvironmentFiles(input.root, input.environments) }) : [];
+  const environments = input.environments ? reportOrphanedEnvironmentFiles({ environments: input.environments, env: input.env.name, files: await readOtherEnvironmentFiles(input.root, input.environments) }) : [];
   return sortDiagnostics([...withoutOrphansIfIncomplete([...policies, ...build, ...configs], input.unbuiltJobFiles ?? [], input.env.name), ...cluster, ...environments]);
 }
 
@@ -85,7 +85,7 @@ export function definedEnvironments(project: Pick<Project, 'environments' | 'dia
 }
 
 /** The committed generated files that belong, by their path, to none of `defined`: only those are read. */
-async function readOtherEnvironmentFiles(root: string, defined: readonly string[]): Promise<CommittedFile[]> {
+async function readOtherEnvironmentFiles(root: string, defined: readonly string[]): Promise<OtherEnvironmentFile[]> {
   const list = (dir: string, options: { recursive: boolean }) => readdir(join(root, dir), options).then((names) => names.map((name) => `${dir}/${name.split('\\').join('/')}`), () => []);
   const candidates: string[] = [];
   for (const kind of ENVIRONMENT_PATH_KINDS) {
@@ -93,15 +93,14 @@ async function readOtherEnvironmentFiles(root: string, defined: readonly string[
       candidates.push(...(await list(kind.folder, { recursive: kind.recursive })));
       continue;
     }
+    // A defined environment's folder (vault-policies/qa/, a file per job) is not even listed.
     const envDirs = await readdir(join(root, kind.folder), { withFileTypes: true }).catch(() => []);
     for (const dir of envDirs.filter((d) => d.isDirectory() && !defined.includes(d.name))) candidates.push(...(await list(`${kind.folder}/${dir.name}`, { recursive: true })));
   }
-  const files: CommittedFile[] = [];
-  for (const path of candidates) {
-    const env = generatedFileEnvironment(path);
-    if (env === undefined || defined.includes(env)) continue;
+  const files: OtherEnvironmentFile[] = [];
+  for (const { path, owner } of selectOtherEnvironmentFiles(candidates.map((path) => ({ path })), defined)) {
     const content = await readFile(join(root, path), 'utf8').catch(() => undefined);
-    if (content !== undefined) files.push({ path, content });
+    if (content !== undefined) files.push({ path, owner, content });
   }
   return files;
 }

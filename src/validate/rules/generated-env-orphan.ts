@@ -76,22 +76,44 @@ export function isGeneratedEnvironmentFile(path: string, content: string): boole
 }
 
 /**
+ * The entries of `files` that belong, by their path, to an environment not among `environments`,
+ * each with that environment as `owner`; in the given order. Pure: the reader applies it to paths
+ * before reading any content.
+ */
+export function selectOtherEnvironmentFiles<T extends { readonly path: string }>(files: readonly T[], environments: readonly string[]): (T & { readonly owner: string })[] {
+  const defined = new Set(environments);
+  return files
+    .map((file) => ({ ...file, owner: generatedFileEnvironment(file.path) }))
+    .filter((f): f is T & { owner: string } => f.owner !== undefined && !defined.has(f.owner));
+}
+
+/** A committed generated file of an environment the project does not define, as {@link selectOtherEnvironmentFiles} found it. */
+export type OtherEnvironmentFile = CommittedFile & { readonly owner: string };
+
+export interface EnvironmentOrphanReport extends Omit<EnvironmentOrphanInput, 'files'> {
+  /** Already selected: each is reported, none looked at again. */
+  readonly files: readonly OtherEnvironmentFile[];
+}
+
+/**
  * Committed generated files of an environment the project no longer defines (its file removed or
  * renamed): `fabio/fabio.staging.properties`, `vault-policies/staging/…`, and the like. The
  * per-environment checks never look at them, since no command runs for that environment. Pure;
  * sorted by path.
  */
 export function findOrphanedEnvironmentFiles(input: EnvironmentOrphanInput): Diagnostic[] {
-  const defined = new Set(input.environments);
-  return input.files
-    .map((file) => ({ file, owner: generatedFileEnvironment(file.path) }))
-    .filter((f): f is { file: CommittedFile; owner: string } => f.owner !== undefined && !defined.has(f.owner))
-    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0))
-    .map(({ file, owner }) =>
+  return reportOrphanedEnvironmentFiles({ ...input, files: selectOtherEnvironmentFiles(input.files, input.environments) });
+}
+
+/** One `generated/orphan` diagnostic per file {@link selectOtherEnvironmentFiles} selected, sorted by path. Pure. */
+export function reportOrphanedEnvironmentFiles(input: EnvironmentOrphanReport): Diagnostic[] {
+  return [...input.files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((file) =>
       problem(
         GENERATED_ORPHAN,
         { file: file.path, path: '' },
-        `${file.path} is left over: no environment "${owner}" is defined any more (environments: ${input.environments.join(', ') || 'none'})`,
+        `${file.path} is left over: no environment "${file.owner}" is defined any more (environments: ${input.environments.join(', ') || 'none'})`,
         isGeneratedEnvironmentFile(file.path, file.content)
           ? `Run \`drover render ${input.env}\` (it removes the file), or delete it.`
           : 'Delete it: it carries no drover header, so render leaves it alone.',
