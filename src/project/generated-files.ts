@@ -27,7 +27,7 @@ import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { checkClusterFiles } from './cluster-files.ts';
 import type { LoadedModule } from './load.ts';
 import type { Project } from './project.ts';
-import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isDroverGenerated, type BuildFile } from '../validate/rules/generated-orphan.ts';
+import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, type BuildFile } from '../validate/rules/generated-orphan.ts';
 import { vectorConfigPaths } from '../render/vector-config.ts';
 import { ENVIRONMENT_PATH_KINDS, isGeneratedEnvironmentFile, reportOrphanedEnvironmentFiles, selectOtherEnvironmentFiles, type OtherEnvironmentFile } from '../validate/rules/generated-env-orphan.ts';
 
@@ -125,14 +125,14 @@ function withoutOrphansIfIncomplete(found: readonly Diagnostic[], unbuilt: reado
 
 /**
  * Deletes the files that orphan diagnostics name, when drover generated them (see
- * `isDroverGenerated`); returns the diagnostics of the files it removed.
+ * `isGeneratedEnvironmentFile`); returns the diagnostics of the files it removed.
  */
 export async function removeOrphans(diagnostics: readonly Diagnostic[], root: string): Promise<Diagnostic[]> {
   const removed: Diagnostic[] = [];
   for (const diagnostic of diagnostics.filter((d) => ORPHAN_RULES.includes(d.rule))) {
     const path = resolve(root, diagnostic.location.file);
     const content = await readFile(path, 'utf8').catch(() => undefined);
-    if (content === undefined || !(isDroverGenerated(path, content) || isGeneratedEnvironmentFile(diagnostic.location.file, content))) continue;
+    if (content === undefined || !isGeneratedEnvironmentFile(diagnostic.location.file, content)) continue;
     await rm(path, { force: true });
     removed.push(diagnostic);
   }

@@ -58,10 +58,12 @@ export function generatedFileEnvironment(path: string): string | undefined {
 }
 
 /**
- * Whether drover wrote this committed file of an environment: its generated-by header within the
- * first three lines (scripts and units carry it after their `#!` or `[Unit]` line), or, for a
- * Grafana dashboard, which cannot hold a comment, drover's uid (`drover-<env>-…`) in a file named
- * after it. Only such files are removed for the user. Pure.
+ * Whether drover wrote this file, named by `path` as diagnostics name it (root-relative with `/`;
+ * absolute only for a build folder outside the project): what {@link isDroverGenerated} knows, its
+ * generated-by header within the first three lines (scripts and units carry it after their `#!` or
+ * `[Unit]` line), or, for a Grafana dashboard, which cannot hold a comment, drover's uid
+ * (`drover-<env>-…`) in a file named after it. The one test `render` applies before removing any
+ * left-over file for the user. Pure.
  */
 export function isGeneratedEnvironmentFile(path: string, content: string): boolean {
   if (isDroverGenerated(path, content)) return true;
