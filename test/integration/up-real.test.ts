@@ -23,7 +23,7 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
   let project: { dir: string; cleanup: () => Promise<void> };
   let vars: Record<string, string> = {};
   let state: UpState | undefined;
-  const upDir = () => join(project.dir, '.drover', 'up');
+  const upDir = () => join(project.dir, '.drover', 'up', 'dev');
   const vault = async (path: string, token: string) => (await fetch(`${vars['VAULT_ADDR']}/v1/${path}`, { headers: { 'X-Vault-Token': token } })).json() as Promise<{ data: Record<string, unknown> }>;
 
   beforeAll(async () => {

@@ -12,7 +12,7 @@ import { findUpBinaries, type UpBinaries } from '../up/binaries.ts';
 import { pickDevPorts } from '../up/ports.ts';
 import { startRealCluster } from '../up/real-cluster.ts';
 import { startSandboxFallback } from '../up/sandbox-fallback.ts';
-import { processStatus, readUpState, upDir, type UpState } from '../up/state.ts';
+import { pickDynamicPorts, processStatus, readUpStates, upDir, upRoot, type UpState } from '../up/state.ts';
 import { stopAll } from '../up/teardown.ts';
 import { fallbackNotice, realBanner, stoppedLine, teardownSummary } from '../up/text.ts';
 import { DOWN_HELP, DOWN_OPTIONS, UP_HELP, UP_OPTIONS } from '../usage/up.ts';
@@ -28,8 +28,8 @@ export async function upCommand(argv: readonly string[], io: CliIo, style: Style
   const project = await openProject(io, values);
   const prepared = prepare(project, values.env ?? defaultEnvironment(project), io);
   const { env } = prepared;
-  const dir = upDir(project.root);
-  const running = await alreadyRunning(dir, env.name, io);
+  const dir = upDir(project.root, env.name);
+  const running = await alreadyRunning(project.root, env.name, io);
   if (running) return io.stdout.write(running.exports), ExitCode.ok;
   if (!prepared.ok) io.stderr.write(`${style.yellow('!')} ${env.name} has validation errors; \`drover validate ${env.name}\` lists them (the cluster starts anyway).\n`);
   const search = values.sandbox ? ({ found: false, missing: [] } as const) : findUpBinaries(io.env.PATH ?? '', [project.root, DROVER_ROOT]);
@@ -39,21 +39,32 @@ export async function upCommand(argv: readonly string[], io: CliIo, style: Style
   process.once('SIGTERM', onSignal);
   try {
     return search.found ? await upReal({ project, prepared, dir, binaries: search.binaries, randomPorts: values['random-ports'] === true, signal: interrupt.signal }, io)
-      : await upSandbox({ project, env: env.name, dir, missing: search.missing, environments: values.environments, signal: interrupt.signal }, io);
+      : await upSandbox({ project, env: env.name, dir, missing: search.missing, environments: values.environments, releasesFrom: releaseSource(env, readUpStates(project.root))?.consul, signal: interrupt.signal }, io);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
+interface SandboxInput {
+  readonly project: Project;
+  readonly env: string;
+  readonly dir: string;
+  readonly missing: readonly string[];
+  readonly environments: string | undefined;
+  /** The Consul of the source environment's running sandbox, where it recorded the releases this one takes. */
+  readonly releasesFrom: string | undefined;
+  readonly signal: AbortSignal;
+}
+
 /** Without the binaries: `drover sandbox` detached, its banner and exports. */
-async function upSandbox(input: { project: Project; env: string; dir: string; missing: readonly string[]; environments: string | undefined; signal: AbortSignal }, io: CliIo): Promise<number> {
+async function upSandbox(input: SandboxInput, io: CliIo): Promise<number> {
   const { project, env, dir } = input;
   io.stderr.write(fallbackNotice(input.missing, env));
-  const projectArgs = ['--project', project.root, ...(input.environments ? ['--environments', resolve(io.cwd, input.environments)] : [])];
+  const projectArgs = ['--project', project.root, ...(input.environments ? ['--environments', resolve(io.cwd, input.environments)] : []), ...(input.releasesFrom ? ['--releases-from', input.releasesFrom] : [])];
   const started = await startSandboxFallback({ dir, env, projectArgs, cwd: project.root, processEnv: io.env, signal: input.signal });
   const sandbox = started.state.processes[0];
-  io.stderr.write(started.banner.replace(/Stop with Ctrl-C, or `kill \d+`\./, 'Stop it with `drover down`.'));
+  io.stderr.write(started.banner.replace(/Stop with Ctrl-C, or `kill \d+`\./, `Stop it with \`drover down --env ${env}\`.`));
   io.stderr.write(`drover up: sandbox pid ${sandbox?.pid}, log ${relative(project.root, sandbox?.log ?? '')}.\n`);
   io.stdout.write(started.state.exports);
   return ExitCode.ok;
@@ -73,35 +84,69 @@ async function upReal(input: RealInput, io: CliIo): Promise<number> {
   const { project, prepared, dir } = input;
   const { env } = prepared;
   io.stderr.write(`drover up: starting a local cluster for ${env.name} (${Object.values(input.binaries).map((b) => (typeof b === 'string' ? b : b.binary)).join(', ')})…\n`);
-  const ports = await pickDevPorts({ defaults: !input.randomPorts });
+  const others = readUpStates(project.root).filter((s) => s.env !== env.name);
+  const dynamic = pickDynamicPorts(others.filter((s) => s.kind === 'real').map((s) => s.dynamicPorts ?? { min: 20000, max: 32000 }));
+  if (!dynamic) {
+    throw new DroverError(`drover up: no free dynamic port range for ${env.name}'s Nomad client`, ExitCode.refused, {
+      context: { running: others.map((s) => s.env).join(', ') },
+      hint: 'Each local cluster takes 2000 of Nomad\'s dynamic ports 20000-31999; stop one with `drover down --env <env>`.',
+    });
+  }
+  const ports = { ...(await pickDevPorts({ defaults: !input.randomPorts })), dynamic };
+  const releasesFrom = releaseSource(env, others);
   const cluster = await startRealCluster({
     root: project.root, dir, env, cluster: prepared.cluster, jobs: prepared.jobs, binaries: input.binaries, templates: await readClusterTemplates(),
     ports, processEnv: io.env, progress: (line) => io.stderr.write(`${line}\n`), signal: input.signal,
+    releasesFrom: releasesFrom?.consul,
   });
   const rel = (path: string) => relative(project.root, path);
   io.stderr.write(realBanner({
     env, clusterFile: prepared.cluster?.file, store: cluster.configs.store, addresses: cluster.addresses, ports,
     logs: Object.fromEntries(cluster.state.processes.map((p) => [p.name, rel(p.log)])), rootTokenFile: rel(cluster.rootTokenFile),
-    nomadConfig: rel(join(dir, 'config', 'nomad.hcl')), secrets: cluster.seeded.secrets, consulKeys: cluster.seeded.consulKeys, namespace: cluster.seeded.namespace,
+    nomadConfig: rel(join(dir, 'config', 'nomad.hcl')), secrets: cluster.seeded.secrets, consulKeys: cluster.seeded.consulKeys, namespace: cluster.seeded.namespace, releasesFrom,
   }));
   io.stdout.write(cluster.state.exports);
   return ExitCode.ok;
 }
 
-/** `drover down`: stops what `up` recorded, removes its data. */
+/** `drover down [--env ENV]`: stops what `up` recorded (every local cluster, or ENV's), removes its data. */
 export async function downCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('down', argv, DOWN_OPTIONS);
   if (values.help) return io.stdout.write(DOWN_HELP), ExitCode.ok;
-  if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'drover down takes no arguments; it stops what `drover up` started in this project.' });
+  if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'Name one environment with --env; without it drover down stops every local cluster `drover up` started in this project.' });
   const root = values.project ? resolve(io.cwd, values.project) : io.cwd;
-  const dir = upDir(root);
-  const state = readUpState(dir);
-  if (!state) return io.stderr.write(`Nothing to stop: ${relative(io.cwd, dir) || dir} holds no state of drover up.\n`), ExitCode.ok;
-  io.stderr.write(`drover down: stopping the ${state.kind === 'real' ? 'local cluster' : 'sandbox'} of ${state.env}…\n`);
-  const teardown = await stopAll(state, (process) => io.stderr.write(stoppedLine(process)));
-  io.stderr.write(teardownSummary({ ...teardown, removed: teardown.removed.map((d) => relative(root, d)) }, relative(root, join(dir, 'logs'))));
-  io.stderr.write(`${style.green('✔')} drover up's ${state.kind === 'real' ? 'cluster' : 'sandbox'} is down.\n`);
+  const all = readUpStates(root);
+  const states = values.env === undefined ? all : all.filter((s) => s.env === values.env);
+  if (states.length === 0) {
+    const where = relative(io.cwd, upRoot(root)) || upRoot(root);
+    const running = all.length > 0 ? ` (running: ${all.map((s) => s.env).join(', ')})` : '';
+    return io.stderr.write(`Nothing to stop: ${where} holds no state of drover up${values.env === undefined ? '' : ` for ${values.env}`}${running}.\n`), ExitCode.ok;
+  }
+  // The newest first: an environment taking releases from another was started after it.
+  for (const state of [...states].reverse()) {
+    io.stderr.write(`drover down: stopping the ${state.kind === 'real' ? 'local cluster' : 'sandbox'} of ${state.env}…\n`);
+    const teardown = await stopAll(state, (process) => io.stderr.write(stoppedLine(process)));
+    io.stderr.write(teardownSummary({ ...teardown, removed: teardown.removed.map((d) => relative(root, d)) }, relative(root, join(state.dir, 'logs'))));
+    io.stderr.write(`${style.green('✔')} drover up's ${state.kind === 'real' ? 'cluster' : 'sandbox'} of ${state.env} is down.\n`);
+  }
   return ExitCode.ok;
+}
+
+/**
+ * Where an environment that takes releases (prod) reads them: the Consul of its source's local
+ * cluster when that runs (QA first, prod second, each its own cluster, as for real); else none,
+ * and the cluster's own Consul is used (both deployed to one cluster).
+ */
+function releaseSource(env: Prepared['env'], running: readonly UpState[]): { env: string; consul: string } | undefined {
+  const source = env.promotion?.releasesFrom;
+  const state = source === undefined || source === env.name ? undefined : running.find((s) => s.env === source);
+  const consul = state ? exportedValue(state.exports, 'CONSUL_HTTP_ADDR') : undefined;
+  return source !== undefined && consul !== undefined ? { env: source, consul } : undefined;
+}
+
+function exportedValue(exports: string, name: string): string | undefined {
+  const line = exports.split('\n').find((l) => l.startsWith(`export ${name}=`));
+  return line?.slice(`export ${name}=`.length).replace(/^'(.*)'$/, '$1');
 }
 
 /** dev when the project has it (what runs on one machine), else the first of the promotion chain. */
@@ -112,12 +157,12 @@ function defaultEnvironment(project: Project): string | undefined {
 }
 
 /**
- * The running state for `envName`, whose exports are printed again; undefined when nothing runs
- * (a stale state, whose processes are all gone, is cleaned up). Running for another environment,
- * or half-started: refused.
+ * The running state of `envName`'s local cluster, whose exports are printed again; undefined when
+ * none runs (a stale state, whose processes are all gone, is cleaned up). Half-started: refused.
+ * Other environments' clusters may run beside it.
  */
-async function alreadyRunning(dir: string, envName: string, io: CliIo): Promise<UpState | undefined> {
-  const state = readUpState(dir);
+async function alreadyRunning(root: string, envName: string, io: CliIo): Promise<UpState | undefined> {
+  const state = readUpStates(root).find((s) => s.env === envName);
   if (!state) return undefined;
   const alive = state.processes.filter((p) => processStatus(p) === 'running');
   if (alive.length === 0) {
@@ -125,12 +170,12 @@ async function alreadyRunning(dir: string, envName: string, io: CliIo): Promise<
     return undefined;
   }
   const what = state.kind === 'real' ? 'a local cluster' : 'a sandbox';
-  if (state.env !== envName || !state.exports) {
-    throw new DroverError(`drover up already runs ${what} for ${state.env}${state.exports ? '' : ' (not finished starting)'}`, ExitCode.refused, {
+  if (!state.exports) {
+    throw new DroverError(`drover up already runs ${what} for ${envName} (not finished starting)`, ExitCode.refused, {
       context: { pids: alive.map((p) => `${p.name} ${p.pid}`).join(', ') },
-      hint: `Run \`drover down\` first, then \`drover up --env ${envName}\`.`,
+      hint: `Run \`drover down --env ${envName}\` first, then \`drover up --env ${envName}\`.`,
     });
   }
-  io.stderr.write(`drover up: ${what} for ${envName} is already running (${alive.map((p) => `${p.name} ${p.pid}`).join(', ')}); its exports again. Stop it with \`drover down\`.\n`);
+  io.stderr.write(`drover up: ${what} for ${envName} is already running (${alive.map((p) => `${p.name} ${p.pid}`).join(', ')}); its exports again. Stop it with \`drover down --env ${envName}\`.\n`);
   return state;
 }

@@ -37,6 +37,8 @@ export interface RealUpInput {
   readonly progress: (line: string) => void;
   /** Aborted on Ctrl-C: what was started is stopped. */
   readonly signal?: AbortSignal;
+  /** The Consul holding the releases this environment takes (its source's local cluster); default this cluster's. */
+  readonly releasesFrom?: string | undefined;
 }
 
 /** What a started cluster answers on, and how it was set up. */
@@ -65,7 +67,7 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
   const started: UpProcess[] = [];
   const dataDirs = [join(dir, 'data'), join(dir, 'host-volumes'), join(dir, 'config'), join(dir, 'root-token')];
   const record = (exports = ''): UpState => {
-    const state: UpState = { format: STATE_FORMAT, kind: 'real', env: input.env.name, dir, processes: [...started], dataDirs, tasksUnder: configs.dataDirs.nomad, exports };
+    const state: UpState = { format: STATE_FORMAT, kind: 'real', env: input.env.name, dir, processes: [...started], dataDirs, tasksUnder: configs.dataDirs.nomad, exports, ...(ports.dynamic ? { dynamicPorts: ports.dynamic } : {}) };
     writeUpState(state);
     return state;
   };
@@ -98,8 +100,9 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
     await waitReady('Prometheus ready', prometheus, async () => ((await fetch(`${addresses.prometheus}/-/ready`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout, input.signal);
     const exports = sandboxExports({ addresses }, {
       env: input.env, placeholders: seeded.secrets, vaultToken: seeded.deployerToken, canaried: [], prometheus: { address: addresses.prometheus },
-      // Releases an environment takes are read from this Consul, where the source environment recorded them when deployed here.
-      releasesFrom: addresses.consul,
+      // Releases an environment takes are read where its source recorded them: the source's own
+      // local cluster when that runs, else this Consul (the source deployed here too).
+      releasesFrom: input.releasesFrom ?? addresses.consul,
     }, undefined);
     return { state: record(exports), configs, addresses, seeded, rootTokenFile };
   } catch (error) {

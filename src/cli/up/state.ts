@@ -1,10 +1,11 @@
 /**
- * What `drover up` started, written to `<project>/.drover/up/state.json` as it starts each
- * process, so that `drover down` stops exactly those (by pid, after checking that the pid is still
+ * What `drover up` started, written to `<project>/.drover/up/<env>/state.json` as it starts each
+ * process (one local cluster per environment, so QA and prod can run side by side as they do for
+ * real), so that `drover down` stops exactly those (by pid, after checking that the pid is still
  * the process `up` started: its command line is the one recorded) and removes their data.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DroverError, ExitCode } from '../../errors.ts';
 
@@ -34,13 +35,60 @@ export interface UpState {
   readonly tasksUnder?: string;
   /** The exports `up` printed (the deployer token, never the root token): printed again when `up` finds itself running. */
   readonly exports: string;
+  /**
+   * The Nomad client's dynamic port range. Two local clusters on one host each hand out ports
+   * without seeing the other's tasks, so each takes its own range (Nomad's default, 20000-32000,
+   * when absent: a state written before ranges were recorded).
+   */
+  readonly dynamicPorts?: DynamicPortRange;
+}
+
+export interface DynamicPortRange {
+  readonly min: number;
+  readonly max: number;
 }
 
 export const STATE_FORMAT = 'drover.up/v1';
 
-/** `<root>/.drover/up`: the state folder of a project's local cluster. */
-export function upDir(root: string): string {
+/** `<root>/.drover/up`: the folder holding every local cluster of a project. */
+export function upRoot(root: string): string {
   return join(root, '.drover', 'up');
+}
+
+/** `<root>/.drover/up/<env>`: the state folder of a project's local cluster for `env`. */
+export function upDir(root: string, env: string): string {
+  return join(upRoot(root), env);
+}
+
+/**
+ * The state of every local cluster of the project, by environment name. A state left in `.drover/up/state.json` by a drover that kept one cluster per project
+ * is included, so `drover down` still stops it.
+ */
+export function readUpStates(root: string): UpState[] {
+  const base = upRoot(root);
+  let names: string[];
+  try {
+    names = readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'logs').map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+  return [readUpState(base), ...names.map((name) => readUpState(join(base, name)))].filter((s): s is UpState => s !== undefined);
+}
+
+/** Nomad's own dynamic port range, and the slice each local cluster takes of it. */
+const DYNAMIC_PORTS = { min: 20000, max: 31999, slice: 2000 } as const;
+
+/**
+ * The first slice of Nomad's dynamic port range that no other running local cluster uses (one
+ * recorded without a range used all of it: then the slices still free of recorded ranges are
+ * taken, in order). Pure. Undefined when every slice is taken.
+ */
+export function pickDynamicPorts(others: readonly (DynamicPortRange | undefined)[]): DynamicPortRange | undefined {
+  for (let min: number = DYNAMIC_PORTS.min; min + DYNAMIC_PORTS.slice - 1 <= DYNAMIC_PORTS.max; min += DYNAMIC_PORTS.slice) {
+    const range = { min, max: min + DYNAMIC_PORTS.slice - 1 };
+    if (!others.some((o) => o !== undefined && o.min <= range.max && range.min <= o.max)) return range;
+  }
+  return undefined;
 }
 
 export function statePath(dir: string): string {
@@ -64,7 +112,13 @@ function isUpState(value: unknown): value is UpState {
   const v = value as Record<string, unknown>;
   const processes = v['processes'];
   return v['format'] === STATE_FORMAT && (v['kind'] === 'real' || v['kind'] === 'sandbox') && typeof v['env'] === 'string' && typeof v['dir'] === 'string' &&
-    Array.isArray(processes) && processes.every(isUpProcess) && Array.isArray(v['dataDirs']) && v['dataDirs'].every((d) => typeof d === 'string') && typeof v['exports'] === 'string';
+    Array.isArray(processes) && processes.every(isUpProcess) && Array.isArray(v['dataDirs']) && v['dataDirs'].every((d) => typeof d === 'string') && typeof v['exports'] === 'string' &&
+    (v['dynamicPorts'] === undefined || isRange(v['dynamicPorts']));
+}
+
+function isRange(value: unknown): value is DynamicPortRange {
+  const r = value as Record<string, unknown> | null;
+  return typeof r === 'object' && r !== null && Number.isInteger(r['min']) && Number.isInteger(r['max']) && (r['min'] as number) <= (r['max'] as number);
 }
 
 function isUpProcess(value: unknown): value is UpProcess {

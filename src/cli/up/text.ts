@@ -17,6 +17,8 @@ export interface RealBannerFacts {
   readonly secrets: readonly string[];
   readonly consulKeys: readonly string[];
   readonly namespace?: string | undefined;
+  /** The source environment and the Consul of its local cluster, when this one takes releases from it. */
+  readonly releasesFrom?: { readonly env: string; readonly consul: string } | undefined;
 }
 
 export function realBanner(facts: RealBannerFacts): string {
@@ -35,9 +37,11 @@ export function realBanner(facts: RealBannerFacts): string {
     `  Vault: KV mount, JWT auth ${JSON.stringify(env.vault.jwtAuthPath)} trusting ${a.nomad}/.well-known/jwks.json, policies and roles of vault-policies/${env.name}/, a token with only drover-deployer and drover-cluster-check (read auth/${env.vault.jwtAuthPath}/config, for \`drover cluster check --dev\`), exported as VAULT_TOKEN.`,
     ...facts.secrets.map((id) => `  vault   ${id}   generated placeholder (random, not a real secret)`),
     ...facts.consulKeys.map((key) => `  consul  ${key}   placeholder (empty value)`),
+    ...(facts.ports.dynamic ? [`  Nomad hands out dynamic ports ${facts.ports.dynamic.min}-${facts.ports.dynamic.max} only (each local cluster on this host takes its own slice).`] : []),
+    ...(facts.releasesFrom ? [`  Releases: read from ${facts.releasesFrom.env}'s local cluster (Consul ${facts.releasesFrom.consul}), where \`drover deploy ${facts.releasesFrom.env}\` records them.`] : []),
     ...portNotes(env, facts.ports),
-    `This cluster is set up for ${env.name} only (its namespace, datacenter and Vault policies): for another environment, \`drover down\` then \`drover up --env <env>\`.`,
-    `Export the variables below (or run \`eval "$(drover up …)"\`), then: drover deploy ${env.name}${env.promotion.confirm ? ' --yes' : ''}. Stop everything with \`drover down\`.`,
+    `This cluster is set up for ${env.name} only (its namespace, datacenter and Vault policies): another environment gets a cluster of its own beside it: \`drover up --env <env>\`.`,
+    `Export the variables below (or run \`eval "$(drover up …)"\`), then: drover deploy ${env.name}${env.promotion.confirm ? ' --yes' : ''}. Stop it with \`drover down --env ${env.name}\`.`,
     '',
   ].join('\n');
 }
@@ -56,7 +60,7 @@ function portNotes(env: Environment, ports: DevPorts): string[] {
 /** The fallback's first line: which binaries are missing. */
 export function fallbackNotice(missing: readonly string[], env: string): string {
   const why = missing.length ? `not on PATH: ${missing.join(', ')}` : '--sandbox';
-  return `drover up: ${why} — starting the drover sandbox for ${env} instead (a simulator of the APIs: nothing runs). Stop it with \`drover down\`.\n`;
+  return `drover up: ${why} — starting the drover sandbox for ${env} instead (a simulator of the APIs: nothing runs). Stop it with \`drover down --env ${env}\`.\n`;
 }
 
 /** One line per stopped process. */

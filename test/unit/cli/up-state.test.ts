@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitOutput } from '../../../src/cli/up/sandbox-fallback.ts';
-import { isSameCommandLine, parseUpState, processStatus, readUpState, STATE_FORMAT, writeUpState, type UpProcess, type UpState } from '../../../src/cli/up/state.ts';
+import { isSameCommandLine, parseUpState, pickDynamicPorts, processStatus, readUpState, readUpStates, STATE_FORMAT, upDir, upRoot, writeUpState, type UpProcess, type UpState } from '../../../src/cli/up/state.ts';
 import { mountsUnder, stopUpProcess } from '../../../src/cli/up/stop.ts';
 import { stopAll } from '../../../src/cli/up/teardown.ts';
 import { DroverError } from '../../../src/errors.ts';
@@ -124,5 +124,45 @@ describe('drover up state: real processes', () => {
     expect(teardown.leftover).toEqual([]);
     expect(readUpState(dir)).toBeUndefined();
     expect(() => readFileSync(join(dir, 'state.json'))).toThrow();
+  });
+});
+
+describe('drover up state: one local cluster per environment', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives each local cluster the first slice of 2000 dynamic ports no running one uses', () => {
+    expect(pickDynamicPorts([])).toEqual({ min: 20000, max: 21999 });
+    expect(pickDynamicPorts([{ min: 20000, max: 21999 }])).toEqual({ min: 22000, max: 23999 });
+    // A freed slice is taken again before the later ones.
+    expect(pickDynamicPorts([{ min: 22000, max: 23999 }])).toEqual({ min: 20000, max: 21999 });
+    // A range that overlaps a slice at all takes it.
+    expect(pickDynamicPorts([{ min: 21999, max: 22000 }])).toEqual({ min: 24000, max: 25999 });
+    const all = [0, 1, 2, 3, 4, 5].map((i) => ({ min: 20000 + i * 2000, max: 21999 + i * 2000 }));
+    expect(pickDynamicPorts(all)).toBeUndefined();
+    // A cluster recorded with Nomad's whole range (20000-32000) leaves no slice.
+    expect(pickDynamicPorts([{ min: 20000, max: 32000 }])).toBeUndefined();
+  });
+
+  it('reads every environment\'s state under .drover/up/<env>/, and a state of the one-cluster layout', () => {
+    const root = mkdtempSync(join(tmpdir(), 'drover-up-states-'));
+    dirs.push(root);
+    expect(readUpStates(root)).toEqual([]);
+    const qa = { ...state(upDir(root, 'qa')), env: 'qa', dynamicPorts: { min: 20000, max: 21999 } };
+    const prod = { ...state(upDir(root, 'prod')), env: 'prod', dynamicPorts: { min: 22000, max: 23999 } };
+    writeUpState(qa);
+    writeUpState(prod);
+    expect(readUpStates(root).map((s) => s.env)).toEqual(['prod', 'qa']);
+    expect(readUpStates(root).find((s) => s.env === 'qa')).toEqual(qa);
+    const legacy = state(upRoot(root));
+    writeUpState(legacy);
+    expect(readUpStates(root).map((s) => [s.env, s.dir])).toEqual([['dev', upRoot(root)], ['prod', upDir(root, 'prod')], ['qa', upDir(root, 'qa')]]);
+  });
+
+  it('refuses a recorded dynamic port range that is not one', () => {
+    const text = JSON.stringify({ ...state('/p/.drover/up/qa'), dynamicPorts: { min: 30000, max: 20000 } });
+    expect(() => parseUpState(text, 'state.json')).toThrow(DroverError);
   });
 });
