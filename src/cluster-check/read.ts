@@ -9,8 +9,8 @@ import { probeTls } from '../clients/http/tls-probe.ts';
 import type { NomadClient } from '../clients/nomad/index.ts';
 import type { PrometheusClient } from '../clients/prometheus/index.ts';
 import type { VaultClient } from '../clients/vault/index.ts';
+import { NOMAD_CONSUL_AUTH_METHOD } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
-import { NOMAD_CONSUL_AUTH_METHOD } from './checks/consul-jwt.ts';
 import type { AnonymousAnswer, ClusterFacts, ListenerProbe, Read, ReadFailure } from './facts.ts';
 
 /** The clients of one run; the anonymous ones carry no token at all. */

@@ -224,6 +224,22 @@ export const DEFAULT_CLUSTER_PORTS: ClusterPorts = {
 };
 
 /**
+ * Consul's JWT auth method the Nomad agents' workload identities log in to: Nomad's default
+ * `consul.service_auth_method` / `task_auth_method`, which the rendered nomad.hcl keeps (it names
+ * none). terraform/modules/consul-nomad-workloads creates it (input `auth_method_name`, defaulting
+ * to this; a test holds them equal); the cluster check consul/jwt-nomad looks for it.
+ * @see https://developer.hashicorp.com/nomad/docs/configuration/consul#service_auth_method
+ */
+export const NOMAD_CONSUL_AUTH_METHOD = 'nomad-workloads';
+
+/**
+ * The `aud` of the rendered Nomad servers' `consul.service_identity` / `task_identity`, which that
+ * auth method's BoundAudiences must include (terraform input `audiences`, defaulting to this alone).
+ * @see https://developer.hashicorp.com/nomad/docs/configuration/consul#service_identity
+ */
+export const NOMAD_CONSUL_AUDIENCE = 'consul.io';
+
+/**
  * Declares an environment's cluster (default export of `environments/clusters/<env>.ts`), filling
  * the defaults. A key the types do not declare is a type error ({@link Exact}); validation checks
  * the rest against the environment and the jobs.

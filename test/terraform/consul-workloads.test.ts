@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import prod from '../../environments/prod.ts';
 import qa from '../../environments/qa.ts';
+import { NOMAD_CONSUL_AUDIENCE, NOMAD_CONSUL_AUTH_METHOD } from '../../src/config/cluster.ts';
 import type { Environment } from '../../src/config/environment.ts';
 import { buildExampleJobs } from '../support/example-jobs.ts';
 import { filesUnder, type Hcl, parseHcl, readText } from './tf-model.ts';
@@ -26,8 +27,8 @@ const resource = (type: string, name: string): Hcl => module.resource[type][name
 const locals: Hcl = Object.assign({}, ...(module.locals as Hcl[]));
 
 describe('module consul-nomad-workloads', () => {
-  it('names the auth method as the rendered Nomad agents log in (Nomad\'s default, nomad-workloads)', () => {
-    expect(module.variable.auth_method_name[0].default).toBe('nomad-workloads');
+  it('names the auth method as the rendered Nomad agents log in and consul/jwt-nomad looks for (Nomad\'s default, NOMAD_CONSUL_AUTH_METHOD)', () => {
+    expect(module.variable.auth_method_name[0].default).toBe(NOMAD_CONSUL_AUTH_METHOD);
     for (const env of ['qa', 'prod']) for (const file of filesUnder(`cluster/${env}`, 'nomad.hcl')) expect(readText(file), file).not.toMatch(/(service|task)_auth_method/);
   });
 
@@ -37,6 +38,10 @@ describe('module consul-nomad-workloads', () => {
     const audiences = [...consul.service_identity[0].aud, ...consul.task_identity[0].aud];
     expect(audiences.length).toBeGreaterThan(0);
     expect([...new Set(audiences)]).toEqual(module.variable.audiences[0].default);
+  });
+
+  it('defaults to the audience drover renders and cluster check consul/jwt-nomad requires (NOMAD_CONSUL_AUDIENCE)', () => {
+    expect(module.variable.audiences[0].default).toEqual([NOMAD_CONSUL_AUDIENCE]);
   });
 
   it('is a jwt auth method on Nomad\'s JWKS, mapping the claims the binding rules read', () => {

@@ -5,16 +5,11 @@
  * and has binding rules for services and for tasks (what terraform/modules/consul-nomad-workloads
  * creates). Pure.
  */
-import type { Cluster } from '../../config/cluster.ts';
+import { NOMAD_CONSUL_AUDIENCE, NOMAD_CONSUL_AUTH_METHOD, type Cluster } from '../../config/cluster.ts';
 import type { ConsulAclAuthMethod, ConsulAclBindingRule } from '../../wire/cluster-agents.ts';
 import type { ClusterFacts } from '../facts.ts';
 import { notJudged, type CheckResult } from '../result.ts';
 import { judgeKeySource } from './nomad-jwks.ts';
-
-/** Nomad's default `service_auth_method` / `task_auth_method`, which the rendered agents keep (terraform input auth_method_name). */
-export const NOMAD_CONSUL_AUTH_METHOD = 'nomad-workloads';
-/** The `aud` of the rendered `service_identity` / `task_identity` (src/render/cluster/templates/nomad.hcl.hbs; terraform input audiences). */
-export const NOMAD_CONSUL_AUDIENCE = 'consul.io';
 
 const ID = 'consul/jwt-nomad';
 const TITLE = `Consul's JWT auth method ${NOMAD_CONSUL_AUTH_METHOD} trusts this Nomad's workload identities`;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
-import type { Cluster } from '../../config/cluster.ts';
+import { NOMAD_CONSUL_AUDIENCE, type Cluster } from '../../config/cluster.ts';
 import type { Environment } from '../../config/environment.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import { GENERATED_MARKER } from '../../secrets/derive.ts';
@@ -107,6 +107,8 @@ export function nomadView(cluster: Cluster, env: Environment, role: Role): Recor
     ports: cluster.ports.nomad, serverCount: cluster.servers.count, acls: cluster.acls, tls: tlsPaths(cluster),
     retryJoin: serverJoin(cluster, role.server ? cluster.ports.nomad.serf : cluster.ports.nomad.rpc),
     consulHttps: cluster.ports.consul.https, telemetry: telemetryView(cluster),
+    // The auth method is Nomad's default (NOMAD_CONSUL_AUTH_METHOD): the rendered consul block names none.
+    consulIdentity: { audience: NOMAD_CONSUL_AUDIENCE },
     vault: { product: store.title, address: env.vault.address, audience: env.vault.audience, jwtAuthPath: env.vault.jwtAuthPath },
   };
 }

@@ -6,7 +6,7 @@ import prodCluster from '../../../environments/clusters/prod.ts';
 import qaCluster from '../../../environments/clusters/qa.ts';
 import prod from '../../../environments/prod.ts';
 import qa from '../../../environments/qa.ts';
-import { defineCluster } from '../../../src/config/cluster.ts';
+import { defineCluster, NOMAD_CONSUL_AUDIENCE } from '../../../src/config/cluster.ts';
 import { checkClusterFiles } from '../../../src/project/cluster-files.ts';
 import { readClusterTemplates } from '../../../src/project/cluster-templates.ts';
 import { renderCluster } from '../../../src/render/cluster/render-cluster.ts';
@@ -49,7 +49,10 @@ describe('drover cluster render', () => {
     expect(server.server[0].server_join[0].retry_join).toEqual(['provider=aws region=eu-central-1 tag_key=drover-cluster tag_value=qa-server']);
     expect(server.acl[0].enabled).toBe(true);
     expect(server.tls[0]).toMatchObject({ http: true, rpc: true, ca_file: '/etc/drover/tls/ca.pem', verify_server_hostname: true });
-    expect(server.consul[0].service_identity[0]).toEqual({ aud: ['consul.io'], ttl: '1h' });
+    expect(server.consul[0].service_identity[0]).toEqual({ aud: [NOMAD_CONSUL_AUDIENCE], ttl: '1h' });
+    expect(server.consul[0].task_identity[0]).toEqual({ aud: [NOMAD_CONSUL_AUDIENCE], ttl: '1h' });
+    // Nomad's default auth method, NOMAD_CONSUL_AUTH_METHOD, is the one the cluster check and terraform expect.
+    expect(Object.keys(server.consul[0]).filter((key) => key.endsWith('_auth_method'))).toEqual([]);
     expect(server.vault[0].default_identity[0]).toEqual({ aud: [qa.vault.audience], ttl: '1h' });
     expect(server.telemetry[0]).toMatchObject({ prometheus_metrics: true, publish_allocation_metrics: true, publish_node_metrics: true, collection_interval: '10s' });
   });
