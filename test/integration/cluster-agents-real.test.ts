@@ -13,14 +13,17 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { consulAvailability, warnConsulSkipped } from '../support/consul-agent.ts';
-import { findOnPath, missingBinaries } from '../support/real-process.ts';
+import { consulAvailability, freePorts, warnConsulSkipped } from '../support/consul-agent.ts';
+import { findOnPath, missingBinaries, spawnReal, waitFor } from '../support/real-process.ts';
 import { repoRoot } from '../support/run-cli.ts';
+import { addSecondAddress, defaultRouteIpv4 } from '../support/second-address.ts';
+import prodCluster from '../../environments/clusters/prod.ts';
 import qaCluster from '../../environments/clusters/qa.ts';
 import qa from '../../environments/qa.ts';
 import { defineCluster } from '../../src/config/cluster.ts';
 import { readClusterTemplates } from '../../src/project/cluster-templates.ts';
 import { renderCluster } from '../../src/render/cluster/render-cluster.ts';
+import { clusterRoles } from '../../src/render/cluster/roles.ts';
 
 const SUITE = 'test/integration/cluster-agents-real.test.ts';
 const consul = consulAvailability();
@@ -82,6 +85,89 @@ describe.skipIf(!nomad)('nomad config validate', () => {
     if (tlsDir) expect(output).not.toContain('Error when parsing TLS configuration');
     expect(result.status).toBe(0);
   });
+});
+
+/** On-prem, the address of the role's first host (`cluster/prod/server` → 10.10.0.11); none on AWS. */
+const hostAddress = new Map<string, string | undefined>(
+  Object.entries({ qa: qaCluster, prod: prodCluster }).flatMap(([env, cluster]) =>
+    clusterRoles(cluster).map((role) => [`cluster/${env}/${role.name}`, ((role.server ? cluster.servers.hosts : role.pool.hosts) ?? [])[0]?.address] as const),
+  ),
+);
+
+const consulValidate = (dir: string) => {
+  const result = spawnSync(consul.available ? consul.binary : 'consul', ['validate', dir], { encoding: 'utf8' });
+  return `${result.stdout}${result.stderr}`;
+};
+
+/** What a real Nomad server started with the role's rendered `advertise` block (and bound to 0.0.0.0) advertises. */
+async function nomadAdvertises(role: string): Promise<string> {
+  const advertise = /^advertise \{[\s\S]*?^\}/m.exec(readFileSync(join(repoRoot, role, 'nomad.hcl'), 'utf8'))?.[0];
+  if (!advertise) return `no advertise block in ${role}/nomad.hcl`;
+  const [http, rpc, serf] = await freePorts(3);
+  const dir = mkdtempSync(join(scratch, 'nomad-'));
+  const config = `bind_addr = "0.0.0.0"\ndata_dir  = "${join(dir, 'data')}"\nports {\n  http = ${http}\n  rpc  = ${rpc}\n  serf = ${serf}\n}\nserver {\n  enabled          = true\n  bootstrap_expect = 1\n}\n${advertise}\n`;
+  writeFileSync(join(dir, 'agent.hcl'), config);
+  const agent = spawnReal(`nomad agent (${role} advertise)`, 'nomad', ['agent', `-config=${join(dir, 'agent.hcl')}`], { dir });
+  try {
+    return await waitFor('its advertise addresses', async () => /Advertise Addrs: (.*)/.exec(agent.output())?.[1], { timeoutMs: 30_000, process: agent });
+  } finally {
+    await agent.stop();
+  }
+}
+
+/**
+ * A host with more than one private IPv4 address (docker0 on every client with the docker driver):
+ * Consul bound to 0.0.0.0 refuses to start there unless told which one to advertise, Nomad picks
+ * one itself. The extra interface exists only during this one test: the tests of a file run one
+ * after another, and the other files bind their agents to 127.0.0.1. On-prem roles also get their
+ * first host's address, as their machines have it.
+ */
+describe.skipIf(!consul.available)('with a second private IPv4 address on the host', () => {
+  it('consul validate accepts every consul.hcl (and refuses one without advertise_addr); Nomad advertises the chosen address', async ({ skip }) => {
+    const second = addSecondAddress('10.123.45.1/24');
+    if (!second.ok) {
+      console.warn(`\n!!!!!!!!!! SKIPPED: ${SUITE} (agents on a host with two private IPv4 addresses) — ${second.reason} !!!!!!!!!!\n`);
+      skip(second.reason);
+      return;
+    }
+    try {
+      const gossip = () => ({ 'gossip.hcl': `encrypt = "${gossipKey()}"\n` });
+      // The control: the extra address is in effect, so a file without advertise_addr is refused.
+      const control = configDir('cluster/qa/client-general', 'consul.hcl', gossip());
+      writeFileSync(join(control, 'consul.hcl'), readFileSync(join(control, 'consul.hcl'), 'utf8').replace(/^advertise_addr\s*=.*$/m, ''));
+      expect(consulValidate(control)).toContain('Multiple private IPv4 addresses found');
+      const refused: string[] = [];
+      for (const role of roles) {
+        const address = hostAddress.get(role);
+        if (address) second.iface.add(address);
+        try {
+          const output = consulValidate(configDir(role, 'consul.hcl', gossip()));
+          if (!output.includes('Configuration is valid!')) refused.push(`${role}/consul.hcl: ${output.trim()}`);
+          // `nomad config validate` parses the advertise block but does not evaluate its template.
+          const server: Record<string, string> = role.endsWith('/server') ? { 'gossip.hcl': `server {\n  encrypt = "${gossipKey()}"\n}\n` } : {};
+          const nomadResult = nomad ? spawnSync('nomad', ['config', 'validate', configDir(role, 'nomad.hcl', server)], { encoding: 'utf8' }) : undefined;
+          if (nomadResult && nomadResult.status !== 0) refused.push(`${role}/nomad.hcl: ${nomadResult.stdout}${nomadResult.stderr}`.trim());
+        } finally {
+          if (address) second.iface.remove(address);
+        }
+      }
+      expect(refused).toEqual([]);
+      if (!nomad) return;
+      const aws = defaultRouteIpv4();
+      expect(aws, 'no IPv4 address on the default-route interface').toBeDefined();
+      const qaServer = await nomadAdvertises('cluster/qa/server');
+      for (const kind of ['HTTP', 'RPC', 'Serf']) expect(qaServer).toContain(`${kind}: ${aws}:`);
+      second.iface.add('10.10.0.11');
+      try {
+        const prodServer = await nomadAdvertises('cluster/prod/server');
+        for (const kind of ['HTTP', 'RPC', 'Serf']) expect(prodServer).toContain(`${kind}: 10.10.0.11:`);
+      } finally {
+        second.iface.remove('10.10.0.11');
+      }
+    } finally {
+      second.iface.destroy();
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!bao)('bao operator diagnose', () => {

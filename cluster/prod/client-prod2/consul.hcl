@@ -7,6 +7,11 @@ data_dir   = "/opt/consul/data"
 bind_addr  = "0.0.0.0"
 retry_join = ["10.10.0.11:8301", "10.10.0.12:8301", "10.10.0.13:8301"]
 
+# Bound to 0.0.0.0 without it, Consul refuses a host with a second private IPv4 address (docker0).
+# One file serves every machine of this kind, so a go-sockaddr template picks, at start,
+# the address the cluster definition gives this machine (one of its client-prod2 hosts').
+advertise_addr = "{{ GetAllInterfaces | include \"address\" \"^(10[.]20[.]1[.]11|10[.]20[.]1[.]12|10[.]20[.]1[.]13)(/|$)\" | attr \"address\" }}"
+
 # Plain HTTP only on loopback (Nomad, Fabio and the CLI on this node); HTTPS for everyone else.
 addresses {
   http  = "127.0.0.1"

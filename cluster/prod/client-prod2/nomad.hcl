@@ -7,6 +7,15 @@ datacenter = "prod2"
 data_dir   = "/opt/nomad/data"
 bind_addr  = "0.0.0.0"
 
+# Bound to 0.0.0.0 without it, Nomad may advertise another interface's address (a bridge's).
+# One file serves every machine of this kind, so a go-sockaddr template picks, at start,
+# the address the cluster definition gives this machine (one of its client-prod2 hosts').
+advertise {
+  http = "{{ GetAllInterfaces | include \"address\" \"^(10[.]20[.]1[.]11|10[.]20[.]1[.]12|10[.]20[.]1[.]13)(/|$)\" | attr \"address\" }}"
+  rpc  = "{{ GetAllInterfaces | include \"address\" \"^(10[.]20[.]1[.]11|10[.]20[.]1[.]12|10[.]20[.]1[.]13)(/|$)\" | attr \"address\" }}"
+  serf = "{{ GetAllInterfaces | include \"address\" \"^(10[.]20[.]1[.]11|10[.]20[.]1[.]12|10[.]20[.]1[.]13)(/|$)\" | attr \"address\" }}"
+}
+
 ports {
   http = 4646
 }

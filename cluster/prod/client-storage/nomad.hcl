@@ -7,6 +7,15 @@ datacenter = "prod1"
 data_dir   = "/opt/nomad/data"
 bind_addr  = "0.0.0.0"
 
+# Bound to 0.0.0.0 without it, Nomad may advertise another interface's address (a bridge's).
+# One file serves every machine of this kind, so a go-sockaddr template picks, at start,
+# the address the cluster definition gives this machine (one of its client-storage hosts').
+advertise {
+  http = "{{ GetAllInterfaces | include \"address\" \"^(10[.]10[.]2[.]11)(/|$)\" | attr \"address\" }}"
+  rpc  = "{{ GetAllInterfaces | include \"address\" \"^(10[.]10[.]2[.]11)(/|$)\" | attr \"address\" }}"
+  serf = "{{ GetAllInterfaces | include \"address\" \"^(10[.]10[.]2[.]11)(/|$)\" | attr \"address\" }}"
+}
+
 ports {
   http = 4646
 }

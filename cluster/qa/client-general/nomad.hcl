@@ -7,6 +7,15 @@ datacenter = "qa1"
 data_dir   = "/opt/nomad/data"
 bind_addr  = "0.0.0.0"
 
+# Bound to 0.0.0.0 without it, Nomad may advertise another interface's address (a bridge's).
+# One file serves every machine of this kind, so a go-sockaddr template picks, at start,
+# the IPv4 address of the default-route interface.
+advertise {
+  http = "{{ GetDefaultInterfaces | include \"type\" \"IPv4\" | attr \"address\" }}"
+  rpc  = "{{ GetDefaultInterfaces | include \"type\" \"IPv4\" | attr \"address\" }}"
+  serf = "{{ GetDefaultInterfaces | include \"type\" \"IPv4\" | attr \"address\" }}"
+}
+
 ports {
   http = 4646
 }

@@ -7,6 +7,11 @@ data_dir   = "/opt/consul/data"
 bind_addr  = "0.0.0.0"
 retry_join = ["provider=aws region=eu-central-1 tag_key=drover-cluster tag_value=qa-server"]
 
+# Bound to 0.0.0.0 without it, Consul refuses a host with a second private IPv4 address (docker0).
+# One file serves every machine of this kind, so a go-sockaddr template picks, at start,
+# the IPv4 address of the default-route interface.
+advertise_addr = "{{ GetDefaultInterfaces | include \"type\" \"IPv4\" | attr \"address\" }}"
+
 # Plain HTTP only on loopback (Nomad, Fabio and the CLI on this node); HTTPS for everyone else.
 addresses {
   http  = "127.0.0.1"

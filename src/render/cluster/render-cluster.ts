@@ -6,6 +6,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { GENERATED_MARKER } from '../../secrets/derive.ts';
 import { renderFabioProperties } from '../fabio-properties.ts';
 import type { GeneratedFile } from '../generated-file.ts';
+import { advertiseAddress } from './advertise.ts';
 import { installView } from './install.ts';
 import { clusterRoles, serverJoin, storeNames, type Role } from './roles.ts';
 import { unitsFor } from './units.ts';
@@ -103,7 +104,7 @@ export function nomadView(cluster: Cluster, env: Environment, role: Role): Recor
   const store = storeNames(cluster);
   return {
     version: cluster.versions.nomad, server: role.server, pool, region: env.nomad.region, datacenter: role.datacenter,
-    dataDir: '/opt/nomad/data', bindAddr: '0.0.0.0', dev: null, consulAddress: `127.0.0.1:${cluster.ports.consul.https}`,
+    dataDir: '/opt/nomad/data', bindAddr: '0.0.0.0', advertise: advertiseAddress(cluster, role), dev: null, consulAddress: `127.0.0.1:${cluster.ports.consul.https}`,
     ports: cluster.ports.nomad, serverCount: cluster.servers.count, acls: cluster.acls, tls: tlsPaths(cluster),
     retryJoin: serverJoin(cluster, role.server ? cluster.ports.nomad.serf : cluster.ports.nomad.rpc),
     consulHttps: cluster.ports.consul.https, telemetry: telemetryView(cluster),
@@ -116,7 +117,7 @@ export function nomadView(cluster: Cluster, env: Environment, role: Role): Recor
 /** What consul.hcl.hbs renders for a kind of machine. */
 export function consulView(cluster: Cluster, role: Role): Record<string, unknown> {
   return {
-    dataDir: '/opt/consul/data', bindAddr: '0.0.0.0', dev: null,
+    dataDir: '/opt/consul/data', bindAddr: '0.0.0.0', advertise: advertiseAddress(cluster, role), dev: null,
     version: cluster.versions.consul, server: role.server, poolName: role.server ? null : role.pool.name, datacenter: role.datacenter,
     retryJoin: serverJoin(cluster, cluster.ports.consul.serfLan), serverCount: cluster.servers.count, ports: cluster.ports.consul,
     acls: cluster.acls, aclDefault: cluster.acls ? 'deny' : 'allow', tls: tlsPaths(cluster), telemetry: telemetryView(cluster),

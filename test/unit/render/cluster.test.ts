@@ -78,6 +78,31 @@ describe('drover cluster render', () => {
     expect(content(prodFiles, 'cluster/prod/server/consul.hcl')).not.toMatch(/^\s*encrypt\s*=/m);
   });
 
+  it('advertises, bound to 0.0.0.0, the default-route interface\'s IPv4 address on AWS and the role\'s hosts\' address on-prem, as go-sockaddr templates', async () => {
+    const defaultRoute = '{{ GetDefaultInterfaces | include "type" "IPv4" | attr "address" }}';
+    for (const role of ['server', 'client-general', 'client-storage']) {
+      const consul = await hcl(qaFiles, `cluster/qa/${role}/consul.hcl`);
+      expect(consul).toMatchObject({ bind_addr: '0.0.0.0', advertise_addr: defaultRoute });
+      const nomad = await hcl(qaFiles, `cluster/qa/${role}/nomad.hcl`);
+      expect(nomad.bind_addr).toBe('0.0.0.0');
+      expect(nomad.advertise).toEqual([{ http: defaultRoute, rpc: defaultRoute, serf: defaultRoute }]);
+    }
+    const servers = '{{ GetAllInterfaces | include "address" "^(10[.]10[.]0[.]11|10[.]10[.]0[.]12|10[.]10[.]0[.]13)(/|$)" | attr "address" }}';
+    expect((await hcl(prodFiles, 'cluster/prod/server/consul.hcl')).advertise_addr).toBe(servers);
+    expect((await hcl(prodFiles, 'cluster/prod/server/nomad.hcl')).advertise).toEqual([{ http: servers, rpc: servers, serf: servers }]);
+    const storage = '{{ GetAllInterfaces | include "address" "^(10[.]10[.]2[.]11)(/|$)" | attr "address" }}';
+    expect((await hcl(prodFiles, 'cluster/prod/client-storage/consul.hcl')).advertise_addr).toBe(storage);
+    expect((await hcl(prodFiles, 'cluster/prod/client-storage/nomad.hcl')).advertise).toEqual([{ http: storage, rpc: storage, serf: storage }]);
+    expect(content(prodFiles, 'cluster/prod/client-prod2/consul.hcl')).toContain('^(10[.]20[.]1[.]11|10[.]20[.]1[.]12|10[.]20[.]1[.]13)(/|$)');
+  });
+
+  it('advertises the default-route interface\'s address on-prem too when hosts are given by DNS name', async () => {
+    const cluster = defineCluster({ ...prodCluster, servers: { ...prodCluster.servers, hosts: [{ name: 'prod-server-1', address: 'prod-server-1.example.internal' }] } } as never);
+    const files = renderCluster({ cluster, env: prod, source: 'environments/clusters/prod.ts', templates });
+    expect((await hcl(files, 'cluster/prod/server/consul.hcl')).advertise_addr).toBe('{{ GetDefaultInterfaces | include "type" "IPv4" | attr "address" }}');
+    expect((await hcl(files, 'cluster/prod/client-prod1/consul.hcl')).advertise_addr).toContain('10[.]10[.]1[.]11');
+  });
+
   it('configures OpenBao with raft storage joining the servers, a TLS listener and the seal', async () => {
     const onprem = await hcl(prodFiles, 'cluster/prod/server/openbao.hcl');
     const raft = onprem.storage.raft[0];
