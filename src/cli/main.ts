@@ -23,6 +23,7 @@ import { ROLLBACK_HELP } from './usage/rollback.ts';
 import { SANDBOX_HELP } from './usage/sandbox.ts';
 import { SECRETS_HELP } from './usage/secrets.ts';
 import { STATUS_HELP } from './usage/status.ts';
+import { CONSUL_SD_HELP } from './usage/consul-sd.ts';
 import { DOWN_HELP, UP_HELP } from './usage/up.ts';
 import { VALIDATE_HELP } from './usage/validate.ts';
 
@@ -52,6 +53,7 @@ export const COMMANDS: Readonly<Record<string, { help: string; load: () => Promi
   loadtest: { help: LOADTEST_HELP, load: async () => (await import('./commands/loadtest.ts')).loadtestCommand },
   up: { help: UP_HELP, load: async () => (await import('./commands/up.ts')).upCommand },
   down: { help: DOWN_HELP, load: async () => (await import('./commands/up.ts')).downCommand },
+  'consul-sd': { help: CONSUL_SD_HELP, load: async () => (await import('./commands/consul-sd.ts')).consulSdCommand },
   demo: { help: DEMO_HELP, load: async () => (await import('./commands/demo.ts')).demoCommand },
   cluster: { help: CLUSTER_HELP, load: async () => (await import('./commands/cluster.ts')).clusterCommand },
   completion: { help: COMPLETION_HELP, load: async () => (await import('./commands/completion.ts')).completionCommand },

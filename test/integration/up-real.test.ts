@@ -43,7 +43,7 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
   it('starts every server detached and records it by pid and command line', () => {
     expect(state?.kind).toBe('real');
     expect(state?.processes.map((p) => [p.name, processStatus(p)])).toEqual([
-      ['consul', 'running'], [search.found ? search.binaries.store.product : '', 'running'], ['nomad', 'running'], ['fabio', 'running'], ['prometheus', 'running'],
+      ['consul', 'running'], [search.found ? search.binaries.store.product : '', 'running'], ['nomad', 'running'], ['consul-sd', 'running'], ['fabio', 'running'], ['prometheus', 'running'],
     ]);
     expect(Object.keys(vars)).toEqual(['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', 'VAULT_ADDR', 'VAULT_TOKEN', 'DROVER_FABIO_ADDR', 'DROVER_FABIO_UI_ADDR', 'DROVER_PROMETHEUS_ADDR', 'DROVER_RELEASES_CONSUL_HTTP_ADDR']);
   });
@@ -90,7 +90,15 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
       if (Object.values(health).length === 4 && Object.values(health).every((h) => h === 'up')) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // No app runs yet, so the apps job has no active target.
     expect(health).toEqual({ nomad: 'up', consul: 'up', vault: 'up', fabio: 'up' });
+    // But it discovers Consul's catalog through consul-sd: Consul's own service, dropped by the
+    // production relabeling as it carries no drover meta.
+    const dropped = await waitForValue(async () => {
+      const targets = (await (await fetch(`${vars['DROVER_PROMETHEUS_ADDR']}/api/v1/targets?state=dropped`)).json()) as { data: { droppedTargets: { discoveredLabels: Record<string, string> }[] } };
+      return targets.data.droppedTargets.find((t) => t.discoveredLabels['job'] === 'apps' && t.discoveredLabels['__meta_consul_service'] === 'consul');
+    }, 30_000);
+    expect(dropped?.discoveredLabels['__meta_consul_dc']).toBe('dc1');
   });
 
   it('drover cluster check dev --dev passes with up\'s exports alone (deployer token, Fabio UI)', async () => {
@@ -119,6 +127,16 @@ describe.skipIf(!search.found)('drover up and drover down with the real servers'
     expect(readdirSync(upDir()).sort()).toEqual(['logs']);
   });
 });
+
+/** Polls `probe` every 500 ms until it answers a value, or `timeoutMs` passes (then undefined). */
+async function waitForValue<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 /**
  * The TCP listeners of a process, from its socket descriptors and /proc/net/tcp{,6}: "addr:port (loopback)"

@@ -2,14 +2,16 @@
  * A real Prometheus (on PATH) scraping the real servers the way prometheus/prometheus.yml does:
  * its `apps` job with the committed relabel_configs, and a real Fabio's metrics listener. Debian's
  * prometheus is built without consul_sd, so the targets come from a file_sd file rewritten from
- * Consul's catalog every 500 ms with the `__meta_consul_*` labels consul_sd would set (service,
- * service ID, tags as `,a,b,`, service metadata, node, dc), and the committed relabeling runs on
- * them unchanged. Every 1 s scrape, a temp dir of its own, a free port on 127.0.0.1.
+ * Consul's catalog every 500 ms with the `__meta_consul_*` labels consul_sd would set
+ * (src/metrics/consul-sd.ts, what `drover consul-sd` serves), and the committed relabeling runs
+ * on them unchanged. Every 1 s scrape, a temp dir of its own, a free port on 127.0.0.1.
  */
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { createConsulClient } from '../../src/clients/consul/index.ts';
+import { readTargetGroups } from '../../src/metrics/consul-sd-server.ts';
 import { freePorts } from './consul-agent.ts';
 import { getJson } from './real-cluster.ts';
 import { findOnPath, spawnReal, waitFor, type RealProcess } from './real-process.ts';
@@ -23,35 +25,6 @@ export interface RealPrometheus {
   /** Instant query; the result vector's samples as labels and value. */
   query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
   stop(): Promise<void>;
-}
-
-interface CatalogEntry {
-  readonly Node: string;
-  readonly Address: string;
-  readonly Datacenter: string;
-  readonly ServiceID: string;
-  readonly ServiceName: string;
-  readonly ServiceAddress: string;
-  readonly ServicePort: number;
-  readonly ServiceTags: readonly string[] | null;
-  readonly ServiceMeta: Readonly<Record<string, string>> | null;
-}
-
-/** The labels consul_sd_configs gives one catalog entry (Prometheus discovery/consul). */
-export function consulSdLabels(entry: CatalogEntry): Record<string, string> {
-  const meta = Object.fromEntries(Object.entries(entry.ServiceMeta ?? {}).map(([k, v]) => [`__meta_consul_service_metadata_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, v]));
-  return {
-    __meta_consul_service: entry.ServiceName,
-    __meta_consul_service_id: entry.ServiceID,
-    __meta_consul_service_address: entry.ServiceAddress,
-    __meta_consul_service_port: String(entry.ServicePort),
-    __meta_consul_address: entry.Address,
-    __meta_consul_node: entry.Node,
-    __meta_consul_dc: entry.Datacenter,
-    // consul_sd joins tags with its separator on both ends, so `.*,canary,.*` matches any position.
-    __meta_consul_tags: `,${(entry.ServiceTags ?? []).join(',')},`,
-    ...meta,
-  };
 }
 
 /** Starts Prometheus with the committed `apps` job fed from `consul`'s catalog, plus `fabio` when given. */
@@ -74,12 +47,10 @@ export async function startRealPrometheus(options: { readonly consul: string; re
   const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
   const server = spawnReal('prometheus', binary, args, { dir });
   const address = `http://127.0.0.1:${port}`;
+  const consul = createConsulClient({ address: options.consul });
   let last = '';
   const discover = async () => {
-    const services = Object.keys((await getJson(`${options.consul}/v1/catalog/services`)) as Record<string, unknown>).sort();
-    const entries = (await Promise.all(services.map((s) => getJson(`${options.consul}/v1/catalog/service/${s}`) as Promise<CatalogEntry[]>))).flat();
-    const groups = entries.map((e) => ({ targets: [`${e.ServiceAddress || e.Address}:${e.ServicePort}`], labels: consulSdLabels(e) }));
-    const text = JSON.stringify(groups);
+    const text = JSON.stringify(await readTargetGroups(consul));
     if (text === last) return;
     last = text;
     writeFileSync(`${targetsFile}.tmp`, text);

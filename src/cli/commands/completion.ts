@@ -5,6 +5,7 @@ import { completionScript, SHELLS, type CompletionCommand, type CompletionFlag, 
 import type { CliIo } from '../io.ts';
 import { CLUSTER_ACTIONS, CLUSTER_HELP, CLUSTER_CHOICES, CLUSTER_OPTIONS } from '../usage/cluster.ts';
 import { COMPLETION_HELP, COMPLETION_OPTIONS } from '../usage/completion.ts';
+import { CONSUL_SD_HELP, CONSUL_SD_OPTIONS } from '../usage/consul-sd.ts';
 import { DASHBOARDS_HELP, DASHBOARDS_OPTIONS } from '../usage/dashboards.ts';
 import { DEMO_HELP, DEMO_CHOICES, DEMO_OPTIONS } from '../usage/demo.ts';
 import { DEPLOY_HELP, DEPLOY_CHOICES, DEPLOY_OPTIONS } from '../usage/deploy.ts';
@@ -52,6 +53,7 @@ const USAGE: readonly { name: string; help: string; options: Options; choices?: 
   { name: 'sandbox', help: SANDBOX_HELP, options: SANDBOX_OPTIONS, env: false },
   { name: 'up', help: UP_HELP, options: UP_OPTIONS, env: false },
   { name: 'down', help: DOWN_HELP, options: DOWN_OPTIONS, env: false },
+  { name: 'consul-sd', help: CONSUL_SD_HELP, options: CONSUL_SD_OPTIONS, env: false },
   { name: 'demo', help: DEMO_HELP, options: DEMO_OPTIONS, choices: DEMO_CHOICES, env: false },
   { name: 'init', help: INIT_HELP, options: INIT_OPTIONS, env: false },
   { name: 'completion', help: COMPLETION_HELP, options: COMPLETION_OPTIONS, env: false, subcommands: SHELLS },

@@ -5,8 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DroverError, ExitCode, InterruptedError } from '../../errors.ts';
 import { processStatus, type UpProcess } from './state.ts';
+
+/** drover's own entry point: what `up` starts of drover itself (the sandbox, consul-sd) runs from the same drover. */
+export const DROVER_BIN = fileURLToPath(new URL('../../../bin/drover.mjs', import.meta.url));
 
 export interface LaunchOptions {
   readonly log: string;

@@ -13,7 +13,7 @@ export async function pickDevPorts(options: { readonly defaults: boolean } = { d
   const preferred = async (port: number) => (options.defaults && (await tcpFree(port)) ? port : undefined);
   const wanted = { nomad: await preferred(4646), consul: await preferred(8500), vault: await preferred(8200) };
   const taken = new Set(Object.values(wanted).filter((p): p is number => p !== undefined));
-  const free = await freePorts(13, taken);
+  const free = await freePorts(14, taken);
   const next = (): number => free.shift() as number;
   return {
     nomad: { http: wanted.nomad ?? next(), rpc: next(), serf: next() },
@@ -21,6 +21,7 @@ export async function pickDevPorts(options: { readonly defaults: boolean } = { d
     vault: { api: wanted.vault ?? next(), cluster: next() },
     fabio: { proxy: next(), ui: next(), metrics: next() },
     prometheus: next(),
+    consulSd: next(),
   };
 }
 

@@ -15,7 +15,7 @@ import { renderDevProfile, type DevAgentConfigs, type DevPorts } from '../../ren
 import type { ClusterTemplates } from '../../render/cluster/render-cluster.ts';
 import { sandboxExports } from '../sandbox-text.ts';
 import type { UpBinaries } from './binaries.ts';
-import { getJson, launchDetached, sendJson, waitReady } from './launch.ts';
+import { DROVER_BIN, getJson, launchDetached, sendJson, waitReady } from './launch.ts';
 import { hasJwks, seedLocalCluster, type Seeded } from './seed.ts';
 import { STATE_FORMAT, writeUpState, type UpProcess, type UpState } from './state.ts';
 import { stopAll } from './teardown.ts';
@@ -45,7 +45,7 @@ export interface RealUpInput {
 export interface RealCluster {
   readonly state: UpState;
   readonly configs: DevAgentConfigs;
-  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioUi: string; readonly fabioMetrics: string; readonly prometheus: string };
+  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioUi: string; readonly fabioMetrics: string; readonly prometheus: string; readonly consulSd: string };
   readonly seeded: Seeded;
   /** The file holding the root token (mode 0600); never printed. */
   readonly rootTokenFile: string;
@@ -63,6 +63,7 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
   const addresses = {
     nomad: `${LOOPBACK}:${ports.nomad.http}`, consul: `${LOOPBACK}:${ports.consul.http}`, vault: `${LOOPBACK}:${ports.vault.api}`,
     fabio: `${LOOPBACK}:${ports.fabio.proxy}`, fabioUi: `${LOOPBACK}:${ports.fabio.ui}`, fabioMetrics: `${LOOPBACK}:${ports.fabio.metrics}`, prometheus: `${LOOPBACK}:${ports.prometheus}`,
+    consulSd: `${LOOPBACK}:${ports.consulSd}`,
   };
   const started: UpProcess[] = [];
   const dataDirs = [join(dir, 'data'), join(dir, 'host-volumes'), join(dir, 'config'), join(dir, 'root-token')];
@@ -92,6 +93,9 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
     await waitReady('ready Nomad node with raw_exec', nomad, () => nodeReady(addresses.nomad), timeout, input.signal);
     await waitReady('Nomad JWKS (workload identity keys)', nomad, async () => ((await hasJwks(addresses.nomad)) ? true : undefined), timeout, input.signal);
     const seeded = await seedLocalCluster({ env: input.env, jobs: input.jobs, root: input.root, nomad: addresses.nomad, consul: addresses.consul, vault: { address: addresses.vault, rootToken } });
+    // Debian's Prometheus has no consul_sd: drover consul-sd serves the catalog to its `apps` job.
+    const sd = launch('consul-sd', process.execPath, [DROVER_BIN, 'consul-sd', '--consul', addresses.consul, '--listen', `127.0.0.1:${ports.consulSd}`]);
+    await waitReady('consul-sd answering', sd, async () => ((await fetch(`${addresses.consulSd}/`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout, input.signal);
     const fabio = launch('fabio', binaries.fabio, ['-cfg', files.fabio, ...(process.getuid?.() === 0 ? ['-insecure'] : [])]);
     await waitReady('Fabio UI', fabio, async () => ((await fetch(`${addresses.fabioUi}/health`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), timeout, input.signal);
     const prometheus = launch('prometheus', binaries.prometheus, [

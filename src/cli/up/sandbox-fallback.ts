@@ -5,13 +5,9 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchDetached, waitReady } from './launch.ts';
+import { DROVER_BIN, launchDetached, waitReady } from './launch.ts';
 import { STATE_FORMAT, writeUpState, type UpState } from './state.ts';
 import { stopAll } from './teardown.ts';
-
-/** drover's own entry point: the sandbox runs from the same drover as `up`. */
-const DROVER_BIN = fileURLToPath(new URL('../../../bin/drover.mjs', import.meta.url));
 
 export interface SandboxUpInput {
   readonly dir: string;

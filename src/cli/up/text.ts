@@ -8,7 +8,7 @@ export interface RealBannerFacts {
   /** The cluster definition the profile came from, or undefined (defaults). */
   readonly clusterFile?: string | undefined;
   readonly store: 'openbao' | 'vault';
-  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioUi: string; readonly prometheus: string };
+  readonly addresses: { readonly nomad: string; readonly consul: string; readonly vault: string; readonly fabio: string; readonly fabioUi: string; readonly prometheus: string; readonly consulSd: string };
   readonly ports: DevPorts;
   /** Project-relative: logs by process name, the root token file, the Nomad config. */
   readonly logs: Readonly<Record<string, string>>;
@@ -32,7 +32,8 @@ export function realBanner(facts: RealBannerFacts): string {
     `  consul      ${a.consul}   ${log('consul')}`,
     `  ${title.padEnd(10)}  ${a.vault}   initialised, unsealed; root token in ${facts.rootTokenFile} (0600)   ${log(facts.store)}`,
     `  fabio       ${a.fabio}   (ui ${a.fabioUi})   ${log('fabio')}`,
-    `  prometheus  ${a.prometheus}   scrapes the agents and Fabio   ${log('prometheus')}`,
+    `  prometheus  ${a.prometheus}   scrapes the agents, Fabio and the apps   ${log('prometheus')}`,
+    `  consul-sd   ${a.consulSd}   Consul's catalog as Prometheus service discovery (the apps)   ${log('consul-sd')}`,
     ...(facts.namespace ? [`  Nomad namespace ${facts.namespace} created.`] : []),
     `  Vault: KV mount, JWT auth ${JSON.stringify(env.vault.jwtAuthPath)} trusting ${a.nomad}/.well-known/jwks.json, policies and roles of vault-policies/${env.name}/, a token with only drover-deployer and drover-cluster-check (read auth/${env.vault.jwtAuthPath}/config, for \`drover cluster check --dev\`), exported as VAULT_TOKEN.`,
     ...facts.secrets.map((id) => `  vault   ${id}   generated placeholder (random, not a real secret)`),

@@ -25,7 +25,8 @@ Commands:
   cluster check <env>  is the running cluster what the definition says: leaders, peers, versions, ACLs, TLS, pools…
   loadtest <env>   HTTP load through the environment's Fabio: latency percentiles, statuses, rate
   up [--env <env>] a real single-node cluster on 127.0.0.1 (nomad, consul, bao, fabio, prometheus), else the sandbox
-  down             stop what \`drover up\` started, remove its data
+  down             stop what \`drover up\` started (every environment's, or --env's), remove its data
+  consul-sd        Consul's catalog as Prometheus HTTP service discovery (Prometheus without consul_sd)
   sandbox          local simulator of the Nomad/Consul/Vault APIs drover uses (tests, demos)
   demo             the main job on one machine: render, validate, deploy qa then prod to sandboxes
   completion <bash|zsh|fish>  print a shell completion script (commands, flags, environments)

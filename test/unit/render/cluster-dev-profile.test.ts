@@ -6,6 +6,7 @@ import qaCluster from '../../../environments/clusters/qa.ts';
 import dev from '../../../environments/dev.ts';
 import prod from '../../../environments/prod.ts';
 import qa from '../../../environments/qa.ts';
+import { APP_RELABEL_CONFIGS, NOMAD_JOB_METRIC_RELABEL } from '../../../src/metrics/app-relabeling.ts';
 import { readClusterTemplates } from '../../../src/project/cluster-templates.ts';
 import { CLOUD_FINGERPRINTERS, renderDevProfile, type DevPorts } from '../../../src/render/cluster/dev-profile.ts';
 
@@ -18,6 +19,7 @@ const ports: DevPorts = {
   vault: { api: 18200, cluster: 18201 },
   fabio: { proxy: 19999, ui: 19998, metrics: 19101 },
   prometheus: 19090,
+  consulSd: 19116,
 };
 const dir = '/tmp/drover-up-test';
 const qaDev = renderDevProfile({ env: qa, cluster: qaCluster, source: 'environments/clusters/qa.ts', templates, ports, dir, meta: { drover_checkout: '/src/shop' } });
@@ -98,16 +100,21 @@ describe('dev profile of the cluster render (drover up)', () => {
     expect((await hcl('nomad.hcl', prodDev.nomad))['datacenter']).toBe('prod1');
   });
 
-  it('renders Fabio on loopback only, with the local Consul, and Prometheus scraping every agent', () => {
+  it('renders Fabio on loopback only, with the local Consul, and Prometheus scraping every agent and the apps', () => {
     const lines = qaDev.fabio.split('\n');
     expect(lines).toContain('proxy.addr = 127.0.0.1:19999;proto=http,127.0.0.1:19101;proto=prometheus');
     expect(lines).toContain('ui.addr = 127.0.0.1:19998');
     expect(lines).toContain('registry.consul.addr = 127.0.0.1:18500');
     expect(qaDev.fabio).not.toMatch(/= :\d|,:\d/);
-    const prometheus = parseYaml(qaDev.prometheus) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
-    expect(prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs[0]?.targets[0]])).toEqual([
-      ['nomad', '127.0.0.1:14646'], ['consul', '127.0.0.1:18500'], ['vault', '127.0.0.1:18200'], ['fabio', '127.0.0.1:19101'],
+    type Job = { job_name: string; static_configs?: { targets: string[] }[]; http_sd_configs?: { url: string }[]; relabel_configs?: unknown; metric_relabel_configs?: unknown };
+    const prometheus = parseYaml(qaDev.prometheus) as { scrape_configs: Job[] };
+    expect(prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs?.[0]?.targets[0] ?? c.http_sd_configs?.[0]?.url])).toEqual([
+      ['nomad', '127.0.0.1:14646'], ['consul', '127.0.0.1:18500'], ['vault', '127.0.0.1:18200'], ['fabio', '127.0.0.1:19101'], ['apps', 'http://127.0.0.1:19116/'],
     ]);
+    // The apps found through drover consul-sd, relabelled as in production.
+    const apps = prometheus.scrape_configs.find((c) => c.job_name === 'apps');
+    expect(apps?.relabel_configs).toEqual(APP_RELABEL_CONFIGS);
+    expect(apps?.metric_relabel_configs).toEqual(NOMAD_JOB_METRIC_RELABEL);
   });
 
   it('is deterministic', () => {
