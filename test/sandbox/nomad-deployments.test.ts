@@ -132,6 +132,14 @@ describe('canaries', () => {
     expect(d).toMatchObject({ Status: 'successful' });
     expect(d.TaskGroups.web.Promoted).toBe(true);
   });
+
+  it('completes when the canary replaced the only allocation: stopping the old one is not work left (count = canaries = 1)', async () => {
+    await deployV0(aJob({ count: 1, update: { Canary: 1, AutoPromote: true } }));
+    await h.register(aJob({ count: 1, update: { Canary: 1, AutoPromote: true }, image: 'example/web:2.0.0' }));
+    await h.advance(seconds(60));
+    expect(await deployment(h, 'web')).toMatchObject({ Status: 'successful', JobVersion: 1 });
+    expect(live(await allocs(h, 'web')).map((a) => a.JobVersion)).toEqual([1]);
+  });
 });
 
 describe('failing deployments', () => {

@@ -55,7 +55,10 @@ class GroupPlanner {
     return {
       place: this.place, stop: this.stop, inPlace: analysis.inPlace, followups, desired, failures: this.failures,
       failedMetric: this.failures > 0 ? failedMetric(analysis.eligible, this.failures, this.exhausted) : undefined,
-      hasWork: this.place.length + this.stop.length + analysis.inPlace.length + followups.length + this.failures > 0 || analysis.rescheduleLater.length > 0,
+      // Stops are not work left (reconciler's deploymentComplete counts places, updates and
+      // reschedules only): a promoted canary that replaced the group's only allocation completes
+      // the deployment in the evaluation that stops the old one, and no later evaluation comes.
+      hasWork: this.place.length + analysis.inPlace.length + followups.length + this.failures > 0 || analysis.rescheduleLater.length > 0,
       remainingOld: remaining.length,
     };
   }
