@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.ts';
 
 /** Rule id of every diagnostic this module produces. */
@@ -20,8 +20,9 @@ export interface TypecheckInput {
 export type RunProgram = (file: string, args: readonly string[], cwd: string) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
 
 /**
- * Type-checks jobs/ and environments/ with the project's `node_modules/.bin/tsc`, which is the
- * only interface TypeScript 7 has (no JS API): a generated tsconfig that extends the project's
+ * Type-checks jobs/ and environments/ with the project's `node_modules/.bin/tsc` (or the nearest
+ * one above it), which is the only interface TypeScript 7 has (no JS API): a generated tsconfig
+ * that extends the project's
  * own (if any) and includes only those directories, run as a subprocess, incremental, with its
  * build info under `node_modules/.cache/drover/`. A project without TypeScript gets a warning.
  *
@@ -34,8 +35,8 @@ export type RunProgram = (file: string, args: readonly string[], cwd: string) =>
  */
 export async function typecheckProject(input: TypecheckInput): Promise<Diagnostic[]> {
   const { root } = input;
-  const tsc = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsc.cmd' : 'tsc');
-  if (!(await exists(tsc))) return [noTypeScript()];
+  const tsc = await findTsc(root);
+  if (tsc === undefined) return [noTypeScript()];
   const cacheDir = join(root, 'node_modules', '.cache', 'drover');
   await mkdir(cacheDir, { recursive: true });
   // One config per project root: tests run several copies of a project at once on one node_modules.
@@ -260,6 +261,20 @@ function tscFailed(result: { code: number; stdout: string; stderr: string }): Di
     location: { file: 'tsconfig.json', path: '' },
     hint: 'Run `npx tsc --noEmit` in the project to see why; pass --no-typecheck to skip the check meanwhile.',
   };
+}
+
+/**
+ * The project's `node_modules/.bin/tsc`, else the nearest one above it, as Node resolves
+ * packages: a project in a subfolder of a repository (examples/local-pipeline) uses the
+ * repository's TypeScript.
+ */
+export async function findTsc(root: string): Promise<string | undefined> {
+  const name = process.platform === 'win32' ? 'tsc.cmd' : 'tsc';
+  for (let dir = root; ; dir = dirname(dir)) {
+    const tsc = join(dir, 'node_modules', '.bin', name);
+    if (await exists(tsc)) return tsc;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { DroverError, ExitCode, UsageError, ValidationError } from '../../errors.ts';
 import { renderConfigFiles, renderJobFiles, renderOutputs } from '../../render/outputs.ts';
 import { type GeneratedFile } from '../../render/generated-file.ts';
@@ -30,7 +30,9 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   const gitSha = values['git-sha'] ?? (await currentGitSha(project.root));
   const release = values.release ?? gitSha.slice(0, 12);
   const ctx = { env: prepared.env, project: await projectName(project.root), gitSha, release };
-  const outDir = resolve(io.cwd, values.out ?? 'build');
+  // The project's own build folder, also under --project (validate reads that one); --out from the cwd.
+  const outDir = values.out === undefined ? join(project.root, 'build') : resolve(io.cwd, values.out);
+  const outLabel = values.out ?? (relative(io.cwd, outDir) || 'build');
   // The renderers are imported statically although a render whose inputs did not change does not
   // need them: imported on demand they saved ~8 ms of its CPU but raised a full render's peak
   // memory from 129 to 142 MB (500 jobs).
@@ -39,7 +41,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   // only the jobs that changed, and the files made from every job when a job or the environment
   // changed (render-cache.ts).
   // --out as written too: the printed paths start with it.
-  const slot = `${project.root}\0${prepared.env.name}\0${outDir}\0${values.out ?? 'build'}`;
+  const slot = `${project.root}\0${prepared.env.name}\0${outDir}\0${outLabel}`;
   const keys = renderKeys(ctx, prepared.jobs, selected, values.job ?? null);
   const last = keys && lastRender(project.root, slot);
   let printed = keys && sameRender(last, keys.key);
@@ -49,7 +51,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
       const part = { targets: [] as string[], lines: [] as string[] };
       for (const file of files) {
         part.targets.push(writeFile(file, outDir, project.root, made));
-        part.lines.push(file.committed ? file.path : join(values.out ?? 'build', file.path));
+        part.lines.push(file.committed ? file.path : join(outLabel, file.path));
       }
       return part;
     };

@@ -9,7 +9,7 @@ and an HCL jobspec (<out>/<env>/<id>.nomad.hcl), and refreshes the committed gen
 provisioning in grafana/<env>/). Nothing is written when validation fails (exit 65).
 
   --job ID        render only this job (validation still covers all jobs)
-  --out DIR       build folder (default: build)
+  --out DIR       build folder (default: build in the project)
   --check         write nothing; exit 65 when committed generated files (Fabio properties, Vault
                   policies and roles, Grafana dashboards) are stale or the policies are not
                   least-privilege

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTscOutput, splitListedFiles, typecheckConfig, typecheckProject, type RunProgram } from '../../../src/project/typecheck.ts';
+import { findTsc, parseTscOutput, splitListedFiles, typecheckConfig, typecheckProject, type RunProgram } from '../../../src/project/typecheck.ts';
 
 const root = '/p';
 const dirs = ['/p/jobs', '/p/environments'];
@@ -58,6 +58,25 @@ describe('typecheckProject', () => {
       const found = await typecheckProject({ root: dir, dirs: [join(dir, 'jobs')], run });
       expect(found).toEqual([expect.objectContaining({ rule: 'types/tsc', severity: 'warning', message: expect.stringContaining('no TypeScript') })]);
       expect(ran).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('typecheckProject in a subfolder of a repository', () => {
+  it("runs the nearest node_modules/.bin/tsc above the project when the project has none", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drover-typecheck-'));
+    try {
+      await mkdir(join(dir, 'node_modules/.bin'), { recursive: true });
+      await writeFile(join(dir, 'node_modules/.bin/tsc'), '');
+      const project = join(dir, 'examples/pipeline');
+      await mkdir(join(project, 'jobs'), { recursive: true });
+      const ran: string[] = [];
+      const run: RunProgram = async (file) => (ran.push(file), { code: 0, stdout: '', stderr: '' });
+      expect(await typecheckProject({ root: project, dirs: [join(project, 'jobs')], run })).toEqual([]);
+      expect(ran).toEqual([join(dir, 'node_modules/.bin/tsc')]);
+      expect(await findTsc(project)).toBe(join(dir, 'node_modules/.bin/tsc'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
