@@ -107,9 +107,12 @@ describe.skipIf(!availability.available)('examples/local-pipeline: qa then prod 
     expect(release).toMatchObject({ id: second?.id, gitSha: sha(2), promotions: { prod: expect.objectContaining({ status: 'succeeded' }) } });
   });
 
-  it('down stops both', async () => {
+  it('down stops both, the newest (prod) first', async () => {
     const down = await drover(undefined, ['down']);
     expect(down.code, down.stderr).toBe(0);
     expect(readUpStates(project.dir)).toEqual([]);
+    const [prodAt, qaAt] = [down.stderr.indexOf('sandbox of prod is down'), down.stderr.indexOf('sandbox of qa is down')];
+    expect(prodAt).toBeGreaterThan(-1);
+    expect(qaAt).toBeGreaterThan(prodAt);
   });
 });

@@ -12,7 +12,7 @@ import { findUpBinaries, type UpBinaries } from '../up/binaries.ts';
 import { pickDevPorts } from '../up/ports.ts';
 import { startRealCluster } from '../up/real-cluster.ts';
 import { startSandboxFallback } from '../up/sandbox-fallback.ts';
-import { pickDynamicPorts, processStatus, readUpStates, upDir, upRoot, type UpState } from '../up/state.ts';
+import { newestFirst, pickDynamicPorts, processStatus, readUpStates, upDir, upRoot, type UpState } from '../up/state.ts';
 import { stopAll } from '../up/teardown.ts';
 import { fallbackNotice, realBanner, stoppedLine, teardownSummary } from '../up/text.ts';
 import { DOWN_HELP, DOWN_OPTIONS, UP_HELP, UP_OPTIONS } from '../usage/up.ts';
@@ -123,7 +123,7 @@ export async function downCommand(argv: readonly string[], io: CliIo, style: Sty
     return io.stderr.write(`Nothing to stop: ${where} holds no state of drover up${values.env === undefined ? '' : ` for ${values.env}`}${running}.\n`), ExitCode.ok;
   }
   // The newest first: an environment taking releases from another was started after it.
-  for (const state of [...states].reverse()) {
+  for (const state of newestFirst(states)) {
     io.stderr.write(`drover down: stopping the ${state.kind === 'real' ? 'local cluster' : 'sandbox'} of ${state.env}…\n`);
     const teardown = await stopAll(state, (process) => io.stderr.write(stoppedLine(process)));
     io.stderr.write(teardownSummary({ ...teardown, removed: teardown.removed.map((d) => relative(root, d)) }, relative(root, join(state.dir, 'logs'))));

@@ -67,8 +67,12 @@ export async function startRealCluster(input: RealUpInput): Promise<RealCluster>
   };
   const started: UpProcess[] = [];
   const dataDirs = [join(dir, 'data'), join(dir, 'host-volumes'), join(dir, 'config'), join(dir, 'root-token')];
+  const startedAt = new Date().toISOString();
   const record = (exports = ''): UpState => {
-    const state: UpState = { format: STATE_FORMAT, kind: 'real', env: input.env.name, dir, processes: [...started], dataDirs, tasksUnder: configs.dataDirs.nomad, exports, ...(ports.dynamic ? { dynamicPorts: ports.dynamic } : {}) };
+    const state: UpState = {
+      format: STATE_FORMAT, kind: 'real', env: input.env.name, dir, processes: [...started], dataDirs, tasksUnder: configs.dataDirs.nomad, exports, startedAt,
+      ...(ports.dynamic ? { dynamicPorts: ports.dynamic } : {}),
+    };
     writeUpState(state);
     return state;
   };

@@ -34,7 +34,7 @@ export async function startSandboxFallback(input: SandboxUpInput): Promise<Sandb
   const log = join(dir, 'logs', 'sandbox.log');
   const args = [DROVER_BIN, 'sandbox', '--env', input.env, ...input.projectArgs];
   const sandbox = launchDetached('sandbox', process.execPath, args, { log, cwd: input.cwd, env: input.processEnv });
-  const state: UpState = { format: STATE_FORMAT, kind: 'sandbox', env: input.env, dir, processes: [sandbox], dataDirs: [], exports: '' };
+  const state: UpState = { format: STATE_FORMAT, kind: 'sandbox', env: input.env, dir, processes: [sandbox], dataDirs: [], exports: '', startedAt: new Date().toISOString() };
   writeUpState(state);
   try {
     // The sandbox writes its banner (stderr), then its exports in one write (stdout): both into the log.

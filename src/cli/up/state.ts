@@ -35,6 +35,8 @@ export interface UpState {
   readonly tasksUnder?: string;
   /** The exports `up` printed (the deployer token, never the root token): printed again when `up` finds itself running. */
   readonly exports: string;
+  /** When `up` began starting it (ISO 8601): `down` stops the newest first. Absent in states written before it was recorded. */
+  readonly startedAt?: string;
   /**
    * The Nomad client's dynamic port range. Two local clusters on one host each hand out ports
    * without seeing the other's tasks, so each takes its own range (Nomad's default, 20000-32000,
@@ -75,6 +77,14 @@ export function readUpStates(root: string): UpState[] {
   return [readUpState(base), ...names.map((name) => readUpState(join(base, name)))].filter((s): s is UpState => s !== undefined);
 }
 
+/**
+ * The order `drover down` stops local clusters in: the newest first (prod, which reads its
+ * releases from qa's, before qa); states without a start time count as the oldest. Pure.
+ */
+export function newestFirst(states: readonly UpState[]): UpState[] {
+  return [...states].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+}
+
 /** Nomad's own dynamic port range, and the slice each local cluster takes of it. */
 const DYNAMIC_PORTS = { min: 20000, max: 31999, slice: 2000 } as const;
 
@@ -113,7 +123,7 @@ function isUpState(value: unknown): value is UpState {
   const processes = v['processes'];
   return v['format'] === STATE_FORMAT && (v['kind'] === 'real' || v['kind'] === 'sandbox') && typeof v['env'] === 'string' && typeof v['dir'] === 'string' &&
     Array.isArray(processes) && processes.every(isUpProcess) && Array.isArray(v['dataDirs']) && v['dataDirs'].every((d) => typeof d === 'string') && typeof v['exports'] === 'string' &&
-    (v['dynamicPorts'] === undefined || isRange(v['dynamicPorts']));
+    (v['dynamicPorts'] === undefined || isRange(v['dynamicPorts'])) && (v['startedAt'] === undefined || typeof v['startedAt'] === 'string');
 }
 
 function isRange(value: unknown): value is DynamicPortRange {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitOutput } from '../../../src/cli/up/sandbox-fallback.ts';
-import { isSameCommandLine, parseUpState, pickDynamicPorts, processStatus, readUpState, readUpStates, STATE_FORMAT, upDir, upRoot, writeUpState, type UpProcess, type UpState } from '../../../src/cli/up/state.ts';
+import { isSameCommandLine, newestFirst, parseUpState, pickDynamicPorts, processStatus, readUpState, readUpStates, STATE_FORMAT, upDir, upRoot, writeUpState, type UpProcess, type UpState } from '../../../src/cli/up/state.ts';
 import { mountsUnder, stopUpProcess } from '../../../src/cli/up/stop.ts';
 import { stopAll } from '../../../src/cli/up/teardown.ts';
 import { DroverError } from '../../../src/errors.ts';
@@ -159,6 +159,14 @@ describe('drover up state: one local cluster per environment', () => {
     const legacy = state(upRoot(root));
     writeUpState(legacy);
     expect(readUpStates(root).map((s) => [s.env, s.dir])).toEqual([['dev', upRoot(root)], ['prod', upDir(root, 'prod')], ['qa', upDir(root, 'qa')]]);
+  });
+
+  it('orders local clusters newest first for down, those without a start time last', () => {
+    const at = (env: string, startedAt?: string): UpState => ({ ...state(`/p/.drover/up/${env}`), env, ...(startedAt ? { startedAt } : {}) });
+    // readUpStates gives them by name: prod before qa although qa started first.
+    const ordered = newestFirst([at('legacy'), at('prod', '2026-12-06T03:40:00.000Z'), at('qa', '2026-12-06T03:38:00.000Z')]);
+    expect(ordered.map((s) => s.env)).toEqual(['prod', 'qa', 'legacy']);
+    expect(newestFirst([at('qa', '2026-12-06T03:38:00.000Z'), at('prod', '2026-12-06T03:40:00.000Z')]).map((s) => s.env)).toEqual(['prod', 'qa']);
   });
 
   it('refuses a recorded dynamic port range that is not one', () => {
