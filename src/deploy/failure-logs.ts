@@ -10,7 +10,7 @@ import { boundLine } from '../logs/lines.ts';
 import { readTail } from '../logs/tail.ts';
 import type { Report } from '../report/events.ts';
 
-/** `deploy --logs-on-failure N`. */
+/** `--logs-on-failure N` of deploy, promote and rollback. */
 export interface FailureLogsOptions {
   /** Lines of stderr to show; 0 disables. */
   readonly lines: number;

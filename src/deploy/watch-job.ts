@@ -32,7 +32,7 @@ export interface WatchJobOptions {
   readonly consul?: Pick<ConsulClient, 'health'>;
   /** drover's clock, for how long a check has been seen failing. @default Date.now */
   readonly now?: () => number;
-  /** After a failed rollout, report the failing task's last stderr lines (`deploy --logs-on-failure`). @default none */
+  /** After a failed rollout, report the failing task's last stderr lines (`--logs-on-failure` of deploy, promote, rollback). @default none */
   readonly failureLogs?: FailureLogsOptions;
 }
 

@@ -68,3 +68,32 @@ describe('drover promote against the sandbox', { timeout: 30_000 }, () => {
     expect(refused.stderr).toContain('api (owned by project "other", environment "prod")');
   });
 });
+
+/**
+ * qa: Nomad promotes canaries itself (auto_promote) except in a `--stop-at-canary` deploy, so the
+ * version auto_revert registers after a failed promotion finishes without anyone promoting it.
+ */
+describe('drover promote --logs-on-failure against the sandbox', { timeout: 30_000 }, () => {
+  const setup = useSandboxProject('qa', { clockSpeed: 80 });
+  const { run } = setup;
+  const deployQaApi = (...argv: string[]) => run('deploy', 'qa', '--git-sha', SHA, '--job', 'api', ...argv);
+
+  it('prints the last --logs-on-failure stderr lines of an allocation that fails after the promotion, as deploy does', async () => {
+    expect((await deployQaApi()).code).toBe(0);
+    await setImageTag(setup.dir, 'api', '1.9.0');
+    expect((await deployQaApi('--stop-at-canary')).code).toBe(3);
+    // The canary stays healthy; the allocations Nomad places after the promotion crash.
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 3, stderr: ['loading config', 'fatal: migration 42 failed'] });
+    const result = await run('promote', 'qa', '--logs-on-failure', '3');
+    expect(result.code, result.stderr).toBe(1);
+    const logs = result.events.find((e) => e.type === 'allocation-logs');
+    // Three lines at most, the newest last: the task said the same thing each time it crashed.
+    expect(logs).toMatchObject({ job: 'api', task: 'api', stream: 'stderr', lines: ['fatal: migration 42 failed', 'loading config', 'fatal: migration 42 failed'] });
+    const failure = result.events.find((e) => e.type === 'allocation-failed');
+    expect(failure?.type === 'allocation-failed' && failure.failure.allocId).toBe(logs?.type === 'allocation-logs' && logs.allocId);
+    // After the root cause, before the outcome.
+    expect(result.events.indexOf(logs!)).toBeGreaterThan(result.events.indexOf(failure!));
+    expect(result.events.indexOf(logs!)).toBeLessThan(result.events.findIndex((e) => e.type === 'job-finished'));
+    expect((await run('promote', 'qa', '--logs-on-failure', '201')).code).toBe(64);
+  });
+});

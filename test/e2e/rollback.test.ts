@@ -71,4 +71,23 @@ describe('drover rollback against the sandbox', { timeout: 30_000 }, () => {
     expect(result.events.find((e) => e.type === 'job-finished')).toMatchObject({ outcome: { status: 'failed', version: 2, runningVersion: 3 } });
     expect(await image()).toEqual({ version: 3, image: 'ghcr.io/example-shop/api:1.9.0' });
   });
+
+  it('prints the failing task\'s last stderr lines when the rollback fails (20 by default); --logs-on-failure 0 prints none', async () => {
+    await deployApi();
+    await deployApi('1.9.0');
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 2 }, { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 3, stderr: ['fatal: schema of version 0 is gone'] });
+    const result = await run('rollback', 'qa', '--job', 'api');
+    expect(result.code, result.stderr).toBe(1);
+    const logs = result.events.find((e) => e.type === 'allocation-logs');
+    expect(logs).toMatchObject({ job: 'api', task: 'api', stream: 'stderr' });
+    expect(logs?.type === 'allocation-logs' && [...new Set(logs.lines)]).toEqual(['fatal: schema of version 0 is gone']);
+    expect(result.events.indexOf(logs!)).toBeLessThan(result.events.findIndex((e) => e.type === 'job-finished'));
+
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 4 }, { kind: 'crash-loop', crashAfterMs: 2000 });
+    const quiet = await run('rollback', 'qa', '--job', 'api', '--to', '0', '--logs-on-failure', '0');
+    expect(quiet.code, quiet.stderr).toBe(1);
+    expect(quiet.events.some((e) => e.type === 'job-finished')).toBe(true);
+    expect(quiet.events.some((e) => e.type === 'allocation-logs')).toBe(false);
+    expect((await run('rollback', 'qa', '--job', 'api', '--logs-on-failure', 'all')).code).toBe(64);
+  });
 });

@@ -32,6 +32,7 @@ import { openProject, prepare, projectName, reportPrepared } from '../pipeline.t
 import { DEPLOY_HELP, DEPLOY_CHOICES, DEPLOY_OPTIONS } from '../usage/deploy.ts';
 import { assertRenderedAsPlanned, readSavedPlan, replayedFlags, savedPlanCheck } from '../saved-plan.ts';
 import { assertPlanTarget } from '../../deploy/saved-plan.ts';
+import { failureLogLines, failureLogsOptions } from '../failure-logs.ts';
 
 /** Lets tests (and the embedded sandbox) point the command at given addresses and abort it. */
 export interface DeployControl {
@@ -156,7 +157,7 @@ async function deployOnce({ values, positionals }: DeployArgs, io: CliIo, style:
           adopt: values.adopt ?? false,
           waitLock: values['wait-lock'] ?? false,
           parallelism: values.parallelism ? Number(values.parallelism) : 8,
-          failureLogs: { lines: logsOnFailure, secrets: [io.env.NOMAD_TOKEN, io.env.CONSUL_HTTP_TOKEN, io.env.VAULT_TOKEN].filter((t): t is string => Boolean(t)), namespace: env.nomad.namespace },
+          failureLogs: failureLogsOptions(logsOnFailure, io.env, env.nomad.namespace),
           watch: (values.watch as FactFeedMode | undefined) ?? 'stream',
           prune: values.prune ?? env.promotion.prune,
           ...(values.soak !== undefined ? { soak: values.soak as Duration } : {}),
@@ -199,11 +200,4 @@ function pickReporter(output: string, io: CliIo, style: Style, soakNow?: () => n
   if (output === 'ndjson') return ndjsonReporter((text) => io.stdout.write(text));
   if (output === 'tty') return ttyReporter(write, style, { columns: columnsOf(io.stderr), ...(soakNow ? { soakNow } : {}) });
   return plainReporter(write, style, soakNow ? { soakNow } : {});
-}
-
-/** `--logs-on-failure N`: 20 by default, 0 disables, at most 200 (a failure report, not a log viewer: `drover logs` is). */
-function failureLogLines(text: string | undefined): number {
-  if (text === undefined) return 20;
-  if (!/^\d+$/.test(text) || Number(text) > 200) throw new UsageError(`--logs-on-failure takes a number of lines from 0 to 200, not "${text}"`, { hint: 'e.g. --logs-on-failure 50, or 0 to show none.' });
-  return Number(text);
 }

@@ -2,6 +2,7 @@ import { ApiError } from '../../clients/api-error.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
 import { acquireEnvironmentLock, type EnvironmentLock } from '../../deploy/lock.ts';
 import { foreignJobsRefused, isOwnedBy, ownedJobs, describeOwner } from '../../deploy/ownership.ts';
+import type { FailureLogsOptions } from '../../deploy/failure-logs.ts';
 import { watchJob } from '../../deploy/watch-job.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { isDuration, type Duration } from '../../model/duration.ts';
@@ -16,6 +17,7 @@ import { startFactFeed, type FactFeed } from '../../watch/feed.ts';
 import type { NomadDeployment } from '../../wire/nomad-api.ts';
 import { parseCommandArgs } from '../args.ts';
 import { withFabioAddress } from '../clients.ts';
+import { failureLogLines, failureLogsOptions } from '../failure-logs.ts';
 import type { CliIo } from '../io.ts';
 import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
@@ -33,7 +35,9 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
   const { values, positionals } = parseCommandArgs('promote', argv, PROMOTE_OPTIONS, PROMOTE_CHOICES);
   if (values.help) return io.stdout.write(PROMOTE_HELP), ExitCode.ok;
   if (values.soak !== undefined && !isDuration(values.soak)) throw new UsageError(`--soak ${values.soak} is not a duration`, { hint: 'Write e.g. --soak 30s or --soak 0.' });
+  const logsOnFailure = failureLogLines(values['logs-on-failure']);
   const prepared = prepare(await openProject(io, values), positionals[0], io);
+  const failureLogs = failureLogsOptions(logsOnFailure, io.env, prepared.env.nomad.namespace);
   const session = await connectCluster(prepared, io, style, values.output);
   let completion: ReleaseCompletion | undefined;
   let lock: EnvironmentLock | undefined;
@@ -53,7 +57,7 @@ export async function promoteCommand(argv: readonly string[], io: CliIo, style: 
     // Start the stream before promoting, so the promotion's consequences are not missed.
     const index = Math.max(...waiting.map((c) => c.deployment.ModifyIndex));
     const feed = startFactFeed(session.nomad, { signal, report: session.report, index });
-    const promoted = await Promise.all(waiting.map(async (c) => ({ job: c.jobId, ...(await promoteAndWatch({ ...session, signal }, c.deployment, feed, io, style)) })));
+    const promoted = await Promise.all(waiting.map(async (c) => ({ job: c.jobId, ...(await promoteAndWatch({ ...session, signal }, c.deployment, { feed, failureLogs, io, style })) })));
     const results: JobResult[] = promoted.map(({ job, outcome }) => ({ job, outcome }));
     humanStream(io, values.output).write(summaryTable(results, session.env));
     if (completion) {
@@ -109,7 +113,11 @@ function describeLatest(deployment: NomadDeployment | null): string {
 }
 
 /** Promotes one deployment and watches it to its end; `promoted` is false when Nomad refused (the canaries still wait). */
-async function promoteAndWatch(session: ClusterSession, deployment: NomadDeployment, feed: FactFeed, io: CliIo, style: Style): Promise<{ outcome: JobOutcome; promoted: boolean }> {
+async function promoteAndWatch(
+  session: ClusterSession,
+  deployment: NomadDeployment,
+  { feed, failureLogs, io, style }: { readonly feed: FactFeed; readonly failureLogs: FailureLogsOptions; readonly io: CliIo; readonly style: Style },
+): Promise<{ outcome: JobOutcome; promoted: boolean }> {
   const { nomad, report, signal } = session;
   const job = deployment.JobID;
   try {
@@ -126,7 +134,7 @@ async function promoteAndWatch(session: ClusterSession, deployment: NomadDeploym
   const jobType = (await nomad.jobs.read(job, { signal })).value.Type;
   // Facts older than the deployment belong to earlier rollouts (an old placement failure must not count).
   const target = { jobId: job, jobType, version: deployment.JobVersion, evalId: '', sinceIndex: deployment.CreateIndex };
-  const outcome = await watchJob(target, { nomad, feed, report, signal, stopAtCanary: false, promote: false });
+  const outcome = await watchJob(target, { nomad, feed, report, signal, stopAtCanary: false, promote: false, failureLogs });
   report({ type: 'job-finished', job, outcome });
   return { outcome, promoted: true };
 }

@@ -1,6 +1,7 @@
 import { NomadCheckIndexConflict } from '../../clients/nomad/index.ts';
 import { deployExitCode } from '../../deploy/exit-code.ts';
 import { describeOwner, foreignJobsRefused, isOwnedBy } from '../../deploy/ownership.ts';
+import type { FailureLogsOptions } from '../../deploy/failure-logs.ts';
 import { watchJob } from '../../deploy/watch-job.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { chooseRollbackTarget } from '../../inspect/versions.ts';
@@ -10,6 +11,7 @@ import type { Style } from '../../report/style.ts';
 import { startFactFeed } from '../../watch/feed.ts';
 import type { NomadJobRead } from '../../wire/nomad-api.ts';
 import { nameAJob, parseCommandArgs } from '../args.ts';
+import { failureLogLines, failureLogsOptions } from '../failure-logs.ts';
 import type { CliIo } from '../io.ts';
 import { humanStream } from '../output.ts';
 import { openProject, prepare } from '../pipeline.ts';
@@ -21,6 +23,7 @@ import { ROLLBACK_HELP, ROLLBACK_CHOICES, ROLLBACK_OPTIONS } from '../usage/roll
 export async function rollbackCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
   const { values, positionals } = parseCommandArgs('rollback', argv, ROLLBACK_OPTIONS, ROLLBACK_CHOICES);
   if (values.help) return io.stdout.write(ROLLBACK_HELP), ExitCode.ok;
+  const logsOnFailure = failureLogLines(values['logs-on-failure']);
   if (values.release !== undefined) return rollbackToRelease(values, positionals, io, style);
   const prepared = prepare(await openProject(io, values), positionals[0], io);
   const jobId = values.job;
@@ -30,9 +33,11 @@ export async function rollbackCommand(argv: readonly string[], io: CliIo, style:
     });
   }
   if (values.to !== undefined && !/^\d+$/.test(values.to)) throw new UsageError(`--to must be a job version number, not "${values.to}"`, { hint: `Run \`drover history ${prepared.env.name} --job ${jobId}\` for the versions.` });
+  const failureLogs = failureLogsOptions(logsOnFailure, io.env, prepared.env.nomad.namespace);
   const session = await connectCluster(prepared, io, style, values.output);
   try {
-    return await rollback(session, jobId, values.to === undefined ? undefined : Number(values.to), { ...io, stdout: humanStream(io, values.output) });
+    const requested = values.to === undefined ? undefined : Number(values.to);
+    return await rollback(session, { jobId, requested, failureLogs }, { ...io, stdout: humanStream(io, values.output) });
   } finally {
     session.close();
   }
@@ -50,12 +55,16 @@ async function rollbackToRelease(values: { readonly [K in keyof typeof ROLLBACK_
       hint: `Roll back one job with \`drover rollback ${env} --job ID\`, or deploy the old commit to ${env}.`,
     });
   }
-  const passthrough = (['project', 'environments', 'output', 'reason'] as const).flatMap((key) => (typeof values[key] === 'string' ? [`--${key}`, values[key] as string] : []));
+  const passthrough = (['project', 'environments', 'output', 'reason', 'logs-on-failure'] as const).flatMap((key) => (typeof values[key] === 'string' ? [`--${key}`, values[key] as string] : []));
   const flags = (['yes', 'force'] as const).flatMap((key) => (values[key] === true ? [`--${key}`] : []));
   return deployCommand([env, '--release', values.release as string, ...passthrough, ...flags], io, style);
 }
 
-async function rollback(session: ClusterSession, jobId: string, requested: number | undefined, io: CliIo): Promise<number> {
+async function rollback(
+  session: ClusterSession,
+  { jobId, requested, failureLogs }: { readonly jobId: string; readonly requested: number | undefined; readonly failureLogs: FailureLogsOptions },
+  io: CliIo,
+): Promise<number> {
   const { nomad, signal, report, env } = session;
   const current = await readJobOrNull(nomad, jobId, signal);
   if (!current) throw new DroverError(`Job "${jobId}" does not exist in ${env}; nothing to roll back`, ExitCode.refused, { hint: `Run \`drover status ${env}\` for the jobs this project runs there.` });
@@ -88,7 +97,7 @@ async function rollback(session: ClusterSession, jobId: string, requested: numbe
   }
   report({ type: 'job-registered', job: jobId, version: after.Version, evalId: response.EvalID });
   const watchTarget = { jobId, jobType: current.Type, version: after.Version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex };
-  const outcome = await watchJob(watchTarget, { nomad, feed, report, signal, stopAtCanary: false, promote: true });
+  const outcome = await watchJob(watchTarget, { nomad, feed, report, signal, stopAtCanary: false, promote: true, failureLogs });
   report({ type: 'job-finished', job: jobId, outcome });
   const results = [{ job: jobId, outcome }];
   io.stdout.write(summaryTable(results, env));

@@ -1,5 +1,6 @@
 /** `drover deploy`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
 import { COMMON_OPTIONS, type Choices } from '../args.ts';
+import { FAILURE_LOGS_HELP, FAILURE_LOGS_OPTIONS } from './failure-logs.ts';
 
 export const DEPLOY_HELP = `drover deploy <env> [options]
 
@@ -63,9 +64,7 @@ value and the threshold. The rule is deleted on every way out, Ctrl-C included.
   --watch MODE        stream (default: event stream, blocking queries as fallback), poll
                       (blocking queries only) or interval (1 s polling, for comparison)
   --parallelism N     jobs deployed at once (default 8)
-  --logs-on-failure N when a rollout fails, print the last N lines (default 20, at most 200; 0 =
-                      none) the failing allocation's task wrote on stderr, under its root cause
-                      (redacted, 300 characters a line; needs read-logs on the namespace)
+${FAILURE_LOGS_HELP}
   --git-sha SHA       commit recorded in job meta and the release (default: git HEAD)
   --no-typecheck      skip type-checking jobs/ and environments/ with the project's tsc
   --metrics-file PATH write what this deploy did as Prometheus metrics (exit code, duration, job
@@ -100,7 +99,7 @@ export const DEPLOY_OPTIONS = {
   output: { type: 'string' },
   watch: { type: 'string' },
   parallelism: { type: 'string' },
-  'logs-on-failure': { type: 'string' },
+  ...FAILURE_LOGS_OPTIONS,
   'git-sha': { type: 'string' },
   release: { type: 'string' },
   force: { type: 'boolean' },

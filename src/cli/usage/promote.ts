@@ -1,8 +1,9 @@
 /** `drover promote`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
 import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
+import { FAILURE_LOGS_HELP, FAILURE_LOGS_OPTIONS } from './failure-logs.ts';
 
 /** `--help` text of `drover promote`. */
-export const PROMOTE_HELP = `drover promote <env> [--job ID]
+export const PROMOTE_HELP = `drover promote <env> [--job ID] [--logs-on-failure N]
 
 Promotes every deployment of this project's jobs in <env> that is running with canaries not yet
 promoted (all groups), then watches each to its end, as deploy does: fails fast on failing
@@ -20,6 +21,7 @@ to the end of the soak: verified → prod may take it; failed → exit 1 with th
   --soak DURATION     qa: overrides promotion.soak for the verification (recorded as waited)
   --wait-lock         qa: wait for the environment lock instead of refusing (exit 4)
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
+${FAILURE_LOGS_HELP}
   --project DIR, --environments DIR   as for deploy
 
 Exit: 0 promoted and deployed (and, in qa, the waiting release verified; or nothing to promote),
@@ -27,7 +29,7 @@ Exit: 0 promoted and deployed (and, in qa, the waiting release verified; or noth
 owned by this project, lock held), 64 usage, 69 unreachable, 77 token missing, wrong or denied.
 `;
 
-export const PROMOTE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;
+export const PROMOTE_OPTIONS = { ...COMMON_OPTIONS, ...OUTPUT_OPTIONS, ...FAILURE_LOGS_OPTIONS, job: { type: 'string' }, soak: { type: 'string' }, 'wait-lock': { type: 'boolean' } } as const;
 
 /** The values of promote's enumerated flags: its parser refuses any other, completion offers exactly these. */
 export const PROMOTE_CHOICES = { output: ['tty', 'plain', 'ndjson'] } as const satisfies Choices;

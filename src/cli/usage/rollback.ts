@@ -1,9 +1,10 @@
 /** `drover rollback`: its help text and flags, apart from its code so that `--help` and completion load nothing else. */
 import { COMMON_OPTIONS, OUTPUT_OPTIONS, type Choices } from '../args.ts';
+import { FAILURE_LOGS_HELP, FAILURE_LOGS_OPTIONS } from './failure-logs.ts';
 
 /** `--help` text of `drover rollback`. */
-export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION]
-drover rollback <env> --release ID [--yes] [--force --reason R]
+export const ROLLBACK_HELP = `drover rollback <env> --job ID [--to VERSION] [--logs-on-failure N]
+drover rollback <env> --release ID [--yes] [--force --reason R] [--logs-on-failure N]
 
 Reverts a job to an earlier version with Nomad's revert (a new version with the old spec), only
 if the job is still at the version drover read (check-and-set), then watches the resulting
@@ -22,6 +23,7 @@ healthy: the target version already ran successfully.
                       run it from a checkout of the release's commit (\`git worktree add\`).
                       --yes, --force and --reason as for deploy.
   --output MODE       tty (live view), plain (one line per change, default in CI), ndjson
+${FAILURE_LOGS_HELP}
   --project DIR, --environments DIR   as for deploy
 
 Exit: 0 rolled back, 1 the rollback's deployment failed, 2 placement failure, 4 refused (no
@@ -32,6 +34,7 @@ stable earlier version, unknown version, job changed meanwhile, job not owned by
 export const ROLLBACK_OPTIONS = {
   ...COMMON_OPTIONS,
   ...OUTPUT_OPTIONS,
+  ...FAILURE_LOGS_OPTIONS,
   job: { type: 'string' },
   to: { type: 'string' },
   release: { type: 'string' },
