@@ -5,6 +5,12 @@ import { renderFabioProperties } from '../src/render/fabio-properties.ts';
  * Fabio, the Consul-driven load balancer, on every client; configured by
  * fabio/fabio.<env>.properties (embedded). Fleets download the release binary into an isolated
  * exec task; a dev agent (raw_exec only, often offline) runs the `fabio` on its own PATH.
+ *
+ * Its Consul token is the task's workload identity, never a value in the properties: under Consul
+ * ACLs Nomad logs the task in (consulIdentity) and sets CONSUL_HTTP_TOKEN, which Fabio's Consul
+ * client reads while `registry.consul.token` is unset; Consul's binding rule for this job
+ * (terraform/modules/consul-nomad-workloads, role drover-fabio) lets it read the catalog, its KV
+ * prefix and the agent, and register itself. Without ACLs (dev) Nomad gives no token.
  */
 export default defineJob((env) => ({
   id: 'fabio',
@@ -35,6 +41,7 @@ export default defineJob((env) => ({
           name: 'fabio',
           ...(env.is('dev') ? { driver: 'raw_exec' as const, command: 'fabio' } : { driver: 'exec' as const, command: 'local/fabio' }),
           args: ['-cfg', 'local/fabio.properties'],
+          consulIdentity: true,
           artifacts: env.is('dev')
             ? undefined
             : [

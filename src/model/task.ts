@@ -81,8 +81,20 @@ export type TaskSpec = TaskDriver & {
   readonly resources: Resources;
   /** Vault KV v2 values exposed as environment variables. */
   readonly secrets?: readonly SecretRef[];
-  /** Consul KV values exposed as environment variables. */
+  /** Consul KV values exposed as environment variables (implies `consulIdentity`). */
   readonly config?: readonly ConsulKeyRef[];
+  /**
+   * The task logs in to Consul with its workload identity (Nomad's task `consul` block): where the
+   * Nomad servers set `consul.task_identity`, Nomad exchanges the task's JWT at Consul's JWT auth
+   * method for a token, uses it for the task's templates, and gives it to the task as
+   * `CONSUL_HTTP_TOKEN` and `CONSUL_TOKEN` (and `secrets/consul_token`). What the token may do is
+   * decided by Consul's binding rules (terraform/modules/consul-nomad-workloads). Without
+   * `task_identity` (Consul without ACLs, as in dev) Nomad gives no token and nothing changes.
+   * For a task that reads Consul itself, e.g. Fabio.
+   * @default true when `config` is set (its template reads Consul KV), else false
+   * @see https://developer.hashicorp.com/nomad/docs/job-specification/consul
+   */
+  readonly consulIdentity?: boolean;
   readonly templates?: readonly FileTemplate[];
   readonly artifacts?: readonly Artifact[];
   readonly lifecycle?: Lifecycle;

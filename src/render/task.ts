@@ -19,6 +19,14 @@ export function vaultRoleName(jobId: string): string {
   return `drover-${jobId}`;
 }
 
+/** Nomad CE's only Consul cluster (its `consul` agent block without `name`). */
+const NOMAD_CONSUL_CLUSTER = 'default';
+
+/** Whether the task logs in to Consul with its workload identity (see `TaskSpec.consulIdentity`). */
+export function hasConsulIdentity(task: TaskSpec): boolean {
+  return task.consulIdentity ?? (task.config?.length ?? 0) > 0;
+}
+
 export function renderTask(task: TaskSpec, options: TaskRenderOptions): NomadTask {
   const templates: NomadTemplate[] = [];
   if (task.secrets?.length) templates.push(renderVaultEnvTemplate(task.secrets, options.env.vault.kvMount));
@@ -34,6 +42,8 @@ export function renderTask(task: TaskSpec, options: TaskRenderOptions): NomadTas
     Templates: templates.length ? templates : undefined,
     // Env: false — templates are rendered by the Nomad client; the task itself never needs the token.
     Vault: task.secrets?.length ? { Role: vaultRoleName(options.jobId), ChangeMode: 'noop', Env: false } : undefined,
+    // Nomad has no Env: false here: the task always gets CONSUL_HTTP_TOKEN (Fabio's Consul client reads it).
+    Consul: hasConsulIdentity(task) ? { Cluster: NOMAD_CONSUL_CLUSTER } : undefined,
     Artifacts: task.artifacts?.length
       ? task.artifacts.map((a) =>
           compact({ GetterSource: a.source, RelativeDest: a.destination ?? 'local/', GetterMode: a.mode, GetterOptions: sortedMap(a.options) }),

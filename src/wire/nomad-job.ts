@@ -124,6 +124,7 @@ export interface NomadTask {
   Resources: { CPU: number; MemoryMB: number; MemoryMaxMB?: number };
   Templates?: NomadTemplate[];
   Vault?: NomadVault;
+  Consul?: NomadConsul;
   Artifacts?: NomadArtifact[];
   Lifecycle?: { Hook: string; Sidecar: boolean };
   VolumeMounts?: { Volume: string; Destination: string; ReadOnly: boolean }[];
@@ -143,6 +144,12 @@ export interface NomadTemplate {
   ErrMissingKey: boolean;
   Perms?: string;
 }
+
+/**
+ * Task `consul` block: with it (and the servers' `consul.task_identity`) Nomad adds the identity
+ * `consul_<Cluster>` and logs the task in to Consul with it.
+ */
+export interface NomadConsul { Cluster: string }
 
 /** Workload-identity Vault block: Nomad ≥1.10 ignores `Policies`; the JWT role grants them. */
 export interface NomadVault { Role: string; ChangeMode: string; Env: boolean }

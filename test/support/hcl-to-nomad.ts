@@ -227,6 +227,7 @@ function task(name: string, t: BodyReader): NomadTask {
     ),
     Artifacts: nonEmpty(t.each('artifact', artifact)),
     Vault: t.optional('vault', (v) => ({ Role: v.requiredString('role'), ChangeMode: v.string('change_mode') ?? 'restart', Env: v.boolean('env') ?? true })),
+    Consul: t.optional('consul', (c) => ({ Cluster: c.string('cluster') ?? 'default' })),
     Templates: nonEmpty(t.each('template', template)),
     LogConfig: t.optional('logs', (l) => ({ MaxFiles: l.requiredNumber('max_files'), MaxFileSizeMB: l.requiredNumber('max_file_size') })),
   };

@@ -51,6 +51,11 @@ export interface NomadOptions {
   readonly vault?: { readonly address: string; readonly jwtAuthPath: string; readonly audience: string };
   /** Client meta, e.g. `{ drover_checkout: repoRoot }`. */
   readonly meta?: Readonly<Record<string, string>>;
+  /**
+   * Consul with ACLs: Nomad's own token, and the audience of the workload identities it signs for
+   * services and tasks (consul.service_identity / task_identity, as the rendered qa/prod agents).
+   */
+  readonly consulAcl?: { readonly token: string; readonly audience: string };
 }
 
 /** The agent's config: see the module comment for why each part is there. */
@@ -58,6 +63,10 @@ export function nomadAgentConfig(ports: { readonly http: number; readonly rpc: n
   const meta = Object.entries(options.meta ?? {}).map(([key, value]) => `    ${JSON.stringify(key)} = ${JSON.stringify(value)}\n`).join('');
   const vault = options.vault
     ? `vault {\n  enabled = true\n  address = ${JSON.stringify(options.vault.address)}\n  jwt_auth_backend_path = ${JSON.stringify(options.vault.jwtAuthPath)}\n  default_identity {\n    aud = [${JSON.stringify(options.vault.audience)}]\n    ttl = "1h"\n  }\n}\n`
+    : '';
+  const acl = options.consulAcl;
+  const identities = acl
+    ? `  token = ${JSON.stringify(acl.token)}\n${['service_identity', 'task_identity'].map((block) => `  ${block} {\n    aud = [${JSON.stringify(acl.audience)}]\n    ttl = "1h"\n  }\n`).join('')}`
     : '';
   return `bind_addr = "127.0.0.1"
 ports {
@@ -85,7 +94,7 @@ plugin "raw_exec" {
 }
 consul {
   address = ${JSON.stringify((options.consul ?? 'http://127.0.0.1:1').replace(/^https?:\/\//, ''))}
-}
+${identities}}
 ${vault}`;
 }
 

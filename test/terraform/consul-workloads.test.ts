@@ -3,6 +3,10 @@ import prod from '../../environments/prod.ts';
 import qa from '../../environments/qa.ts';
 import { NOMAD_CONSUL_AUDIENCE, NOMAD_CONSUL_AUTH_METHOD } from '../../src/config/cluster.ts';
 import type { Environment } from '../../src/config/environment.ts';
+import fabioJob from '../../jobs/fabio.ts';
+import { FABIO_KV_PATH, renderFabioProperties } from '../../src/render/fabio-properties.ts';
+import { renderJob } from '../../src/render/job.ts';
+import { aContext } from '../support/environments.ts';
 import { buildExampleJobs } from '../support/example-jobs.ts';
 import { filesUnder, type Hcl, parseHcl, readText } from './tf-model.ts';
 
@@ -51,6 +55,9 @@ describe('module consul-nomad-workloads', () => {
     expect(method.config_json).toMatch(/BoundAudiences\s+= var\.audiences\n/);
     expect(method.config_json).toMatch(/JWTSupportedAlgs\s+= \["RS256"\]/);
     expect(method.config_json).toContain('JWKSCACert = var.jwks_ca_pem');
+    // Nomad 2.0.5 logs a workload in once per allocation (client/allocrunner/consul_hook.go Prerun):
+    // a capped token would expire under a running task, e.g. Fabio, and under service registrations.
+    expect(method.max_token_ttl).toBeUndefined();
     expect(Object.keys(locals.claim_mappings).sort()).toEqual(['nomad_job_id', 'nomad_namespace', 'nomad_service', 'nomad_task']);
     for (const [claim, name] of Object.entries(locals.claim_mappings)) expect(name).toBe(claim);
   });
@@ -78,6 +85,49 @@ describe('module consul-nomad-workloads', () => {
   });
 });
 
+describe('module consul-nomad-workloads and the fabio job', () => {
+  const fabioRules: string = resource('consul_acl_policy', 'fabio').rules;
+  const grants = (rule: string, policy: 'read' | 'write'): string => `${rule} {\\n  policy = \\"${policy}\\"`;
+
+  it.each([
+    ['qa', qa],
+    ['prod', prod],
+  ] as const)('binds Fabio\'s role to the job that logs in to Consul with its task identity in %s', (_name, env) => {
+    const job = renderJob(fabioJob.build(env), aContext(env));
+    expect(job.ID).toBe(module.variable.fabio_job_id[0].default);
+    expect(job.Namespace).toBe(env.nomad.namespace);
+    // Without the task consul block Nomad adds no consul_default identity, and the task gets no token.
+    for (const task of job.TaskGroups.flatMap((g) => g.Tasks)) expect(task.Consul, task.Name).toEqual({ Cluster: 'default' });
+    const fabio = resource('consul_acl_binding_rule', 'fabio');
+    expect(fabio.bind_type).toBe('role');
+    expect(fabio.bind_name).toBe('${local.fabio_role_name}');
+    expect(fabio.selector).toContain('value.nomad_job_id == "${var.fabio_job_id}"');
+    expect(fabio.selector).toContain('value.nomad_namespace == "${var.nomad_namespace}"');
+    expect(resource('consul_acl_role', 'fabio').name).toBe('${local.fabio_role_name}');
+  });
+
+  it('grants what Fabio 1.7.3 calls, by the names its properties give', () => {
+    const properties = renderFabioProperties(qa);
+    const property = (key: string): string | undefined => properties.match(new RegExp(`^${key.replaceAll('.', '\\.')} = (.*)$`, 'm'))?.[1];
+    // GET /v1/agent/self at start (it exits without), /v1/health/state/any and /v1/catalog/service/<name>.
+    expect(fabioRules).toContain(grants('agent_prefix \\"\\"', 'read'));
+    expect(fabioRules).toContain(grants('service_prefix \\"\\"', 'read'));
+    expect(fabioRules).toContain(grants('node_prefix \\"\\"', 'read'));
+    // Its KV path (route overrides, drover's canary weights) and the default noroute page, /fabio/noroute.html.
+    const prefix: string = module.variable.fabio_kv_prefix[0].default;
+    expect(fabioRules).toContain(grants('key_prefix \\"${var.fabio_kv_prefix}\\"', 'read'));
+    expect(property('registry.consul.kvpath')).toBe(FABIO_KV_PATH);
+    for (const path of [FABIO_KV_PATH, '/fabio/noroute.html']) expect(path.slice(1).startsWith(prefix), path).toBe(true);
+    // ui.access = ro: Fabio never writes its KV; it registers (and TTL-checks) only itself.
+    expect(property('ui.access')).toBe('ro');
+    expect(fabioRules).not.toMatch(/key_prefix[^}]*write/);
+    expect(property('registry.consul.register.name')).toBe(module.variable.fabio_service_name[0].default);
+    expect(fabioRules).toContain(grants('service \\"${var.fabio_service_name}\\"', 'write'));
+    // The token comes from the task's identity (CONSUL_HTTP_TOKEN), never from the properties.
+    expect(property('registry.consul.token')).toBeUndefined();
+  });
+});
+
 /** The Consul keys an environment's jobs read (config[].key), as `drover up` seeds them. */
 async function consulKeys(env: Environment): Promise<string[]> {
   const jobs = await buildExampleJobs(env);
@@ -97,6 +147,12 @@ describe.each([
     const keys = await consulKeys(env);
     expect(keys.length).toBeGreaterThan(0);
     expect([...call.kv_read_keys].sort()).toEqual(keys);
+    // The role is only used by tasks that log in: every task reading a key has a consul block.
+    for (const { spec } of await buildExampleJobs(env)) {
+      const readers = spec.groups.flatMap((g) => g.tasks).filter((t) => t.config?.length).map((t) => t.name);
+      const rendered = renderJob(spec, aContext(env)).TaskGroups.flatMap((g) => g.Tasks);
+      for (const name of readers) expect(rendered.find((t) => t.Name === name)?.Consul, `${spec.id}/${name}`).toEqual({ Cluster: 'default' });
+    }
     expect(`https://${root.variable.consul_address[0].default}`).toBe(env.consul.address);
     expect(root.terraform[0].required_providers[0].consul.source).toBe('hashicorp/consul');
   });

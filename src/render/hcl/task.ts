@@ -24,6 +24,7 @@ export function taskBlock(task: NomadTask): HclItem[] {
     ),
     ...(task.Artifacts ?? []).flatMap((a) => artifactBlock(a, task.Name)),
     ...optionalBlock('vault', task.Vault, (v) => [...attr('role', v.Role), ...attr('change_mode', v.ChangeMode), ...attr('env', v.Env)]),
+    ...optionalBlock('consul', task.Consul, (c) => attr('cluster', c.Cluster)),
     ...(task.Templates ?? []).flatMap(templateBlock),
     ...optionalBlock('logs', task.LogConfig, (l) => [...attr('max_files', l.MaxFiles), ...attr('max_file_size', l.MaxFileSizeMB)]),
   ]);

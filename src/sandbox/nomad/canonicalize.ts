@@ -115,6 +115,7 @@ function canonicalizeTask(task: Json, groupRestart: Json, namespace: string): Js
     // Vault.Policies is dropped server-side since 1.10 (workload identity only).
     delete (task.Vault as Json).Policies;
   }
+  if (task.Consul) fill(task.Consul as Json, { Namespace: '', Cluster: 'default', Partition: '' });
   for (const template of (task.Templates as Json[] | null) ?? []) canonicalizeTemplate(template);
   task.Services = canonicalizeServices(task.Services, '', namespace);
   return task;

@@ -114,6 +114,7 @@ const taskCommon = {
   resources: object({ cpu: leaf, memoryMb: leaf, memoryMaxMb: leaf } satisfies Fields<keyof Resources>),
   secrets: arrayOf(object({ env: leaf, path: leaf, key: leaf, mount: leaf } satisfies Fields<keyof SecretRef>)),
   config: arrayOf(object({ env: leaf, key: leaf } satisfies Fields<keyof ConsulKeyRef>)),
+  consulIdentity: leaf,
   templates: arrayOf(object({ destination: leaf, data: leaf, onChange: changeMode, perms: leaf } satisfies Fields<keyof FileTemplate>)),
   artifacts: arrayOf(object({ source: leaf, destination: leaf, mode: leaf, options: leaf } satisfies Fields<keyof Artifact>)),
   lifecycle: object({ hook: leaf, sidecar: leaf } satisfies Fields<keyof Lifecycle>),

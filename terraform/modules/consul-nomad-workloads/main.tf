@@ -20,8 +20,9 @@ resource "consul_acl_auth_method" "nomad" {
   type         = "jwt"
   display_name = "Nomad workloads"
   description  = "Nomad workload identities (drover)"
-  # Consul caps a workload token at this; Nomad logs in again as the identity's ttl (1h) renews it.
-  max_token_ttl  = "1h0m0s"
+  # No max_token_ttl, as `nomad setup consul`: Nomad 2.0.5 logs a workload in once, when its
+  # allocation starts, never again (client/allocrunner/consul_hook.go Prerun), and revokes the token
+  # when it stops. A capped token expires under a running Fabio and under service registrations.
   token_locality = "local"
 
   config_json = jsonencode(merge(

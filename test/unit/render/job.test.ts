@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import dev from '../../../environments/dev.ts';
 import prod from '../../../environments/prod.ts';
 import qa from '../../../environments/qa.ts';
 import api from '../../../jobs/api.ts';
 import dbBackup from '../../../jobs/db-backup.ts';
+import fabio from '../../../jobs/fabio.ts';
 import nodeExporter from '../../../jobs/node-exporter.ts';
 import postgres from '../../../jobs/postgres.ts';
 import www from '../../../jobs/www.ts';
@@ -61,6 +63,31 @@ describe('renderJob', () => {
     const consulEnv = task(renderJob(api.build(qa), aContext()), 'api').Templates!.find((t) => t.DestPath === 'local/consul-kv.env')!;
     expect(consulEnv.EmbeddedTmpl).toBe('FEATURE_FLAGS={{ key "shop/api/feature_flags" | toJSON }}\nLOG_LEVEL={{ key "shop/api/log_level" | toJSON }}\n');
     expect(consulEnv).toMatchObject({ Envvars: true, ErrMissingKey: true });
+  });
+
+  it('logs a task that reads Consul KV in to Consul with its workload identity', () => {
+    expect(task(renderJob(api.build(qa), aContext()), 'api').Consul).toEqual({ Cluster: 'default' });
+    expect(task(renderJob(www.build(qa), aContext()), 'nginx').Consul).toBeUndefined();
+  });
+
+  it('gives Fabio a Consul workload identity in every environment, and no token in its spec', () => {
+    for (const env of [dev, qa, prod]) {
+      const job = renderJob(fabio.build(env), aContext(env));
+      const fabioTask = task(job, 'fabio');
+      expect(fabioTask.Consul).toEqual({ Cluster: 'default' });
+      expect(fabioTask.Env).toBeUndefined();
+      expect(canonicalJson(job)).not.toMatch(/token/i);
+    }
+  });
+
+  it('lets a task opt out of, or into, a Consul workload identity', () => {
+    const spec = api.build(qa);
+    const withTask = (consulIdentity: boolean): JobSpec => ({
+      ...spec,
+      groups: spec.groups.map((g) => ({ ...g, tasks: g.tasks.map((t) => (t.name === 'api' ? { ...t, consulIdentity } : t)) })),
+    });
+    expect(task(renderJob(withTask(false), aContext()), 'api').Consul).toBeUndefined();
+    expect(task(renderJob(withTask(true), aContext()), 'api').Consul).toEqual({ Cluster: 'default' });
   });
 
   it('routes through Fabio tags, and tags canaries so weighted routes can select them', () => {
