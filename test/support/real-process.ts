@@ -5,8 +5,9 @@
  * These binaries are never part of the repository; CI has none, so its suites skip.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { killTasksUnder, unmountUnder } from '../../src/cli/up/stop.ts';
 import { stopChild } from '../../src/sandbox/local-process.ts';
 
 /** `name` on this process's PATH, or undefined. */
@@ -68,6 +69,10 @@ export function spawnReal(name: string, binary: string, args: readonly string[],
         await stopChild(child, options.dir);
         const leftovers = killTasksUnder(options.dir);
         if (leftovers.length > 0) console.warn(`${name} left ${leftovers.length} processes running; killed pids ${leftovers.join(', ')}`);
+        // Nomad mounts a tmpfs for each task's secrets/ and private/ as root; they outlive it, and
+        // removing the folder fails with EBUSY until they are unmounted (what drover down does).
+        const stuck = await unmountUnder(options.dir);
+        if (stuck.length > 0) console.warn(`${name}: could not unmount ${stuck.join(', ')}`);
         rmSync(options.dir, { recursive: true, force: true });
       })()),
   };
@@ -99,56 +104,4 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 /** The last lines of a process's output, for error messages. */
 export function tail(process: RealProcess, chars = 3000): string {
   return `--- last output of ${process.name} (pid ${process.pid}) ---\n${process.output().slice(-chars)}`;
-}
-
-/**
- * Kills what a Nomad agent started and left behind (raw_exec tasks, executors, logmons): the
- * processes whose command line, working directory or open files lie in its data dir, or whose
- * environment has a `NOMAD_ALLOC_DIR` inside it. By pid, and only ours: other people run Nomad
- * agents on the same machine.
- */
-export function killTasksUnder(dir: string): number[] {
-  const killed: number[] = [];
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    const cmdline = readProc(pid, 'cmdline');
-    const environ = readProc(pid, 'environ');
-    const ours =
-      cmdline.split('\0').some((arg) => arg.includes(dir)) ||
-      environ.split('\0').some((v) => v.startsWith(`NOMAD_ALLOC_DIR=${dir}`)) ||
-      [link(pid, 'cwd'), ...openFiles(pid)].some((path) => path.startsWith(`${dir}/`));
-    if (!ours) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-      killed.push(pid);
-    } catch {
-      // Already gone.
-    }
-  }
-  return killed;
-}
-
-function link(pid: number, file: string): string {
-  try {
-    return readlinkSync(`/proc/${pid}/${file}`);
-  } catch {
-    return '';
-  }
-}
-
-function openFiles(pid: number): string[] {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).map((fd) => link(pid, `fd/${fd}`));
-  } catch {
-    return [];
-  }
-}
-
-function readProc(pid: number, file: string): string {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
-  } catch {
-    return '';
-  }
 }
