@@ -102,6 +102,45 @@ describe('failed deployments (Nomad 2.0.5 reconciler cancelUnneededCanaries)', (
   });
 });
 
+describe('auto-revert after a failed promoted canary rollout (hashicorp/nomad#10882)', () => {
+  it('registers the stable spec as a new version marked stable at once, whose deployment places a canary and waits for manual promotion', async () => {
+    // Observed on Nomad 2.0.5 by test/integration/revert-canary-real.test.ts (count 2, canary 1,
+    // auto_revert, no auto_promote): the promotion stopped both version-0 allocations, the one
+    // placed after it crashed, and the revert (version 2) is Stable at once; its deployment
+    // replaces the promoted version-1 canary through a canary of its own and waits.
+    const job = (image: string) => {
+      const spec = canaryJob(image, { AutoRevert: true });
+      // As the real test: no restart, no reschedule, so the crash fails the deployment at once.
+      Object.assign(spec.TaskGroups[0], { RestartPolicy: { Attempts: 0, Mode: 'fail', Interval: 60e9, Delay: 1e9 }, ReschedulePolicy: { Attempts: 0, Unlimited: false } });
+      return spec;
+    };
+    await h.register(job('example/web:1.0.0'));
+    await h.advance(seconds(30));
+    await h.register(job('example/web:2.0.0'));
+    await h.advance(seconds(20));
+    const d = await deployment(h, 'web');
+    expect(d).toMatchObject({ JobVersion: 1, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion', TaskGroups: { web: { HealthyAllocs: 1 } } });
+    await h.scenario('web', { kind: 'crash-loop', crashAfterMs: 1000, exitCode: 1 }, { version: 1 });
+    expect((await promote(d)).status).toBe(200);
+    await h.advance(seconds(30));
+    const failed = (await h.get(`/v1/deployment/${d.ID}`)).json as Json;
+    expect(failed).toMatchObject({ Status: 'failed', StatusDescription: 'Failed due to unhealthy allocations - rolling back to job version 0', TaskGroups: { web: { Promoted: true, DesiredCanaries: 1, DesiredTotal: 2, UnhealthyAllocs: 1 } } });
+    const versions = (await h.get('/v1/job/web/versions')).json.Versions as Json[];
+    expect(versions.map((v) => [v.Version, v.Stable])).toEqual([[2, true], [1, false], [0, true]]);
+    expect((await h.get('/v1/job/web')).json).toMatchObject({ Version: 2, Stable: true, Status: 'running' });
+    const revert = await deployment(h, 'web');
+    expect(revert).toMatchObject({ JobVersion: 2, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion', TaskGroups: { web: { DesiredCanaries: 1, DesiredTotal: 2, PlacedAllocs: 1, Promoted: false, AutoPromote: false, AutoRevert: true, HealthyAllocs: 1, UnhealthyAllocs: 0 } } });
+    expect(revert.TaskGroups.web.PlacedCanaries).toHaveLength(1);
+    const summary = (await allocs(h, 'web')).map((a) => `${a.JobVersion} ${a.DesiredStatus}/${a.ClientStatus}${a.DeploymentStatus?.Canary ? ' canary' : ''}`).sort();
+    expect(summary).toEqual(['0 stop/complete', '0 stop/complete', '1 run/failed', '1 run/running', '2 run/running canary']);
+    // Promoting the revert finishes it on version 2.
+    expect((await promote(revert)).status).toBe(200);
+    await h.advance(seconds(60));
+    expect((await h.get(`/v1/deployment/${revert.ID}`)).json).toMatchObject({ Status: 'successful', StatusDescription: 'Deployment completed successfully', TaskGroups: { web: { Promoted: true, HealthyAllocs: 2 } } });
+    expect(live(await allocs(h, 'web')).map((a) => a.JobVersion)).toEqual([2, 2]);
+  });
+});
+
 describe('indexes of tables never written (Nomad 2.0.5 state.Index)', () => {
   it('answers X-Nomad-Index 0 until the first write, then the write\'s index; index=0 does not block', async () => {
     // Observed on a fresh Nomad 2.0.5 agent: 0 for these, 1 for /v1/namespaces (the default one).

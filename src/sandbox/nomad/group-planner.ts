@@ -116,10 +116,12 @@ class GroupPlanner {
   }
 
   private replace(old: Allocation, description: string, opts: { canary?: boolean; reschedule?: boolean }): boolean {
-    this.input.capacity.release(old);
+    // A failed allocation being replaced holds no resources any more.
+    const held = !isTerminal(old);
+    if (held) this.input.capacity.release(old);
     if (this.tryPlace(slotOf(this.input.job, old), { ...opts, previous: old })) return this.stop.push({ alloc: old, description }), true;
     // Nomad backs out the stop when the replacement cannot be placed.
-    this.input.capacity.reserve(old);
+    if (held) this.input.capacity.reserve(old);
     return false;
   }
 

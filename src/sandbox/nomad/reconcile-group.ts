@@ -109,10 +109,15 @@ function classify(
   }
   if (alloc.NextAllocation) return;
   if (alloc.ClientStatus === 'lost') return void buckets.now.push(alloc);
+  // A failed allocation Nomad does not reschedule keeps its slot, but a rollout of another spec
+  // replaces it like a running one (reconciler: it stays untainted, and untainted allocations of
+  // another job spec are destructive updates). Nomad 2.0.5 did so for the crashed allocation of a
+  // failed deployment once the auto-revert's canary was promoted.
+  const keep = () => void (groupFingerprint(alloc.Job, input.group) === fingerprint ? buckets.kept : buckets.old).push(alloc);
   // Allocations of a failed deployment are not rescheduled.
-  if (deployment?.Status === 'failed') return void buckets.kept.push(alloc);
+  if (deployment?.Status === 'failed') return keep();
   const decision = decideReschedule(alloc, (spec.ReschedulePolicy as Json | null) ?? null, input.failedAt(alloc), input.now);
   if (decision.kind === 'now') buckets.now.push(alloc);
   else if (decision.kind === 'later') buckets.later.push({ alloc, at: decision.at });
-  else buckets.kept.push(alloc);
+  else keep();
 }

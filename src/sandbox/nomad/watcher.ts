@@ -236,10 +236,15 @@ export class DeploymentWatcher {
   }
 }
 
-/** A new job version with the spec of `to` (what a revert registers). */
+/**
+ * A new job version with the spec of `to` (what an auto-revert registers). It keeps `to`'s
+ * `Stable: true`: Nomad 2.0.5 registers the copy of the stable version it found as it is, so the
+ * revert reads stable before its own deployment has placed anything
+ * (test/integration/revert-canary-real.test.ts).
+ */
 export function revertedJob(from: JobObject, to: JobObject, tx: Txn): JobObject {
   const job = structuredClone(to);
-  Object.assign(job, { Version: from.Version + 1, Stable: false, Stop: false, SubmitTime: unixNanos(tx.now), CreateIndex: from.CreateIndex, JobModifyIndex: tx.index, Status: from.Status });
+  Object.assign(job, { Version: from.Version + 1, Stable: true, Stop: false, SubmitTime: unixNanos(tx.now), CreateIndex: from.CreateIndex, JobModifyIndex: tx.index, Status: from.Status });
   return job;
 }
 
