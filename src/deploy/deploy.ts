@@ -172,7 +172,7 @@ async function rollout(item: DeployJob, preflight: Preflight, options: DeployOpt
   const { decision } = preflight;
   const progressive = progressiveRunner(item.id, options, deps);
   const watchOptions = {
-    nomad: deps.nomad, consul: deps.consul, feed, report: deps.report, signal: deps.signal,
+    nomad: deps.nomad, consul: deps.consul, env: options.env, feed, report: deps.report, signal: deps.signal,
     stopAtCanary: options.stopAtCanary ?? false, promote: options.promote ?? false, ...(progressive ? { progressive } : {}),
     ...(options.failureLogs ? { failureLogs: options.failureLogs } : {}),
   };

@@ -16,6 +16,8 @@ import { createHealthWatch } from './health-watch.ts';
 
 export interface WatchJobOptions {
   readonly nomad: NomadClient;
+  /** The environment's name, for the commands drover names next. */
+  readonly env: string;
   readonly feed: FactFeed;
   readonly report: Report;
   readonly signal: AbortSignal;
@@ -48,7 +50,9 @@ export interface WatchTarget {
 /**
  * Follows one job to its real outcome: evaluation → deployment → allocations. Fails the
  * deployment in Nomad as soon as an allocation fails unambiguously (so auto_revert rolls back now,
- * not at the deadline), then follows the rollback and reports the version now running.
+ * not at the deadline), then follows the rollback and reports the version now running — or, when
+ * Nomad's revert waits for its canaries to be promoted, says so and ends there (drover does not
+ * promote it: that stays the decision of whoever promotes this environment's canaries).
  */
 export async function watchJob(target: WatchTarget, options: WatchJobOptions): Promise<JobOutcome> {
   let state = initialRollout(target);
@@ -143,6 +147,18 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
       const reason = `${decision.cause ? `${decision.cause} → deployment failed: ` : ''}${decision.description} (not rolled back)`;
       return { outcome: { status: 'failed', version: target.version, reason, ...(running === undefined ? {} : { runningVersion: running }) } };
     }
+    case 'revert-awaiting-promotion': {
+      const { revert } = decision;
+      options.report({ type: 'revert-awaiting-promotion', job, env: options.env, failedVersion: target.version, revertedTo: decision.revertedTo, version: revert.version, deploymentId: revert.deploymentId, groups: revert.groups });
+      return {
+        outcome: {
+          status: 'failed',
+          version: target.version,
+          reason: `${decision.cause ? `${decision.cause} → deployment failed: ` : ''}${decision.failure}; reverted to version ${decision.revertedTo} (as version ${revert.version}), whose canary waits for promotion`,
+          revert: { toVersion: decision.revertedTo, version: revert.version, deploymentId: revert.deploymentId },
+        },
+      };
+    }
     case 'reverted':
       return {
         outcome: {
@@ -161,7 +177,7 @@ async function act(decision: Exclude<RolloutDecision, { type: 'wait' }>, state: 
  */
 function withCheckCause(decision: Exclude<RolloutDecision, { type: 'wait' }>, wait: HealthWait | undefined): Exclude<RolloutDecision, { type: 'wait' }> {
   if (!wait) return decision;
-  if (decision.type !== 'deployment-failed' && decision.type !== 'reverted') return decision;
+  if (decision.type !== 'deployment-failed' && decision.type !== 'reverted' && decision.type !== 'revert-awaiting-promotion') return decision;
   const checks = `${wait.allocName}: ${wait.checks.map(describeCheck).join('; ')}`;
   return { ...decision, cause: decision.cause ? `${checks} → ${decision.cause}` : checks };
 }

@@ -32,6 +32,12 @@ export type EngineEvent =
   | { readonly type: 'deployment-failing'; readonly job: string; readonly deploymentId: string; readonly reason: string }
   | { readonly type: 'canaries-healthy'; readonly job: string; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'deployment-promoted'; readonly job: string; readonly deploymentId: string }
+  /**
+   * The rollout of `failedVersion` failed; Nomad's auto-revert registered version `revertedTo`
+   * again as `version`, and that deployment waits for its healthy canaries (`groups`) to be
+   * promoted: Nomad puts a revert through the canary phase (hashicorp/nomad#10882).
+   */
+  | { readonly type: 'revert-awaiting-promotion'; readonly job: string; readonly env: string; readonly failedVersion: number; readonly revertedTo: number; readonly version: number; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'job-finished'; readonly job: string; readonly outcome: JobOutcome }
   | { readonly type: 'watch-reconnected'; readonly index: number; readonly attempt: number; readonly reason: string }
   | { readonly type: 'watch-fallback'; readonly reason: string }

@@ -35,6 +35,12 @@ export const FORMATTERS: { readonly [T in DeployEventType]: Formatter<T> } = {
   'deployment-failing': (e, s) => s.red(`[${e.job}] failing deployment ${short(e.deploymentId)} now (${e.reason}); Nomad rolls back if auto_revert is set`),
   'canaries-healthy': (e, s) => s.green(`[${e.job}] canaries healthy in ${e.groups.join(', ')} (deployment ${short(e.deploymentId)})`),
   'deployment-promoted': (e) => `[${e.job}] promoted deployment ${short(e.deploymentId)}`,
+  'revert-awaiting-promotion': (e, s) =>
+    [
+      s.yellow(`[${e.job}] Nomad reverted to version ${e.revertedTo} (as version ${e.version}); the revert's deployment ${short(e.deploymentId)} waits for its canary to be promoted`),
+      s.yellow(`[${e.job}]   Nomad puts a revert through the canary phase like any update when canaries are promoted by hand (hashicorp/nomad#10882); until then allocations of version ${e.failedVersion} may keep running beside it.`),
+      s.yellow(`[${e.job}]   → Run \`drover promote ${e.env} --job ${e.job}\` to finish the rollback.`),
+    ].join('\n'),
   'job-finished': (e, s) => formatOutcome(e.job, e.outcome, s),
   'watch-reconnected': (e, s) => s.yellow(`event stream reconnected at index ${e.index} (attempt ${e.attempt}: ${e.reason})`),
   'watch-fallback': (e, s) => s.yellow(`event stream unavailable (${e.reason}); watching with blocking queries`),

@@ -11,7 +11,23 @@ export type RolloutDecision =
   | { readonly type: 'canaries-healthy'; readonly deploymentId: string; readonly groups: readonly string[] }
   | { readonly type: 'succeeded'; readonly deploymentId?: string }
   | { readonly type: 'deployment-failed'; readonly deploymentId: string; readonly description: string; readonly revertingTo: number | null; readonly cause?: string }
-  | { readonly type: 'reverted'; readonly deploymentId: string; readonly version: number; readonly status: string; readonly failure: string; readonly cause?: string };
+  | { readonly type: 'reverted'; readonly deploymentId: string; readonly version: number; readonly status: string; readonly failure: string; readonly cause?: string }
+  /**
+   * The rollout failed and Nomad's auto-revert registered the stable version `revertedTo` again as
+   * `revert.version`, whose deployment waits for someone to promote its healthy canaries: Nomad
+   * puts a revert through the canary phase when the job's canaries are promoted by hand
+   * (hashicorp/nomad#10882). Nothing else will end that deployment.
+   */
+  | { readonly type: 'revert-awaiting-promotion'; readonly failure: string; readonly revertedTo: number; readonly revert: RevertAwaitingPromotion; readonly cause?: string };
+
+/** The deployment of an auto-revert waiting for promotion. */
+export interface RevertAwaitingPromotion {
+  readonly deploymentId: string;
+  /** The job version the revert registered (a copy of the stable one). */
+  readonly version: number;
+  /** Groups whose canaries wait, sorted. */
+  readonly groups: readonly string[];
+}
 
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
 const ROLLBACK = /rolling back to job version (\d+)/;
@@ -41,6 +57,8 @@ function decideDeployment(state: RolloutState, deployment: NomadDeployment): Rol
     if (revert && TERMINAL.has(revert.Status)) {
       return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure: deployment.StatusDescription, ...(cause ? { cause } : {}) };
     }
+    const waiting = revert ? awaitingPromotion(revert) : undefined;
+    if (waiting && revertingTo !== null) return { type: 'revert-awaiting-promotion', failure: deployment.StatusDescription, revertedTo: revertingTo, revert: waiting, ...(cause ? { cause } : {}) };
     return { type: 'deployment-failed', deploymentId: deployment.ID, description: deployment.StatusDescription, revertingTo, ...(cause ? { cause } : {}) };
   }
   const awaiting = Object.entries(deployment.TaskGroups).filter(([, g]) => g.DesiredCanaries > 0 && !g.Promoted);
@@ -89,7 +107,22 @@ function followRevert(state: RolloutState, failed: NonNullable<RolloutState['fai
   if (revert && TERMINAL.has(revert.Status)) {
     return { type: 'reverted', deploymentId: revert.ID, version: revert.JobVersion, status: revert.Status, failure };
   }
+  const waiting = revert ? awaitingPromotion(revert) : undefined;
+  if (waiting) return { type: 'revert-awaiting-promotion', failure, revertedTo, revert: waiting };
   return { type: 'wait', reason: `rolling back to version ${revertedTo}` };
+}
+
+/**
+ * A revert's running deployment whose canaries are all healthy and wait for a manual promotion.
+ * Canaries still becoming healthy are waited for: the promotion the report asks for must be one
+ * Nomad accepts, and unhealthy ones end the deployment on their own (a progress deadline).
+ */
+function awaitingPromotion(revert: NomadDeployment): RevertAwaitingPromotion | undefined {
+  if (revert.Status !== 'running') return undefined;
+  const awaiting = Object.entries(revert.TaskGroups).filter(([, g]) => g.DesiredCanaries > 0 && !g.Promoted);
+  if (awaiting.length === 0 || awaiting.some(([, g]) => g.AutoPromote)) return undefined;
+  if (!awaiting.every(([, g]) => g.HealthyAllocs >= g.DesiredCanaries && g.UnhealthyAllocs === 0)) return undefined;
+  return { deploymentId: revert.ID, version: revert.JobVersion, groups: awaiting.map(([name]) => name).sort() };
 }
 
 function placementFailure(state: RolloutState): RolloutDecision | undefined {

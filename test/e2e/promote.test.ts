@@ -97,3 +97,58 @@ describe('drover promote --logs-on-failure against the sandbox', { timeout: 30_0
     expect((await run('promote', 'qa', '--logs-on-failure', '201')).code).toBe(64);
   });
 });
+
+/**
+ * prod: canaries promoted by hand (auto_promote false). When the promoted rollout fails, Nomad's
+ * auto_revert registers the stable version again and puts it through a canary of its own that
+ * waits for promotion (hashicorp/nomad#10882; test/integration/revert-canary-real.test.ts): drover
+ * says so, with the command that finishes the revert, instead of waiting for it.
+ */
+describe('drover promote in prod when the promoted rollout fails and the revert waits at its canary', { timeout: 60_000 }, () => {
+  const setup = useSandboxProject('prod', { clockSpeed: 80 });
+  const { run } = setup;
+  const deployApi = (...argv: string[]) => run('deploy', 'prod', '--git-sha', SHA, '--job', 'api', ...argv);
+  const latest = () => nomadGet<NomadDeployment | null>(setup.sandbox, '/v1/job/api/deployment');
+
+  /** The CLI as a person in CI sees it: the plain reporter's lines on stderr. */
+  const runPlain = (...argv: string[]) => {
+    const { addresses, deployerToken } = setup.sandbox;
+    return runCli(argv, { cwd: setup.dir, env: { NO_COLOR: '1', CI: 'true', NOMAD_ADDR: addresses.nomad, CONSUL_HTTP_ADDR: addresses.consul, VAULT_ADDR: addresses.vault, VAULT_TOKEN: deployerToken, DROVER_FABIO_ADDR: addresses.fabio } });
+  };
+
+  it('reports the failure, the revert to the stable version and its deployment waiting for promotion, with the next command, and exits 1', async () => {
+    expect((await deployApi()).code).toBe(0);
+    await setImageTag(setup.dir, 'api', '1.9.0');
+    expect((await deployApi('--stop-at-canary')).code).toBe(3);
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 3, stderr: ['fatal: migration 42 failed'] });
+    const started = Date.now();
+    const result = await run('promote', 'prod', '--logs-on-failure', '0');
+    expect(result.code, result.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const revert = await latest();
+    expect(revert).toMatchObject({ JobVersion: 2, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion' });
+    expect(result.events.find((e) => e.type === 'revert-awaiting-promotion')).toMatchObject({ job: 'api', env: 'prod', failedVersion: 1, revertedTo: 0, version: 2, deploymentId: revert!.ID, groups: ['api'] });
+    const finished = result.events.find((e) => e.type === 'job-finished');
+    expect(finished).toMatchObject({ job: 'api', outcome: { status: 'failed', version: 1, revert: { toVersion: 0, version: 2, deploymentId: revert!.ID } } });
+    expect(result.events.indexOf(finished!)).toBeGreaterThan(result.events.findIndex((e) => e.type === 'revert-awaiting-promotion'));
+    expect(result.stderr).toMatch(/^api\s+failed\s+1\s+.*reverted to version 0 \(as version 2\), whose canary waits for promotion$/m);
+
+    // The command it names finishes the revert.
+    const next = await run('promote', 'prod', '--job', 'api');
+    expect(next.code, next.stderr).toBe(0);
+    expect(await latest()).toMatchObject({ ID: revert!.ID, JobVersion: 2, Status: 'successful' });
+  });
+
+  it('says it in words on the plain reporter, with the command to run next', async () => {
+    expect((await deployApi()).code).toBe(0);
+    await setImageTag(setup.dir, 'api', '1.9.0');
+    expect((await deployApi('--stop-at-canary')).code).toBe(3);
+    setup.sandbox.admin.setScenario({ jobId: 'api', namespace: 'shop', version: 1 }, { kind: 'crash-loop', crashAfterMs: 2000, exitCode: 3 });
+    const result = await runPlain('promote', 'prod', '--job', 'api', '--logs-on-failure', '0');
+    expect(result.code, result.stderr).toBe(1);
+    const revert = await latest();
+    expect(result.stderr).toContain(`[api] Nomad reverted to version 0 (as version 2); the revert's deployment ${revert!.ID.slice(0, 8)} waits for its canary to be promoted`);
+    expect(result.stderr).toContain('(hashicorp/nomad#10882)');
+    expect(result.stderr).toContain('→ Run `drover promote prod --job api` to finish the rollback.');
+  });
+});

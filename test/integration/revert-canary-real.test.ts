@@ -4,16 +4,19 @@
  * a service job, count 2, update { canary = 1, auto_revert = true, auto_promote = false };
  * version 0 healthy; version 1's canary healthy, then the allocations placed after its promotion
  * crash (a `sh -c` that exits 1 once a marker file exists, created before promoting). The sandbox
- * pins the same facts in test/sandbox/nomad-real-behaviour.test.ts. Plain HTTP to
- * `nomad agent -dev` with raw_exec. Skipped, loudly, without nomad.
+ * pins the same facts in test/sandbox/nomad-real-behaviour.test.ts. The first suite is plain HTTP
+ * to `nomad agent -dev` with raw_exec; the second runs `drover promote` through the same story
+ * with a real Consul (its checks). Skipped, loudly, without nomad (and consul for the second).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../src/report/events.ts';
 import type { NomadDeployment, NomadJobVersionsResponse } from '../../src/wire/nomad-api.ts';
-import { startRealNomad, type RealNomad } from '../support/real-cluster.ts';
-import { missingBinaries, waitFor } from '../support/real-process.ts';
+import { consulAvailability, startRealConsul, startRealNomad, type ConsulAgent, type RealNomad } from '../support/real-cluster.ts';
+import { missingBinaries, tail, waitFor } from '../support/real-process.ts';
+import { realProject, runDrover, TINY_SERVER, tinyServiceJob, type RealProject, type RealTargets } from '../support/real-project.ts';
 
 const SUITE = 'test/integration/revert-canary-real.test.ts';
 const missing = missingBinaries(SUITE, ['nomad', 'sh', 'sleep']);
@@ -133,3 +136,64 @@ describe.skipIf(missing.length > 0)('a failed promoted canary rollout, auto-reve
   }, 180_000);
 });
 
+const missingForDrover = missingBinaries(`${SUITE} (drover)`, ['nomad', 'sh'], consulAvailability().available ? [] : ['consul']);
+
+describe.skipIf(missingForDrover.length > 0)('drover promote when the promoted rollout fails and a real Nomad reverts through a canary', { timeout: 180_000 }, () => {
+  const JOB = 'hello';
+  const SHA = ['--git-sha', '7777777777777777777777777777777777777777'];
+  let consul: ConsulAgent | undefined;
+  let nomad: RealNomad | undefined;
+  let project: RealProject | undefined;
+  let targets: RealTargets;
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drover-revert-canary-'));
+    project = await realProject();
+    consul = await startRealConsul();
+    nomad = await startRealNomad({ consul: consul.address });
+    targets = { nomad: nomad.address, consul: consul.address };
+  }, 120_000);
+
+  afterAll(async () => {
+    await nomad?.stop();
+    await consul?.stop();
+    await project?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  const drover = async (...argv: string[]) => {
+    const result = await runDrover(project!, targets, argv);
+    return { ...result, why: `exit ${result.code}\n${result.stderr}\n${tail(nomad!.process, 2000)}` };
+  };
+  const latest = async () => (await (await fetch(`${nomad!.address}/v1/job/${JOB}/deployment`)).json()) as NomadDeployment;
+  const ofType = <T extends DeployEvent['type']>(events: readonly DeployEvent[], type: T) => events.filter((e): e is Extract<DeployEvent, { type: T }> => e.type === type);
+
+  it('exits 1 naming the revert, its deployment waiting for promotion and the command that finishes it; that command does', async () => {
+    const marker = join(dir, 'crash');
+    await project!.writeJob(tinyServiceJob({ id: JOB, version: 'v1', canaries: 1 }));
+    const first = await drover('deploy', 'real', ...SHA);
+    expect(first.code, first.why).toBe(0);
+    // Version 2 serves like version 1 until the marker exists; then each new allocation exits 1.
+    const v2 = tinyServiceJob({ id: JOB, version: 'v2', canaries: 1 });
+    const task = v2.groups[0]!.tasks[0]!;
+    const crashing = { ...task, command: 'sh', args: ['-c', `if [ -e '${marker}' ]; then echo "marker present" >&2; exit 1; fi; exec '${process.execPath}' -e "$TINY_SERVER"`], env: { ...task.env, TINY_SERVER } };
+    await project!.writeJob({ ...v2, groups: [{ ...v2.groups[0]!, tasks: [crashing] }] });
+    const canary = await drover('deploy', 'real', ...SHA, '--stop-at-canary');
+    expect(canary.code, canary.why).toBe(3);
+    writeFileSync(marker, '');
+
+    const started = Date.now();
+    const result = await drover('promote', 'real', '--logs-on-failure', '0');
+    console.info(`[revert-canary-real] drover promote: exit ${result.code} after ${Date.now() - started} ms\n${result.stderr}`);
+    expect(result.code, result.why).toBe(1);
+    const revert = await latest();
+    expect(revert).toMatchObject({ JobVersion: 2, Status: 'running', StatusDescription: 'Deployment is running but requires manual promotion' });
+    expect(ofType(result.events, 'revert-awaiting-promotion')).toEqual([expect.objectContaining({ job: JOB, env: 'real', failedVersion: 1, revertedTo: 0, version: 2, deploymentId: revert.ID, groups: [JOB] })]);
+    expect(ofType(result.events, 'job-finished')[0]?.outcome).toMatchObject({ status: 'failed', version: 1, revert: { toVersion: 0, version: 2, deploymentId: revert.ID } });
+
+    const next = await drover('promote', 'real', '--job', JOB);
+    expect(next.code, next.why).toBe(0);
+    expect(await latest()).toMatchObject({ ID: revert.ID, JobVersion: 2, Status: 'successful' });
+  }, 180_000);
+});

@@ -134,7 +134,7 @@ async function promoteAndWatch(
   const jobType = (await nomad.jobs.read(job, { signal })).value.Type;
   // Facts older than the deployment belong to earlier rollouts (an old placement failure must not count).
   const target = { jobId: job, jobType, version: deployment.JobVersion, evalId: '', sinceIndex: deployment.CreateIndex };
-  const outcome = await watchJob(target, { nomad, feed, report, signal, stopAtCanary: false, promote: false, failureLogs });
+  const outcome = await watchJob(target, { nomad, env: session.env, feed, report, signal, stopAtCanary: false, promote: false, failureLogs });
   report({ type: 'job-finished', job, outcome });
   return { outcome, promoted: true };
 }

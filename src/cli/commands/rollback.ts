@@ -97,7 +97,7 @@ async function rollback(
   }
   report({ type: 'job-registered', job: jobId, version: after.Version, evalId: response.EvalID });
   const watchTarget = { jobId, jobType: current.Type, version: after.Version, evalId: response.EvalID, sinceIndex: response.JobModifyIndex };
-  const outcome = await watchJob(watchTarget, { nomad, feed, report, signal, stopAtCanary: false, promote: true, failureLogs });
+  const outcome = await watchJob(watchTarget, { nomad, env, feed, report, signal, stopAtCanary: false, promote: true, failureLogs });
   report({ type: 'job-finished', job: jobId, outcome });
   const results = [{ job: jobId, outcome }];
   io.stdout.write(summaryTable(results, env));

@@ -87,6 +87,26 @@ describe('decideRollout', () => {
     expect(decideRollout(done)).toEqual({ type: 'reverted', deploymentId: 'dep-2', version: 4, status: 'successful', failure: failed.StatusDescription });
   });
 
+  it("stops at an auto-revert whose canaries are healthy and wait for manual promotion (Nomad's canary phase on reverts)", () => {
+    const failed = aDeployment({ Status: 'failed', StatusDescription: 'Failed due to unhealthy allocations - rolling back to job version 2', ModifyIndex: 20 });
+    const revert = (healthy: number, extra: Partial<ReturnType<typeof aGroupState>> = {}) =>
+      aDeployment({ ID: 'dep-2', JobVersion: 4, StatusDescription: 'Deployment is running but requires manual promotion', CreateIndex: 21, ModifyIndex: 21 + healthy, TaskGroups: { api: aGroupState({ DesiredCanaries: 1, PlacedCanaries: ['c'], HealthyAllocs: healthy, ...extra }) } });
+    const at = (d: ReturnType<typeof aDeployment>) => rollout([{ kind: 'deployment', deployment: failed }, { kind: 'deployment', deployment: d }]);
+    // Its canary is not healthy yet: the promotion drover would name could not be accepted.
+    expect(decideRollout(at(revert(0)))).toMatchObject({ type: 'deployment-failed', revertingTo: 2 });
+    expect(decideRollout(at(revert(1)))).toEqual({ type: 'revert-awaiting-promotion', failure: failed.StatusDescription, revertedTo: 2, revert: { deploymentId: 'dep-2', version: 4, groups: ['api'] } });
+    // Nomad promotes it itself, or it was promoted: follow it to its end.
+    expect(decideRollout(at(revert(1, { AutoPromote: true }))).type).toBe('deployment-failed');
+    expect(decideRollout(at(revert(1, { Promoted: true }))).type).toBe('deployment-failed');
+  });
+
+  it('stops at the waiting revert after drover failed the deployment itself', () => {
+    const failedByDrover = { deploymentId: 'dep-1', revertedToVersion: 2, reason: 'Terminated: Exit Code: 3' };
+    const revert = aDeployment({ ID: 'dep-2', JobVersion: 4, CreateIndex: 21, ModifyIndex: 22, TaskGroups: { api: aGroupState({ DesiredCanaries: 1, PlacedCanaries: ['c'], HealthyAllocs: 1 }) } });
+    const state = rollout([{ kind: 'deployment', deployment: aDeployment({ Status: 'failed', ModifyIndex: 20 }) }, { kind: 'deployment', deployment: revert }], { failedByDrover });
+    expect(decideRollout(state)).toEqual({ type: 'revert-awaiting-promotion', failure: 'Terminated: Exit Code: 3', revertedTo: 2, revert: { deploymentId: 'dep-2', version: 4, groups: ['api'] } });
+  });
+
   it('keeps the newest copy of an object when a stream replays older facts', () => {
     const newer = aDeployment({ Status: 'successful', ModifyIndex: 30 });
     const older = aDeployment({ Status: 'running', ModifyIndex: 20 });
