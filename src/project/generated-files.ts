@@ -14,11 +14,13 @@
  *   (`generated/orphan`; given `environments`).
  *
  * Orphans are errors for `validate` and `render --check`; `render` deletes the ones drover
- * generated (and says so), then reports whatever is left with the same diagnostics.
+ * generated and the folders that left empty (and says so), then reports whatever is left with the
+ * same diagnostics. `render` also deletes its rendered job files in build/<old>/ of an environment
+ * no longer defined, which the check leaves out: build/ is git-ignored, nothing for CI to fail on.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Cluster } from '../config/cluster.ts';
 import type { Environment } from '../config/environment.ts';
 import type { LoadedJob } from '../model/loaded-job.ts';
@@ -27,7 +29,7 @@ import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic.ts';
 import { checkClusterFiles } from './cluster-files.ts';
 import type { LoadedModule } from './load.ts';
 import type { Project } from './project.ts';
-import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, type BuildFile } from '../validate/rules/generated-orphan.ts';
+import { buildFileJob, findOrphanedBuildFiles, findOrphanedJobConfigs, GENERATED_ORPHAN, isRenderedJobFile, type BuildFile } from '../validate/rules/generated-orphan.ts';
 import { vectorConfigPaths } from '../render/vector-config.ts';
 import { ENVIRONMENT_PATH_KINDS, isGeneratedEnvironmentFile, reportOrphanedEnvironmentFiles, selectOtherEnvironmentFiles, type OtherEnvironmentFile } from '../validate/rules/generated-env-orphan.ts';
 
@@ -123,11 +125,21 @@ function withoutOrphansIfIncomplete(found: readonly Diagnostic[], unbuilt: reado
   ];
 }
 
+/** What {@link removeOrphans} removed. */
+export interface Removal {
+  /** The diagnostics of the files it removed. */
+  readonly removed: readonly Diagnostic[];
+  /** The folders those removals left empty, removed too, deepest first, named as diagnostics name files and ending in `/`. */
+  readonly folders: readonly string[];
+}
+
 /**
  * Deletes the files that orphan diagnostics name, when drover generated them (see
- * `isGeneratedEnvironmentFile`); returns the diagnostics of the files it removed.
+ * `isGeneratedEnvironmentFile`), then the folders that left empty (`vault-policies/<old>/roles/`),
+ * up to the build folder or the top folder of an {@link ENVIRONMENT_PATH_KINDS} entry, never
+ * beyond the project.
  */
-export async function removeOrphans(diagnostics: readonly Diagnostic[], root: string): Promise<Diagnostic[]> {
+export async function removeOrphans(diagnostics: readonly Diagnostic[], { root, buildDir }: { root: string; buildDir: string }): Promise<Removal> {
   const removed: Diagnostic[] = [];
   for (const diagnostic of diagnostics.filter((d) => ORPHAN_RULES.includes(d.rule))) {
     const path = resolve(root, diagnostic.location.file);
@@ -136,7 +148,53 @@ export async function removeOrphans(diagnostics: readonly Diagnostic[], root: st
     await rm(path, { force: true });
     removed.push(diagnostic);
   }
+  const tops = [root, resolve(buildDir), ...ENVIRONMENT_PATH_KINDS.map((kind) => join(root, kind.folder))];
+  const folders = await removeEmptiedFolders(removed.map((d) => dirname(resolve(root, d.location.file))), [root, resolve(buildDir)], tops);
+  return { removed, folders: folders.map((dir) => `${displayPath(root, dir)}/`) };
+}
+
+/**
+ * Removes each of `dirs` that is empty, deepest first, and then its parent when that became empty,
+ * stopping at `tops` and outside `within`. `rmdir` refuses a folder holding anything, so a file or
+ * folder a person put there (even now) keeps it. Returns the removed folders, absolute.
+ */
+async function removeEmptiedFolders(dirs: readonly string[], within: readonly string[], tops: readonly string[]): Promise<string[]> {
+  const inside = (dir: string) => !tops.includes(dir) && within.some((base) => isInside(base, dir));
+  const pending = new Set(dirs.filter(inside));
+  const removed: string[] = [];
+  while (pending.size > 0) {
+    const dir = [...pending].sort((a, b) => b.length - a.length)[0] as string;
+    pending.delete(dir);
+    const empty = await rmdir(dir).then(() => true, () => false);
+    if (!empty) continue;
+    removed.push(dir);
+    if (inside(dirname(dir))) pending.add(dirname(dir));
+  }
   return removed;
+}
+
+/** Whether `path` lies below `base` (both absolute). */
+function isInside(base: string, path: string): boolean {
+  const rel = relative(base, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * The rendered job files drover left in `build/<old>/` for environments the project no longer
+ * defines, as `generated/orphan` diagnostics for `render` to remove. Not part of
+ * {@link checkGeneratedFiles}: build/ is git-ignored, so they fail neither `validate` nor
+ * `render --check`. Only the project's own build folder: a `--out` folder may be shared with other
+ * tools, and its other subfolders are not drover's.
+ */
+async function findOtherEnvironmentBuildFiles(input: GeneratedCheckInput & { readonly environments: readonly string[] }): Promise<Diagnostic[]> {
+  if (resolve(input.buildDir) !== join(input.root, 'build')) return [];
+  const dirs = await readdir(input.buildDir, { withFileTypes: true }).catch(() => []);
+  const files: OtherEnvironmentFile[] = [];
+  for (const dir of dirs.filter((d) => d.isDirectory() && !input.environments.includes(d.name))) {
+    const rendered = (await readBuildFiles(input.root, join(input.buildDir, dir.name), () => true)).filter(isRenderedJobFile);
+    files.push(...rendered.map((file) => ({ path: file.path, owner: dir.name, content: file.content })));
+  }
+  return reportOrphanedEnvironmentFiles({ environments: input.environments, env: input.env.name, files });
 }
 
 /** The files of build/<env>/ for which `read(name)` holds, with their content. */
@@ -175,16 +233,20 @@ function displayPath(root: string, absolute: string): string {
 }
 
 /** What `render` did to left-over files, and what it could not fix. */
-export interface TidyResult {
-  /** Orphans removed (their diagnostics, for the message). */
-  readonly removed: readonly Diagnostic[];
+export interface TidyResult extends Removal {
   /** Problems left after the removal: the same diagnostics `validate` now gives. */
   readonly remaining: readonly Diagnostic[];
 }
 
-/** After `render` wrote its files: removes the orphans drover generated, then checks again. */
+/**
+ * After `render` wrote its files: removes the orphans drover generated, and its rendered job files
+ * in build/<old>/ of environments no longer defined, then checks again.
+ */
 export async function tidyGeneratedFiles(input: GeneratedCheckInput): Promise<TidyResult> {
   const found = await checkGeneratedFiles(input);
-  const removed = await removeOrphans(found, input.root);
-  return { removed, remaining: removed.length ? await checkGeneratedFiles(input) : found };
+  const environments = input.environments;
+  const stray = environments ? await findOtherEnvironmentBuildFiles({ ...input, environments }) : [];
+  const removal = await removeOrphans([...found, ...stray], { root: input.root, buildDir: input.buildDir });
+  const changed = removal.removed.some((d) => found.includes(d));
+  return { ...removal, remaining: changed ? await checkGeneratedFiles(input) : found };
 }

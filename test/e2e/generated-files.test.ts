@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/run-cli.ts';
@@ -35,6 +35,8 @@ describe('render and validate agree on generated files', { timeout: 60_000 }, ()
     expect(diagnosticsOf(validate)).toEqual(expected);
     // render --check prints the diagnostics (once through the error); the set is the same.
     expect([...new Set(diagnosticsOf(check))]).toEqual(expected);
+    // What to commit: the committed places of what is wrong (build/ is git-ignored).
+    expect(check.stderr).toContain('Run `npm run render -- qa` (it also removes left-over files) and commit vault-policies/qa/.');
 
     const render = await run('render', 'qa', '--git-sha', SHA);
     expect(render.code, render.stderr).toBe(0);
@@ -82,6 +84,7 @@ describe('render and validate agree on generated files', { timeout: 60_000 }, ()
     expect([...new Set(diagnosticsOf(check))]).toEqual(expected);
     expect(check.stderr).toContain('fabio/fabio.staging.properties is left over: no environment "staging" is defined any more (environments: dev, prod, qa)');
     expect(check.stderr).toContain('Run `drover render qa` (it removes the file), or delete it.');
+    expect(check.stderr).toContain('Run `npm run render -- qa` (it also removes left-over files) and commit fabio/fabio.staging.properties, grafana/staging/, vault-policies/staging/.');
 
     const render = await run('render', 'qa', '--git-sha', SHA);
     expect(render.code, render.stderr).toBe(65);
@@ -95,6 +98,62 @@ describe('render and validate agree on generated files', { timeout: 60_000 }, ()
     await rm(at('grafana/staging'), { recursive: true });
     const after = await run('render', 'qa', '--check');
     expect(after.code, after.stderr).toBe(0);
+  });
+
+  it('removes the folders that removing a removed environment\'s files left empty, and names them; a folder still holding a person\'s file stays', async () => {
+    await cp(at('vault-policies/qa'), at('vault-policies/staging'), { recursive: true });
+    await cp(at('cluster/qa'), at('cluster/staging'), { recursive: true });
+    await mkdir(at('grafana/staging/dashboards'), { recursive: true });
+    await writeFile(at('grafana/staging/dashboards/drover-staging-jobs.json'), '{\n  "uid": "drover-staging-jobs"\n}\n');
+    await writeFile(at('grafana/staging/dashboards/team-notes.json'), '{\n  "uid": "team-notes"\n}\n');
+
+    const render = await run('render', 'qa', '--git-sha', SHA);
+    expect(render.code, render.stderr).toBe(65); // team-notes.json: not drover's, named to delete by hand
+    expect(render.stderr).toContain('Removed vault-policies/staging/api.hcl: no environment "staging" is defined any more');
+    for (const folder of ['vault-policies/staging/roles/', 'vault-policies/staging/', 'cluster/staging/server/systemd/', 'cluster/staging/server/', 'cluster/staging/']) {
+      expect(render.stderr).toContain(`Removed ${folder}: empty once the files above were removed.`);
+      expect(await exists(at(folder)), folder).toBe(false);
+    }
+    expect(render.stderr).not.toContain('Removed grafana/staging/dashboards/:');
+    expect(await exists(at('grafana/staging/dashboards/team-notes.json'))).toBe(true);
+    // Never above the environment's folder.
+    for (const folder of ['vault-policies', 'cluster', 'grafana', 'vault-policies/qa/roles']) expect(await exists(at(folder)), folder).toBe(true);
+  });
+
+  it('render removes its rendered job files in build/<old>/ of an environment no longer defined; validate and render --check pass over them', async () => {
+    expect((await run('render', 'qa', '--git-sha', SHA)).code).toBe(0);
+    await cp(at('build/qa'), at('build/staging'), { recursive: true });
+    await writeFile(at('build/staging/saved-plan.json'), '{"schema":"drover.plan/v1","env":"staging"}\n');
+    await mkdir(at('build/gone'));
+    await cp(at('build/qa/api.json'), at('build/gone/api.json'));
+    await mkdir(at('build/scratch'));
+    await writeFile(at('build/scratch/api.json'), '{"Job":{"ID":"other"}}\n'); // not named after its job: not a rendered job file
+
+    for (const argv of [['validate'], ['render', 'qa', '--check'], ['render', 'prod', '--check']]) {
+      const result = await run(...argv);
+      expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(result.stderr, argv.join(' ')).not.toContain('build/');
+    }
+
+    const render = await run('render', 'qa', '--git-sha', SHA);
+    expect(render.code, render.stderr).toBe(0);
+    for (const path of ['build/staging/api.json', 'build/staging/api.nomad.hcl', 'build/gone/api.json']) {
+      expect(render.stderr).toContain(`Removed ${path}: no environment "${path.split('/')[1]}" is defined any more`);
+      expect(await exists(at(path)), path).toBe(false);
+    }
+    expect(render.stderr).toContain('Removed build/gone/: empty once the files above were removed.');
+    expect(render.stderr).not.toContain('Removed build/staging/:');
+    for (const path of ['build/staging/saved-plan.json', 'build/scratch/api.json', 'build/qa/api.json']) expect(await exists(at(path)), path).toBe(true);
+    expect(await exists(at('build/gone'))).toBe(false);
+  });
+
+  it('render --check tells that the build folder is not committed when only rendered job files are left over', async () => {
+    expect((await run('render', 'qa', '--git-sha', SHA)).code).toBe(0);
+    await writeFile(at('build/qa/ghost.json'), '{"Job":{"ID":"ghost"}}\n');
+    const check = await run('render', 'qa', '--check');
+    expect(check.code, check.stderr).toBe(65);
+    expect(diagnosticsOf(check)).toContain('build/qa/ghost.json [generated/orphan]');
+    expect(check.stderr).toContain('Run `npm run render -- qa` (it also removes left-over files); the build folder is not committed.');
   });
 
   it('fails validate, render --check and render alike on an empty jobs/, with a hint, writing nothing', async () => {

@@ -48,7 +48,7 @@ describe('hints name runnable commands', { timeout: 30_000 }, () => {
     await writeFile(file, `${await readFile(file, 'utf8')}# edited by hand\n`);
     const result = await run('render', 'qa', '--check');
     expect(result.code).toBe(65);
-    expect(result.stderr).toContain('Run `npm run render -- qa` and commit the result.');
+    expect(result.stderr).toContain('Run `npm run render -- qa` and commit fabio/fabio.qa.properties.');
     expect(result.stderr).not.toMatch(PLACEHOLDER);
   });
 });

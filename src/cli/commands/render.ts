@@ -14,6 +14,7 @@ import { checkGeneratedFiles, definedEnvironments, tidyGeneratedFiles } from '..
 import { writeClusterFiles } from '../../project/cluster-files.ts';
 import { lastRender, recordRender, renderKeys, sameJob, sameRender, type RenderedPart } from '../../project/render-cache.ts';
 import { hasErrors } from '../../validate/diagnostic.ts';
+import { placesToCommit } from '../../validate/rules/generated-env-orphan.ts';
 import { RENDER_HELP, RENDER_OPTIONS } from '../usage/render.ts';
 
 export async function renderCommand(argv: readonly string[], io: CliIo, style: Style): Promise<number> {
@@ -77,8 +78,9 @@ export async function renderCommand(argv: readonly string[], io: CliIo, style: S
   for (const path of cluster.written) io.stdout.write(`${path}\n`);
   for (const path of cluster.removed) io.stderr.write(`${style.yellow('-')} Removed ${path}: no longer rendered for ${prepared.env.name}.\n`);
   // The check validate and --check run; render fixes what it can (its own left-over files) and reports the rest.
-  const { removed, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs, cluster: prepared.cluster, environments: definedEnvironments(project) });
+  const { removed, folders, remaining } = await tidyGeneratedFiles({ root: project.root, buildDir: outDir, env: prepared.env, jobs: prepared.jobs, cluster: prepared.cluster, environments: definedEnvironments(project) });
   for (const orphan of removed) io.stderr.write(`${style.yellow('-')} Removed ${orphan.location.file}: ${orphan.message.replace(/^.* is left over: /, '')}.\n`);
+  for (const folder of folders) io.stderr.write(`${style.yellow('-')} Removed ${folder}: empty once the files above were removed.\n`);
   io.stderr.write(formatDiagnostics(remaining, style));
   if (hasErrors(remaining)) {
     io.stderr.write(`${style.red('✖')} Rendered ${prepared.env.name}, but ${summarizeDiagnostics(remaining)} remain that render cannot fix (see above).\n`);
@@ -154,21 +156,39 @@ async function checkCommitted(files: readonly GeneratedFile[], { prepared, build
   const problems = await checkGeneratedFiles({ root, buildDir, jobs: prepared.jobs, env: prepared.env, cluster: prepared.cluster, environments: definedEnvironments(prepared.project) });
   if (hasErrors(problems)) {
     throw new ValidationError(`Generated files are not right for ${prepared.env.name}`, problems, {
-      hint: `Run \`npm run render -- ${prepared.env.name}\` (it also removes left-over files) and commit vault-policies/ and cluster/${prepared.env.name}/.`,
+      hint: renderHint(prepared.env.name, committedPaths(problems.filter((d) => d.severity === 'error').map((d) => d.location.file), { root, buildDir }), { removes: true }),
     });
   }
   io.stderr.write(formatDiagnostics(problems, style)); // warnings, as validate prints them
   const stale: string[] = [];
+  const labels: string[] = [];
   for (const file of files.filter((f) => f.committed)) {
     const current = await readFile(join(root, file.path), 'utf8').catch(() => undefined);
-    if (current !== file.content) stale.push(`${file.path}${current === undefined ? ' (missing)' : ''}`);
+    if (current === file.content) continue;
+    stale.push(file.path);
+    labels.push(`${file.path}${current === undefined ? ' (missing)' : ''}`);
   }
   if (stale.length === 0) {
     io.stderr.write(`${style.green('✔')} Committed generated files are up to date.\n`);
     return ExitCode.ok;
   }
-  throw new DroverError(`Generated files are stale: ${stale.join(', ')}`, ExitCode.validation, {
-    hint: `Run \`npm run render -- ${prepared.env.name}\` and commit the result.`,
+  throw new DroverError(`Generated files are stale: ${labels.join(', ')}`, ExitCode.validation, {
+    hint: renderHint(prepared.env.name, stale, { removes: false }),
   });
+}
+
+/** The paths among `paths` (as diagnostics name them) that are committed: not in the git-ignored build folder. */
+function committedPaths(paths: readonly string[], { root, buildDir }: { root: string; buildDir: string }): string[] {
+  return paths.filter((path) => relative(buildDir, resolve(root, path)).startsWith('..'));
+}
+
+/**
+ * What `render --check` tells to run, and to commit then: the places of the committed `paths` it
+ * found wrong (every generated place of the environment when one lies outside them).
+ */
+function renderHint(envName: string, paths: readonly string[], { removes }: { removes: boolean }): string {
+  const run = `Run \`npm run render -- ${envName}\`${removes ? ' (it also removes left-over files)' : ''}`;
+  if (paths.length === 0) return `${run}; the build folder is not committed.`;
+  return `${run} and commit ${placesToCommit(paths, envName).join(', ')}.`;
 }
 

@@ -31,6 +31,8 @@ export type EnvironmentPathKind =
       readonly recursive: boolean;
       /** The whole path, the environment captured. */
       readonly pattern: RegExp;
+      /** The files of `env` as a hint names them (`jobs/<dir>/vector.qa.toml`). */
+      readonly label: (env: string) => string;
     };
 
 /**
@@ -39,22 +41,51 @@ export type EnvironmentPathKind =
  * list both the reader (which folders to look in) and {@link generatedFileEnvironment} use.
  */
 export const ENVIRONMENT_PATH_KINDS: readonly EnvironmentPathKind[] = [
-  { layout: 'env-in-name', folder: 'fabio', recursive: false, pattern: /^fabio\/fabio\.([^/]+)\.properties$/ },
+  { layout: 'env-in-name', folder: 'fabio', recursive: false, pattern: /^fabio\/fabio\.([^/]+)\.properties$/, label: (env) => `fabio/fabio.${env}.properties` },
   { layout: 'env-folder', folder: 'vault-policies' },
   { layout: 'env-folder', folder: 'grafana' },
   { layout: 'env-folder', folder: 'cluster' },
-  { layout: 'env-in-name', folder: 'jobs', recursive: true, pattern: /^jobs\/[^/]+\/vector\.([^/]+)\.toml$/ },
+  { layout: 'env-in-name', folder: 'jobs', recursive: true, pattern: /^jobs\/[^/]+\/vector\.([^/]+)\.toml$/, label: (env) => `jobs/<dir>/vector.${env}.toml` },
 ];
 
-const ENVIRONMENT_PATHS: readonly RegExp[] = ENVIRONMENT_PATH_KINDS.map((kind) => (kind.layout === 'env-folder' ? new RegExp(`^${kind.folder}/([^/]+)/.+$`) : kind.pattern));
+const ENVIRONMENT_PATHS: readonly { readonly kind: EnvironmentPathKind; readonly pattern: RegExp }[] = ENVIRONMENT_PATH_KINDS.map((kind) => ({
+  kind,
+  pattern: kind.layout === 'env-folder' ? new RegExp(`^${kind.folder}/([^/]+)/.+$`) : kind.pattern,
+}));
+
+/** The kind of place `path` lies in, with its environment, or `undefined` for any other path. */
+function matchEnvironmentPath(path: string): { readonly kind: EnvironmentPathKind; readonly env: string } | undefined {
+  for (const { kind, pattern } of ENVIRONMENT_PATHS) {
+    const env = pattern.exec(path)?.[1];
+    if (env !== undefined) return { kind, env };
+  }
+  return undefined;
+}
 
 /** The environment a committed generated file belongs to by its path, or `undefined` for any other path. */
 export function generatedFileEnvironment(path: string): string | undefined {
-  for (const pattern of ENVIRONMENT_PATHS) {
-    const env = pattern.exec(path)?.[1];
-    if (env !== undefined) return env;
+  return matchEnvironmentPath(path)?.env;
+}
+
+/** Every place drover commits `env`'s generated files, as a hint names them: `fabio/fabio.qa.properties`, `vault-policies/qa/`, … Pure. */
+export function environmentPlaces(env: string): string[] {
+  return ENVIRONMENT_PATH_KINDS.map((kind) => (kind.layout === 'env-folder' ? `${kind.folder}/${env}/` : kind.label(env)));
+}
+
+/**
+ * What to commit once `render` has fixed the committed files at `paths`: the environment folder
+ * each lies in (`vault-policies/qa/`) or the file itself (`fabio/fabio.qa.properties`), sorted;
+ * every place of `env` ({@link environmentPlaces}) when a path lies in none of
+ * {@link ENVIRONMENT_PATH_KINDS}, so that a hint never leaves one out. Pure.
+ */
+export function placesToCommit(paths: readonly string[], env: string): string[] {
+  const places = new Set<string>();
+  for (const path of paths) {
+    const match = matchEnvironmentPath(path);
+    if (!match) return environmentPlaces(env);
+    places.add(match.kind.layout === 'env-folder' ? `${match.kind.folder}/${match.env}/` : path);
   }
-  return undefined;
+  return [...places].sort();
 }
 
 /**

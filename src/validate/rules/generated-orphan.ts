@@ -70,6 +70,11 @@ export function findOrphanedJobConfigs(input: JobConfigOrphanInput): Diagnostic[
     );
 }
 
+/** Whether a build file is a job file drover rendered: `<id>.json` holding job `<id>`, or `<id>.nomad.hcl` with drover's header. Pure. */
+export function isRenderedJobFile(file: BuildFile): boolean {
+  return renderedJobId(file) !== undefined;
+}
+
 /** The job a build file was rendered for, or `undefined` when it is not a rendered job file. */
 function renderedJobId(file: BuildFile): string | undefined {
   const hcl = /^(.+)\.nomad\.hcl$/.exec(file.name);
