@@ -156,6 +156,20 @@ describe('render and validate agree on generated files', { timeout: 60_000 }, ()
     expect(check.stderr).toContain('Run `npm run render -- qa` (it also removes left-over files); the build folder is not committed.');
   });
 
+  it('render --check names drover cluster render for the environment\'s own stale agent configs, beside render for the rest', async () => {
+    const consulHcl = at('cluster/qa/server/consul.hcl');
+    await writeFile(consulHcl, `${await readFile(consulHcl, 'utf8')}# edited by hand\n`);
+    const clusterOnly = await run('render', 'qa', '--check');
+    expect(clusterOnly.code, clusterOnly.stderr).toBe(65);
+    // render does not write cluster/qa/: its hint must not send people there.
+    expect(clusterOnly.stderr).toContain('Generated files are not right for qa\n  → Run `drover cluster render qa` and commit cluster/qa/.');
+    expect(clusterOnly.stderr).not.toContain('npm run render');
+    const policy = at('vault-policies/qa/api.hcl');
+    await writeFile(policy, `${await readFile(policy, 'utf8')}path "secret/data/extra" { capabilities = ["read"] }\n`);
+    const both = await run('render', 'qa', '--check');
+    expect(both.stderr).toContain('and commit vault-policies/qa/. Run `drover cluster render qa` and commit cluster/qa/.');
+  });
+
   it('fails validate, render --check and render alike on an empty jobs/, with a hint, writing nothing', async () => {
     await rm(at('jobs'), { recursive: true });
     await mkdir(at('jobs'));

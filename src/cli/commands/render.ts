@@ -188,7 +188,13 @@ function committedPaths(paths: readonly string[], { root, buildDir }: { root: st
  */
 function renderHint(envName: string, paths: readonly string[], { removes }: { removes: boolean }): string {
   const run = `Run \`npm run render -- ${envName}\`${removes ? ' (it also removes left-over files)' : ''}`;
-  if (paths.length === 0) return `${run}; the build folder is not committed.`;
-  return `${run} and commit ${placesToCommit(paths, envName).join(', ')}.`;
+  // The environment's own agent configs are written by `drover cluster render`, not by render.
+  const clusterDir = `cluster/${envName}/`;
+  const cluster = paths.filter((path) => path.startsWith(clusterDir));
+  const others = paths.filter((path) => !path.startsWith(clusterDir));
+  const clusterHint = `Run \`drover cluster render ${envName}\` and commit ${clusterDir}.`;
+  if (cluster.length > 0 && others.length === 0) return clusterHint;
+  const main = others.length === 0 ? `${run}; the build folder is not committed.` : `${run} and commit ${placesToCommit(others, envName).join(', ')}.`;
+  return cluster.length > 0 ? `${main} ${clusterHint}` : main;
 }
 
