@@ -4,12 +4,12 @@
  * a text file (`--metrics-file`) for node-exporter's textfile collector, they let alert rules ask
  * "did the last prod deploy fail?" and dashboards show which release each environment runs.
  * Every metric describes the last run, so each is a gauge; labels carry no secrets (env, job,
- * release id, outcome).
+ * release id, outcome, the role of a version).
  * @see https://github.com/prometheus/node_exporter#textfile-collector
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { DeployEvent } from '../report/events.ts';
-import type { JobOutcome } from '../deploy/outcome.ts';
+import type { JobOutcome, RevertWaiting } from '../deploy/outcome.ts';
 
 /** Every job outcome, so each shows up (as 0 when it did not happen) and alerts need no `absent()`. */
 const OUTCOMES: readonly JobOutcome['status'][] = ['succeeded', 'unchanged', 'awaiting-promotion', 'failed', 'placement-failed', 'skipped'];
@@ -30,7 +30,8 @@ export function createDeployMetrics(registry: Registry, options: { readonly env:
   const exit = gauge('drover_deploy_last_exit_code', 'Exit code of the last drover deploy (0 deployed, 1 failed, 2 placement, 3 awaiting promotion, 4 refused, 69 unreachable, 130 interrupted).', ['env']);
   const duration = gauge('drover_deploy_last_duration_seconds', 'Wall time of the last drover deploy.', ['env']);
   const jobs = gauge('drover_deploy_last_jobs', 'Jobs of the last drover deploy by outcome.', ['env', 'outcome']);
-  const version = gauge('drover_deploy_last_job_version', 'Nomad job version running after the last drover deploy (the reverted-to version when it failed).', ['env', 'job']);
+  const version = gauge('drover_deploy_last_job_version', 'Nomad job version running after the last drover deploy (the reverted-to version when it failed; none while a revert waits for promotion).', ['env', 'job']);
+  const revert = gauge('drover_deploy_last_revert_pending_version', 'Jobs whose auto-revert waits for its canary to be promoted after the last drover deploy, by Nomad job version: failed (its promoted canary serves), revert (the revert\'s canary serves beside it), reverted-to (the stable version the revert copies).', ['env', 'job', 'role']);
   const release = gauge('drover_deploy_last_release_info', 'Release the last drover deploy rendered (1 = this release).', ['env', 'release']);
   const verified = gauge('drover_release_last_verified', 'Whether the release the last deploy recorded passed verification here (1) or failed (0).', ['env', 'release']);
   const canary = gauge('drover_canary_last_outcome', 'Progressive canaries of the last deploy: 1 for the outcome each job had (promoted, failed).', ['env', 'job', 'outcome']);
@@ -44,7 +45,11 @@ export function createDeployMetrics(registry: Registry, options: { readonly env:
       case 'deploy-finished':
         for (const outcome of OUTCOMES) jobs.set({ env, outcome }, event.results.filter((r) => r.outcome.status === outcome).length);
         for (const { job, outcome } of event.results) {
-          const running = outcome.status === 'skipped' ? undefined : 'runningVersion' in outcome && outcome.runningVersion !== undefined ? outcome.runningVersion : outcome.version;
+          if (outcome.status === 'failed' && outcome.revert) {
+            for (const [role, value] of revertVersions(outcome.version, outcome.revert)) revert.set({ env, job, role }, value);
+            continue;
+          }
+          const running = runningVersion(outcome);
           if (running !== undefined) version.set({ env, job }, running);
         }
         return;
@@ -71,3 +76,20 @@ export function createDeployMetrics(registry: Registry, options: { readonly env:
 
   return { observe, finish };
 }
+
+/** The version a job runs after its outcome; none when it was skipped. */
+function runningVersion(outcome: JobOutcome): number | undefined {
+  if (outcome.status === 'skipped') return undefined;
+  return 'runningVersion' in outcome && outcome.runningVersion !== undefined ? outcome.runningVersion : outcome.version;
+}
+
+/**
+ * A revert waiting at its canary phase (hashicorp/nomad#10882) leaves no single version running:
+ * the failed version's promoted canary serves beside the revert's canary until someone promotes
+ * it, so each version is reported by its role instead of one running version.
+ */
+function revertVersions(failedVersion: number, revert: RevertWaiting): readonly (readonly [RevertRole, number])[] {
+  return [['failed', failedVersion], ['revert', revert.version], ['reverted-to', revert.toVersion]];
+}
+
+type RevertRole = 'failed' | 'revert' | 'reverted-to';

@@ -264,7 +264,7 @@ describe.skipIf(missing.length > 0)('drover metrics file → node-exporter → P
       const drover = groups.filter((g) => g.file.endsWith('drover.rules.yml'));
       return drover.length > 0 && drover.every((g) => !g.lastEvaluation.startsWith('0001')) ? drover : undefined;
     });
-    expect(groups.flatMap((g) => g.rules).length).toBe(36);
+    expect(groups.flatMap((g) => g.rules).length).toBe(37);
     expect(groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual([]);
   }, 30_000);
 

@@ -47,6 +47,37 @@ describe('deploy metrics', () => {
     expect(await valueOf(registry, 'drover_canary_last_outcome', { env: 'prod', job: 'www', outcome: 'promoted' })).toBe(1);
   });
 
+  it('reports no running version for a job whose auto-revert waits for promotion, and each of its versions by role', async () => {
+    const registry = new Registry();
+    const metrics = createDeployMetrics(registry, { env: 'prod', startedAtMs: 0 });
+    metrics.observe({
+      type: 'deploy-finished',
+      env: 'prod',
+      exitCode: 1,
+      results: [
+        { job: 'api', outcome: { status: 'failed', version: 5, reason: 'crashed; reverted to version 4 (as version 6), whose canary waits for promotion', revert: { toVersion: 4, version: 6, deploymentId: 'd-revert' } } },
+        { job: 'www', outcome: { status: 'failed', version: 3, reason: 'crashed', runningVersion: 2 } },
+      ],
+    });
+
+    // Version 5's promoted canary serves beside the revert's canary: neither is "the" running version.
+    expect(await valueOf(registry, 'drover_deploy_last_job_version', { env: 'prod', job: 'api' })).toBeUndefined();
+    expect(await valueOf(registry, 'drover_deploy_last_revert_pending_version', { env: 'prod', job: 'api', role: 'failed' })).toBe(5);
+    expect(await valueOf(registry, 'drover_deploy_last_revert_pending_version', { env: 'prod', job: 'api', role: 'revert' })).toBe(6);
+    expect(await valueOf(registry, 'drover_deploy_last_revert_pending_version', { env: 'prod', job: 'api', role: 'reverted-to' })).toBe(4);
+    expect(await valueOf(registry, 'drover_deploy_last_jobs', { env: 'prod', outcome: 'failed' })).toBe(2);
+    // A revert that completed is a running version like any other, and has no pending series.
+    expect(await valueOf(registry, 'drover_deploy_last_job_version', { env: 'prod', job: 'www' })).toBe(2);
+    expect((await registry.getSingleMetric('drover_deploy_last_revert_pending_version')!.get()).values.map((v) => v.labels['job'])).toEqual(['api', 'api', 'api']);
+  });
+
+  it('writes no pending-revert series when no revert waits', async () => {
+    const registry = new Registry();
+    const metrics = createDeployMetrics(registry, { env: 'qa', startedAtMs: 0 });
+    metrics.observe({ type: 'deploy-finished', env: 'qa', exitCode: 0, results: [{ job: 'api', outcome: { status: 'succeeded', version: 1 } }] });
+    expect(await registry.metrics()).not.toMatch(/drover_deploy_last_revert_pending_version\{/);
+  });
+
   it('still reports every outcome as 0 and the exit code when the run never started deploying', async () => {
     const registry = new Registry();
     createDeployMetrics(registry, { env: 'qa', startedAtMs: 0 }).finish(4, 2_000);
