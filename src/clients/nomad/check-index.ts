@@ -1,9 +1,10 @@
 /**
- * The one place that reads Nomad error text: check-and-set rejections. Nomad reports a failed
- * `EnforceIndex` register as **HTTP 500** (never 409) with a plain-text body starting
- * `Enforcing job modify index`, exactly as the official CLI detects it; a revert with
- * `EnforcePriorVersion` fails the same way with `Current job has version A; enforcing version B`.
- * Everything else is branched on by status.
+ * One of the two places that read Nomad error text (the other is forwarded-denial.ts): check-and-set
+ * rejections. Nomad reports a failed `EnforceIndex` register as **HTTP 500** (never 409) with a
+ * plain-text body starting `Enforcing job modify index`, exactly as the official CLI detects it; a
+ * revert with `EnforcePriorVersion` fails the same way with `Current job has version A; enforcing
+ * version B`.
+ * Everything else, but a forwarded `Permission denied`, is branched on by status.
  * @see https://developer.hashicorp.com/nomad/api-docs/jobs#enforceindex
  */
 import { ConflictError, type ApiErrorInit } from '../api-error.ts';

@@ -63,8 +63,8 @@ export function parseLogFrame(text: string): NomadLogFrame {
 /**
  * Opens the stream; resolves once Nomad answered, so a refusal (403, 404 unknown allocation or
  * task not started) rejects here. A server forwarding the request answers a token without
- * `read-logs` with 500 `Permission denied` (it passes no code along); that is mapped to the 403
- * the client itself would send.
+ * `read-logs` with 500 `Permission denied` (it passes no code along); the transport turns that
+ * into the 403 the client itself would send (forwarded-denial.ts).
  */
 export async function openLogs(transport: NomadTransport, allocId: string, opts: LogsOptions): Promise<NomadLogStream> {
   const call: NomadCall = {
@@ -81,15 +81,8 @@ export async function openLogs(transport: NomadTransport, allocId: string, opts:
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
   };
-  try {
-    const body = await transport.stream(call);
-    return readFrames(body, call, transport, opts);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 500 && error.body.trim() === 'Permission denied') {
-      throw new ApiError({ service: 'nomad', method: 'GET', path: error.path, status: 403, body: error.body });
-    }
-    throw error;
-  }
+  const body = await transport.stream(call);
+  return readFrames(body, call, transport, opts);
 }
 
 async function* readFrames(body: Readable, call: NomadCall, transport: NomadTransport, opts: LogsOptions): AsyncGenerator<NomadLogFrame> {

@@ -16,6 +16,7 @@ import { withRetries } from '../http/retrying.ts';
 import { redactText } from '../redact.ts';
 import type { RetryListener, RetryPolicy } from '../retry.ts';
 import { checkIndexConflict } from './check-index.ts';
+import { forwardedDenial } from './forwarded-denial.ts';
 
 /** Query values; arrays repeat the key (`topic=Job&topic=Deployment`), `undefined` is left out. */
 export type Query = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
@@ -103,6 +104,9 @@ export function createNomadTransport(options: NomadTransportOptions): NomadTrans
 
   const failure = (call: NomadCall, status: number, text: string): ApiError => {
     const init = { service: 'nomad' as const, method: call.method, path: describe(call), status, body: redactText(text, secrets) };
+    // A forwarded refusal becomes the 403 it is before the retry loop sees a (retryable) 500.
+    const denied = forwardedDenial(init);
+    if (denied) return new ApiError(denied);
     return checkIndexConflict(init) ?? new ApiError(init);
   };
 
