@@ -54,6 +54,24 @@ export function createClusterClients(env: Environment, targets: Targets, process
   return { nomad: withErrorOrigin(nomad, nomadOrigin), consul: withErrorOrigin(consul, consulOrigin) };
 }
 
+/**
+ * A Consul reached without an environment (`drover consul-sd`): `address` (`--consul`), else
+ * CONSUL_HTTP_ADDR, its token and CA from CONSUL_HTTP_TOKEN and CONSUL_CACERT. An address without
+ * a scheme is taken as Consul's own CLI takes it: plain HTTP. Undefined when no address is given.
+ */
+export function standaloneConsul(processEnv: Readonly<Record<string, string | undefined>>, address?: string): { client: ConsulClient; address: string } | undefined {
+  const given = address ?? processEnv.CONSUL_HTTP_ADDR;
+  if (!given) return undefined;
+  const url = /^https?:\/\//.test(given) ? given : `http://${given}`;
+  const client = createConsulClient({
+    address: url,
+    ...(processEnv.CONSUL_HTTP_TOKEN ? { token: processEnv.CONSUL_HTTP_TOKEN } : {}),
+    ...(processEnv.CONSUL_CACERT ? { caCert: readFileSync(processEnv.CONSUL_CACERT) } : {}),
+  });
+  const origin = { name: 'Consul', address: url, addressFrom: address === undefined ? 'CONSUL_HTTP_ADDR' : '--consul', addressVariable: 'CONSUL_HTTP_ADDR', tokenVariable: 'CONSUL_HTTP_TOKEN', tokenSet: Boolean(processEnv.CONSUL_HTTP_TOKEN) };
+  return { client: withErrorOrigin(client, origin), address: url };
+}
+
 /** The variable an address came from, the environment file's name, or "the caller" when a caller (the demo) chose it. */
 function targetFrom(address: string, processEnv: Readonly<Record<string, string | undefined>>, variable: string, env: Environment): string {
   if (processEnv[variable] === address) return variable;

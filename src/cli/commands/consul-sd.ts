@@ -2,11 +2,10 @@
  * `drover consul-sd`: Consul's catalog as Prometheus HTTP service discovery (src/metrics/consul-sd-server.ts),
  * until SIGINT/SIGTERM.
  */
-import { readFileSync } from 'node:fs';
-import { createConsulClient } from '../../clients/consul/index.ts';
 import { DroverError, ExitCode, UsageError } from '../../errors.ts';
 import { startConsulSdServer } from '../../metrics/consul-sd-server.ts';
 import { parseCommandArgs } from '../args.ts';
+import { standaloneConsul } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { CONSUL_SD_HELP, CONSUL_SD_OPTIONS } from '../usage/consul-sd.ts';
 
@@ -20,15 +19,10 @@ export async function consulSdCommand(argv: readonly string[], io: CliIo, _style
   const { values, positionals } = parseCommandArgs('consul-sd', argv, CONSUL_SD_OPTIONS);
   if (values.help) return io.stdout.write(CONSUL_SD_HELP), ExitCode.ok;
   if (positionals.length) throw new UsageError(`Unexpected arguments: ${positionals.join(' ')}`, { hint: 'Give Consul with --consul <addr> (or CONSUL_HTTP_ADDR) and the address to answer on with --listen <host:port>.' });
-  const consulAddress = values.consul ?? io.env.CONSUL_HTTP_ADDR;
-  if (!consulAddress) throw new UsageError('drover consul-sd: no Consul address', { hint: 'Pass --consul http://127.0.0.1:8500 or export CONSUL_HTTP_ADDR.' });
+  const consulTarget = standaloneConsul(io.env, values.consul);
+  if (!consulTarget) throw new UsageError('drover consul-sd: no Consul address', { hint: 'Pass --consul http://127.0.0.1:8500 or export CONSUL_HTTP_ADDR.' });
+  const { client: consul, address } = consulTarget;
   const listen = parseListen(values.listen ?? '127.0.0.1:9116');
-  const address = /^https?:\/\//.test(consulAddress) ? consulAddress : `http://${consulAddress}`;
-  const consul = createConsulClient({
-    address,
-    ...(io.env.CONSUL_HTTP_TOKEN ? { token: io.env.CONSUL_HTTP_TOKEN } : {}),
-    ...(io.env.CONSUL_CACERT ? { caCert: readFileSync(io.env.CONSUL_CACERT, 'utf8') } : {}),
-  });
   let server;
   try {
     server = await startConsulSdServer(consul, listen);
