@@ -29,7 +29,11 @@ export async function upCommand(argv: readonly string[], io: CliIo, style: Style
   const prepared = prepare(project, values.env ?? defaultEnvironment(project), io);
   const { env } = prepared;
   const dir = upDir(project.root, env.name);
-  const running = await alreadyRunning(project.root, env.name, io);
+  // Every local cluster of the project, read once: this environment's may be running already, the
+  // others decide the dynamic ports and where releases are read.
+  const states = readUpStates(project.root);
+  const others = states.filter((s) => s.env !== env.name);
+  const running = await alreadyRunning(states.find((s) => s.env === env.name), env.name, io);
   if (running) return io.stdout.write(running.exports), ExitCode.ok;
   if (!prepared.ok) io.stderr.write(`${style.yellow('!')} ${env.name} has validation errors; \`drover validate ${env.name}\` lists them (the cluster starts anyway).\n`);
   const search = values.sandbox ? ({ found: false, missing: [] } as const) : findUpBinaries(io.env.PATH ?? '', [project.root, DROVER_ROOT]);
@@ -38,8 +42,8 @@ export async function upCommand(argv: readonly string[], io: CliIo, style: Style
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return search.found ? await upReal({ project, prepared, dir, binaries: search.binaries, randomPorts: values['random-ports'] === true, signal: interrupt.signal }, io)
-      : await upSandbox({ project, env: env.name, dir, missing: search.missing, environments: values.environments, releasesFrom: releaseSource(env, readUpStates(project.root))?.consul, signal: interrupt.signal }, io);
+    return search.found ? await upReal({ project, prepared, dir, others, binaries: search.binaries, randomPorts: values['random-ports'] === true, signal: interrupt.signal }, io)
+      : await upSandbox({ project, env: env.name, dir, missing: search.missing, environments: values.environments, releasesFrom: releaseSource(env, others)?.consul, signal: interrupt.signal }, io);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -74,6 +78,8 @@ interface RealInput {
   readonly project: Project;
   readonly prepared: Prepared;
   readonly dir: string;
+  /** The other environments' local clusters. */
+  readonly others: readonly UpState[];
   readonly binaries: UpBinaries;
   readonly randomPorts: boolean;
   readonly signal: AbortSignal;
@@ -81,11 +87,10 @@ interface RealInput {
 
 /** With the binaries: the local cluster, its banner and exports. */
 async function upReal(input: RealInput, io: CliIo): Promise<number> {
-  const { project, prepared, dir } = input;
+  const { project, prepared, dir, others } = input;
   const { env } = prepared;
   io.stderr.write(`drover up: starting a local cluster for ${env.name} (${Object.values(input.binaries).map((b) => (typeof b === 'string' ? b : b.binary)).join(', ')})…\n`);
-  const others = readUpStates(project.root).filter((s) => s.env !== env.name);
-  const dynamic = pickDynamicPorts(others.filter((s) => s.kind === 'real').map((s) => s.dynamicPorts ?? { min: 20000, max: 32000 }));
+  const dynamic = pickDynamicPorts(others.filter((s) => s.kind === 'real').map((s) => s.dynamicPorts));
   if (!dynamic) {
     throw new DroverError(`drover up: no free dynamic port range for ${env.name}'s Nomad client`, ExitCode.refused, {
       context: { running: others.map((s) => s.env).join(', ') },
@@ -161,8 +166,7 @@ function defaultEnvironment(project: Project): string | undefined {
  * none runs (a stale state, whose processes are all gone, is cleaned up). Half-started: refused.
  * Other environments' clusters may run beside it.
  */
-async function alreadyRunning(root: string, envName: string, io: CliIo): Promise<UpState | undefined> {
-  const state = readUpStates(root).find((s) => s.env === envName);
+async function alreadyRunning(state: UpState | undefined, envName: string, io: CliIo): Promise<UpState | undefined> {
   if (!state) return undefined;
   const alive = state.processes.filter((p) => processStatus(p) === 'running');
   if (alive.length === 0) {

@@ -85,18 +85,22 @@ export function newestFirst(states: readonly UpState[]): UpState[] {
   return [...states].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
 }
 
-/** Nomad's own dynamic port range, and the slice each local cluster takes of it. */
+/** The slices of Nomad's dynamic port range local clusters take, 2000 ports each. */
 const DYNAMIC_PORTS = { min: 20000, max: 31999, slice: 2000 } as const;
 
+/** What a Nomad client hands out without min/max_dynamic_port: a local cluster recorded before ranges were. */
+const NOMAD_DEFAULT_DYNAMIC_PORTS: DynamicPortRange = { min: 20000, max: 32000 };
+
 /**
- * The first slice of Nomad's dynamic port range that no other running local cluster uses (one
- * recorded without a range used all of it: then the slices still free of recorded ranges are
- * taken, in order). Pure. Undefined when every slice is taken.
+ * The first slice of Nomad's dynamic port range that no other running local cluster's range
+ * overlaps; a cluster recorded without a range (`undefined`) uses Nomad's whole default range, so
+ * none is left beside it. Pure. Undefined when every slice is taken.
  */
 export function pickDynamicPorts(others: readonly (DynamicPortRange | undefined)[]): DynamicPortRange | undefined {
+  const taken = others.map((o) => o ?? NOMAD_DEFAULT_DYNAMIC_PORTS);
   for (let min: number = DYNAMIC_PORTS.min; min + DYNAMIC_PORTS.slice - 1 <= DYNAMIC_PORTS.max; min += DYNAMIC_PORTS.slice) {
     const range = { min, max: min + DYNAMIC_PORTS.slice - 1 };
-    if (!others.some((o) => o !== undefined && o.min <= range.max && range.min <= o.max)) return range;
+    if (!taken.some((o) => o.min <= range.max && range.min <= o.max)) return range;
   }
   return undefined;
 }

@@ -142,8 +142,9 @@ describe('drover up state: one local cluster per environment', () => {
     expect(pickDynamicPorts([{ min: 21999, max: 22000 }])).toEqual({ min: 24000, max: 25999 });
     const all = [0, 1, 2, 3, 4, 5].map((i) => ({ min: 20000 + i * 2000, max: 21999 + i * 2000 }));
     expect(pickDynamicPorts(all)).toBeUndefined();
-    // A cluster recorded with Nomad's whole range (20000-32000) leaves no slice.
+    // A cluster recorded with Nomad's whole range (20000-32000) leaves no slice, nor does one recorded before ranges were.
     expect(pickDynamicPorts([{ min: 20000, max: 32000 }])).toBeUndefined();
+    expect(pickDynamicPorts([undefined])).toBeUndefined();
   });
 
   it('reads every environment\'s state under .drover/up/<env>/, and a state of the one-cluster layout', () => {
