@@ -28,6 +28,12 @@ describe('examples/local-pipeline as a project in a subfolder', { timeout: 60_00
 
   const run = (...argv: string[]) => runCli([...argv, '--project', PROJECT], { cwd: top });
 
+  it('keeps its drover-deployer policy the same as the root project\'s (a copy, as drover init writes one)', async () => {
+    const root = new URL('../../', import.meta.url);
+    const policy = 'vault-policies/drover-deployer.hcl';
+    expect(await readFile(new URL(`${PROJECT}/${policy}`, root), 'utf8')).toBe(await readFile(new URL(policy, root), 'utf8'));
+  });
+
   it('validates with no error and no warning in qa and prod, type check included', async () => {
     const result = await run('validate');
     expect(result.code, result.stderr).toBe(0);
